@@ -1,0 +1,318 @@
+//! From manifest to a runnable app: variables resolved, stores opened, components
+//! compiled (or taken from the cache), linked and pre-instantiated once. Each request
+//! or cron event then gets a fresh store and instance from the pre-instance.
+
+use crate::capability::{self, cron_bindings::SpinCronPre, pool::SqlitePool};
+use crate::engine::{EPOCH_TICK, Limits, build_engine, load_component};
+use crate::manifest::{ComponentDecl, FileMountDecl, LoadedManifest};
+use crate::outbound::{AllowedHosts, LocalDispatch, OutboundHooks};
+use crate::runtime_config::RuntimeConfig;
+use crate::state::{AppStores, ComponentCaps, HostState};
+use crate::variables::{AppVariables, ComponentVariables};
+use anyhow::{Context, Result, bail};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock, Weak};
+use wasmtime::component::{Linker, ResourceTable};
+use wasmtime::{Engine, Store, StoreLimitsBuilder};
+use wasmtime_wasi::{DirPerms, FilePerms, WasiCtxBuilder};
+use wasmtime_wasi_http::WasiHttpCtx;
+use wasmtime_wasi_http::p3::bindings::ServicePre;
+
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    pub manifest: PathBuf,
+    pub state_dir: PathBuf,
+    pub runtime_config_file: Option<PathBuf>,
+    pub limits: Limits,
+    /// Where compiled components are cached between runs.
+    pub cache_dir: PathBuf,
+}
+
+pub struct LoadedComponent {
+    pub id: String,
+    caps: Arc<ComponentCaps>,
+    allowed_hosts: Arc<AllowedHosts>,
+    files_dir: Option<PathBuf>,
+    env: Vec<(String, String)>,
+    pub http: Option<ServicePre<HostState>>,
+    pub cron: Option<SpinCronPre<HostState>>,
+}
+
+pub struct App {
+    pub engine: Engine,
+    pub manifest: LoadedManifest,
+    pub runtime_config: RuntimeConfig,
+    pub variables: AppVariables,
+    pub components: BTreeMap<String, Arc<LoadedComponent>>,
+    pub limits: Limits,
+    local: OnceLock<Weak<dyn LocalDispatch>>,
+}
+
+impl App {
+    /// Loads the components used by HTTP triggers, by cron triggers, or (with `only`)
+    /// just the named ones.
+    pub fn load(opts: &AppOptions, only: Option<&[String]>) -> Result<Self> {
+        let manifest = LoadedManifest::load(&opts.manifest)?;
+        let runtime_config =
+            RuntimeConfig::load(&opts.state_dir, opts.runtime_config_file.as_deref())?;
+        let variables = AppVariables::resolve(&manifest.manifest, std::env::vars())?;
+        let engine = build_engine(&opts.limits)?;
+
+        let m = &manifest.manifest;
+        let http_ids: BTreeSet<&str> = m.trigger.http.iter().map(|t| t.component.as_str()).collect();
+        let cron_ids: BTreeSet<&str> = m.trigger.cron.iter().map(|t| t.component.as_str()).collect();
+        let wanted: BTreeSet<&str> = match only {
+            Some(ids) => {
+                for id in ids {
+                    if !m.component.contains_key(id) {
+                        bail!("no component named {id:?} in {}", manifest.path.display());
+                    }
+                }
+                ids.iter().map(String::as_str).collect()
+            }
+            None => http_ids.union(&cron_ids).copied().collect(),
+        };
+
+        // Open only the stores some loaded component lists; refuse labels nobody defined.
+        let mut stores = AppStores::default();
+        for id in &wanted {
+            let decl = &m.component[*id];
+            for label in &decl.sqlite_databases {
+                if stores.sqlite.contains_key(label) {
+                    continue;
+                }
+                let loc = runtime_config.sqlite_databases.get(label).with_context(|| {
+                    format!("component {id:?} uses SQLite database {label:?}, which the runtime config does not define")
+                })?;
+                stores.sqlite.insert(label.clone(), Arc::new(SqlitePool::new(label, loc, "")?));
+            }
+            for label in &decl.key_value_stores {
+                if stores.key_value.contains_key(label) {
+                    continue;
+                }
+                let loc = runtime_config.key_value_stores.get(label).with_context(|| {
+                    format!("component {id:?} uses key-value store {label:?}, which the runtime config does not define")
+                })?;
+                stores.key_value.insert(
+                    label.clone(),
+                    Arc::new(SqlitePool::new(label, loc, capability::key_value::KV_SCHEMA)?),
+                );
+            }
+        }
+        let stores = Arc::new(stores);
+
+        let mut linker = Linker::<HostState>::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        wasmtime_wasi::p3::add_to_linker(&mut linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        wasmtime_wasi_http::p3::add_to_linker(&mut linker)?;
+        capability::add_to_linker(&mut linker)?;
+
+        let mut components = BTreeMap::new();
+        for id in wanted {
+            let decl = &m.component[id];
+            let loaded = load_one(
+                &engine,
+                &linker,
+                &manifest,
+                &runtime_config,
+                &variables,
+                &stores,
+                opts,
+                id,
+                decl,
+                http_ids.contains(id),
+                cron_ids.contains(id),
+            )
+            .with_context(|| format!("cannot load component {id:?}"))?;
+            components.insert(id.to_string(), Arc::new(loaded));
+        }
+
+        Ok(Self {
+            engine,
+            manifest,
+            runtime_config,
+            variables,
+            components,
+            limits: opts.limits.clone(),
+            local: OnceLock::new(),
+        })
+    }
+
+    /// Lets components' `http://self` and `*.spin.internal` requests reach `local`.
+    pub fn set_local_dispatch(&self, local: Weak<dyn LocalDispatch>) {
+        let _ = self.local.set(local);
+    }
+
+    pub fn component(&self, id: &str) -> Result<&Arc<LoadedComponent>> {
+        self.components
+            .get(id)
+            .with_context(|| format!("component {id:?} is not loaded"))
+    }
+
+    /// A fresh store for one request or event of `component`.
+    pub fn new_store(&self, component: &LoadedComponent) -> Result<Store<HostState>> {
+        let mut wasi = WasiCtxBuilder::new();
+        wasi.inherit_stdout().inherit_stderr();
+        for (k, v) in &component.env {
+            wasi.env(k, v);
+        }
+        if let Some(dir) = &component.files_dir {
+            wasi.preopened_dir(dir, "/", DirPerms::READ, FilePerms::READ)?;
+        }
+        let state = HostState {
+            table: ResourceTable::new(),
+            wasi: wasi.build(),
+            http: WasiHttpCtx::new(),
+            hooks: OutboundHooks {
+                allowed: component.allowed_hosts.clone(),
+                local: self.local.get().cloned(),
+            },
+            caps: component.caps.clone(),
+            limits: StoreLimitsBuilder::new()
+                .memory_size(self.limits.max_memory_bytes)
+                .trap_on_grow_failure(true)
+                .build(),
+        };
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|s| &mut s.limits);
+        let ticks = (self.limits.timeout.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64;
+        store.set_epoch_deadline(ticks);
+        store.epoch_deadline_trap();
+        Ok(store)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn load_one(
+    engine: &Engine,
+    linker: &Linker<HostState>,
+    manifest: &LoadedManifest,
+    runtime_config: &RuntimeConfig,
+    variables: &AppVariables,
+    stores: &Arc<AppStores>,
+    opts: &AppOptions,
+    id: &str,
+    decl: &ComponentDecl,
+    for_http: bool,
+    for_cron: bool,
+) -> Result<LoadedComponent> {
+    let component_vars = ComponentVariables::resolve(variables, &decl.variables)?;
+    let mut expanded_hosts = Vec::new();
+    for h in &decl.allowed_outbound_hosts {
+        expanded_hosts.push(variables.expand(h)?);
+    }
+    let allowed_hosts = Arc::new(AllowedHosts::parse(&expanded_hosts)?);
+    let files_dir = stage_files(manifest, runtime_config, id, decl)?;
+    let wasm = manifest.resolve(&decl.source);
+    let component = load_component(engine, &wasm, &opts.cache_dir)?;
+    let pre = linker
+        .instantiate_pre(&component)
+        .context("the component imports something this runtime does not provide")?;
+    let http = if for_http {
+        Some(ServicePre::new(pre.clone()).context(
+            "an HTTP component must export wasi:http/handler@0.3.0 (build it with spin-sdk 7)",
+        )?)
+    } else {
+        None
+    };
+    let cron = if for_cron {
+        Some(SpinCronPre::new(pre).context(
+            "a cron component must export fermyon:spin-cron@2.0.0's handle-cron-event",
+        )?)
+    } else {
+        None
+    };
+    Ok(LoadedComponent {
+        id: id.to_string(),
+        caps: Arc::new(ComponentCaps {
+            id: id.to_string(),
+            variables: component_vars,
+            kv_allowed: decl.key_value_stores.clone(),
+            sqlite_allowed: decl.sqlite_databases.clone(),
+            stores: stores.clone(),
+        }),
+        allowed_hosts,
+        files_dir,
+        env: decl.environment.clone().into_iter().collect(),
+        http,
+        cron,
+    })
+}
+
+/// Copies a component's `files` into one folder under the state dir, mounted at `/`
+/// read-only — a pattern keeps its relative path, a mapping goes to its destination.
+fn stage_files(
+    manifest: &LoadedManifest,
+    runtime_config: &RuntimeConfig,
+    id: &str,
+    decl: &ComponentDecl,
+) -> Result<Option<PathBuf>> {
+    if decl.files.is_empty() {
+        return Ok(None);
+    }
+    let root = runtime_config.state_dir.join("files").join(id);
+    if root.exists() {
+        std::fs::remove_dir_all(&root)?;
+    }
+    std::fs::create_dir_all(&root)?;
+    let excluded = |rel: &Path| {
+        decl.exclude_files.iter().any(|pat| {
+            glob::Pattern::new(pat).is_ok_and(|p| p.matches_path(rel))
+        })
+    };
+    for mount in &decl.files {
+        match mount {
+            FileMountDecl::Pattern(pattern) => {
+                let full = manifest.dir.join(pattern);
+                let pattern_text = full.to_string_lossy().into_owned();
+                for entry in glob::glob(&pattern_text).with_context(|| format!("bad files pattern {pattern:?}"))? {
+                    let path = entry?;
+                    let rel = path.strip_prefix(&manifest.dir)?.to_path_buf();
+                    if path.is_file() && !excluded(&rel) {
+                        copy_file(&path, &root.join(&rel))?;
+                    } else if path.is_dir() {
+                        copy_tree(&path, &root.join(&rel), &rel, &excluded)?;
+                    }
+                }
+            }
+            FileMountDecl::Mapping { source, destination } => {
+                let src = manifest.dir.join(source);
+                let dest = root.join(destination.trim_start_matches('/'));
+                if src.is_dir() {
+                    copy_tree(&src, &dest, Path::new(source), &excluded)?;
+                } else {
+                    copy_file(&src, &dest)?;
+                }
+            }
+        }
+    }
+    Ok(Some(root))
+}
+
+fn copy_file(from: &Path, to: &Path) -> Result<()> {
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::copy(from, to).with_context(|| format!("cannot copy {}", from.display()))?;
+    Ok(())
+}
+
+fn copy_tree(from: &Path, to: &Path, rel: &Path, excluded: &dyn Fn(&Path) -> bool) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let rel = rel.join(entry.file_name());
+        if excluded(&rel) {
+            continue;
+        }
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target, &rel, excluded)?;
+        } else {
+            copy_file(&entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}

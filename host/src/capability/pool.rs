@@ -1,0 +1,107 @@
+//! One SQLite file (or shared in-memory database) with a pool of open connections,
+//! used by both the `spin:sqlite` databases and the SQLite-backed key-value stores.
+
+use crate::runtime_config::StoreLocation;
+use anyhow::{Context, Result};
+use rusqlite::{Connection, OpenFlags};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// How long a writer waits for another writer before giving up with "busy".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Idle connections kept per database.
+const MAX_IDLE: usize = 64;
+
+pub struct SqlitePool {
+    uri: String,
+    idle: Mutex<Vec<Connection>>,
+    init_sql: &'static str,
+}
+
+impl SqlitePool {
+    /// `init_sql` runs once on every new connection (after the pragmas).
+    pub fn new(label: &str, location: &StoreLocation, init_sql: &'static str) -> Result<Self> {
+        let uri = match location {
+            StoreLocation::SqliteFile(path) => {
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("cannot create {}", dir.display()))?;
+                }
+                format!("file:{}", path.display())
+            }
+            // A named shared-cache in-memory database, so every connection of this
+            // process sees the same data, as one file would.
+            StoreLocation::InMemory => format!(
+                "file:zhanye-mem-{}-{label}?mode=memory&cache=shared",
+                std::process::id()
+            ),
+        };
+        let pool = Self {
+            uri,
+            idle: Mutex::new(Vec::new()),
+            init_sql,
+        };
+        // Open one connection now so a bad path fails at start-up, not on first use.
+        let conn = pool.open()?;
+        pool.release(conn);
+        Ok(pool)
+    }
+
+    fn open(&self) -> Result<Connection> {
+        let conn = Connection::open_with_flags(
+            &self.uri,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("cannot open SQLite database {}", self.uri))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // WAL lets readers run beside one writer; NORMAL sync is durable across a
+        // process crash, which is the failure the runtime must survive.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.set_prepared_statement_cache_capacity(128);
+        if !self.init_sql.is_empty() {
+            conn.execute_batch(self.init_sql)?;
+        }
+        Ok(conn)
+    }
+
+    pub fn acquire(&self) -> Result<Connection> {
+        if let Some(conn) = self.idle.lock().expect("pool lock").pop() {
+            return Ok(conn);
+        }
+        self.open()
+    }
+
+    /// Returns a connection; an open transaction left by a guest is rolled back first.
+    pub fn release(&self, conn: Connection) {
+        if !conn.is_autocommit() && conn.execute_batch("ROLLBACK").is_err() {
+            return; // drop it rather than pool a connection in an unknown state
+        }
+        let mut idle = self.idle.lock().expect("pool lock");
+        if idle.len() < MAX_IDLE {
+            idle.push(conn);
+        }
+    }
+
+    /// Runs `f` on a pooled connection.
+    pub fn with<R>(&self, f: impl FnOnce(&Connection) -> R) -> Result<R> {
+        let conn = self.acquire()?;
+        let r = f(&conn);
+        self.release(conn);
+        Ok(r)
+    }
+}
+
+/// Runs blocking SQLite work on the current worker without stalling the other tasks
+/// scheduled on it.
+pub fn blocking<R>(f: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}

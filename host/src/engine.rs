@@ -1,0 +1,111 @@
+//! The wasmtime engine shared by every component: pooling allocator, epoch-based
+//! time limits, and a cache of compiled components so restarts skip compilation.
+
+use anyhow::{Context, Result};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use wasmtime::component::Component;
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+
+/// How often the epoch advances; time limits are counted in these ticks.
+pub const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Upper bound on one instance's linear memory.
+    pub max_memory_bytes: usize,
+    /// Wall-clock bound on handling one request or one cron event.
+    pub timeout: Duration,
+    /// Instances alive at once (the pool's size).
+    pub max_instances: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_memory_bytes: 256 << 20,
+            timeout: Duration::from_secs(30),
+            max_instances: 1000,
+        }
+    }
+}
+
+pub fn build_engine(limits: &Limits) -> Result<Engine> {
+    let mut config = Config::new();
+    config.wasm_component_model(true);
+    config.wasm_component_model_async(true);
+    config.epoch_interruption(true);
+
+    let mut pool = PoolingAllocationConfig::default();
+    let n = limits.max_instances;
+    pool.total_component_instances(n);
+    // A component built by Rust for wasip2 links a handful of core instances
+    // (its module plus adapter shims), one memory, a couple of tables.
+    pool.total_core_instances(n * 8);
+    pool.total_memories(n * 2);
+    pool.total_tables(n * 4);
+    pool.total_stacks(n);
+    pool.max_memory_size(limits.max_memory_bytes);
+    pool.max_memories_per_component(4);
+    pool.max_tables_per_component(8);
+    pool.max_core_instances_per_component(32);
+    pool.max_component_instance_size(1 << 20);
+    pool.max_core_instance_size(1 << 20);
+    pool.table_elements(20_000);
+    // Keep a little of each freed memory resident so the next instance starts warm.
+    pool.linear_memory_keep_resident(1 << 20);
+    pool.table_keep_resident(1 << 16);
+    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+
+    let engine = Engine::new(&config).context("cannot configure wasmtime")?;
+    // One thread advances the epoch for every store's deadline.
+    let weak = engine.weak();
+    std::thread::Builder::new()
+        .name("zhanye-epoch".into())
+        .spawn(move || {
+            while let Some(engine) = weak.upgrade() {
+                engine.increment_epoch();
+                drop(engine);
+                std::thread::sleep(EPOCH_TICK);
+            }
+        })?;
+    Ok(engine)
+}
+
+/// Loads a component, reusing the compiled artefact from `cache_dir` when the Wasm
+/// bytes and the engine's settings are unchanged.
+pub fn load_component(engine: &Engine, wasm_path: &Path, cache_dir: &Path) -> Result<Component> {
+    let bytes = std::fs::read(wasm_path)
+        .with_context(|| format!("cannot read component {}", wasm_path.display()))?;
+    let mut hasher = Sha256::new();
+    hasher.update(&bytes);
+    let mut compat = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(&engine.precompile_compatibility_hash(), &mut compat);
+    hasher.update(std::hash::Hasher::finish(&compat).to_le_bytes());
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    let key = hex::encode(hasher.finalize());
+    let cached: PathBuf = cache_dir.join(format!("{key}.cwasm"));
+    if cached.exists() {
+        // SAFETY: the file was written by `Component::serialize` of an engine with the
+        // same compatibility hash (part of the key) into our own cache folder.
+        match unsafe { Component::deserialize_file(engine, &cached) } {
+            Ok(c) => return Ok(c),
+            Err(_) => {
+                let _ = std::fs::remove_file(&cached);
+            }
+        }
+    }
+    let component = Component::new(engine, &bytes)
+        .with_context(|| format!("cannot compile component {}", wasm_path.display()))?;
+    if std::fs::create_dir_all(cache_dir).is_ok() {
+        if let Ok(serialized) = component.serialize() {
+            // Write then rename, so a concurrent reader never sees half a file.
+            let tmp = cache_dir.join(format!("{key}.{}.tmp", std::process::id()));
+            if std::fs::write(&tmp, serialized).is_ok() {
+                let _ = std::fs::rename(&tmp, &cached);
+            }
+        }
+    }
+    Ok(component)
+}

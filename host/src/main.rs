@@ -1,0 +1,304 @@
+//! `zhanye`: Zhanye's Spin-compatible runtime. It builds, serves and schedules the
+//! components of a Spin manifest (v2) on wasmtime, with Spin's SQLite, key-value,
+//! variables and outbound-HTTP semantics, so the same `spin.toml` and `.wasm` files
+//! run here and under real Spin.
+
+mod app;
+mod bench;
+mod build_cmd;
+mod capability;
+mod engine;
+mod log;
+mod manifest;
+mod migrate;
+mod outbound;
+mod runtime_config;
+mod state;
+mod trigger;
+mod variables;
+
+use anyhow::{Context, Result};
+use app::{App, AppOptions};
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(name = "zhanye", version, about = "Zhanye's Spin-compatible runtime")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Args, Clone, Debug)]
+struct AppArgs {
+    /// The application manifest.
+    #[arg(short = 'f', long = "from", default_value = "spin.toml")]
+    manifest: PathBuf,
+    /// Where the default stores and other local state live (default: `.spin` beside the manifest).
+    #[arg(long)]
+    state_dir: Option<PathBuf>,
+    /// Spin runtime configuration (store locations).
+    #[arg(long)]
+    runtime_config_file: Option<PathBuf>,
+    /// Largest linear memory one instance may have, in MiB.
+    #[arg(long, default_value_t = 256)]
+    max_memory_mb: usize,
+    /// Time one request or cron event may take, in milliseconds.
+    #[arg(long, default_value_t = 30_000)]
+    timeout_ms: u64,
+    /// Instances alive at once.
+    #[arg(long, default_value_t = 1000)]
+    max_instances: u32,
+}
+
+impl AppArgs {
+    fn options(&self) -> Result<AppOptions> {
+        let manifest = self
+            .manifest
+            .canonicalize()
+            .with_context(|| format!("no manifest at {}", self.manifest.display()))?;
+        let app_dir = manifest.parent().context("manifest has no folder")?.to_path_buf();
+        let state_dir = self.state_dir.clone().unwrap_or_else(|| app_dir.join(".spin"));
+        std::fs::create_dir_all(&state_dir)
+            .with_context(|| format!("cannot create {}", state_dir.display()))?;
+        Ok(AppOptions {
+            manifest,
+            state_dir,
+            runtime_config_file: self.runtime_config_file.clone(),
+            limits: engine::Limits {
+                max_memory_bytes: self.max_memory_mb << 20,
+                timeout: Duration::from_millis(self.timeout_ms),
+                max_instances: self.max_instances,
+            },
+            cache_dir: cache_dir(),
+        })
+    }
+}
+
+/// Compiled components are cached per user, like Spin's wasmtime cache.
+fn cache_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("ZHANYE_CACHE_DIR") {
+        return PathBuf::from(dir);
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("zhanye").join("components")
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run each component's build command.
+    Build {
+        #[arg(short = 'f', long = "from", default_value = "spin.toml")]
+        manifest: PathBuf,
+        /// Build only these components.
+        #[arg(short = 'c', long = "component-id")]
+        components: Vec<String>,
+    },
+    /// Serve the app: HTTP routes and cron schedules.
+    Up {
+        #[command(flatten)]
+        app: AppArgs,
+        /// Address to listen on; port 0 picks a free port (printed on start).
+        #[arg(long, default_value = "127.0.0.1:3000")]
+        listen: String,
+        /// Build the components first.
+        #[arg(long)]
+        build: bool,
+        /// Load the demo data before serving.
+        #[arg(long)]
+        demo: bool,
+        /// Do not run the cron schedules.
+        #[arg(long)]
+        no_cron: bool,
+        /// Stop (gracefully) when standard input closes: lets a supervising process
+        /// such as the test harness take the server down with it.
+        #[arg(long, hide = true)]
+        stop_on_stdin_eof: bool,
+    },
+    /// Cron trigger tools.
+    Cron {
+        #[command(subcommand)]
+        cmd: CronCmd,
+    },
+    /// Bring the schema of the default SQLite database up to date.
+    Migrate {
+        #[command(flatten)]
+        app: AppArgs,
+    },
+    /// Apply migrations, then load the demo data.
+    Demo {
+        #[command(flatten)]
+        app: AppArgs,
+    },
+    /// Load-test a running app and print requests/s and latency percentiles.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum CronCmd {
+    /// Run one event of a cron component now.
+    Fire {
+        component: String,
+        #[command(flatten)]
+        app: AppArgs,
+    },
+    /// List the schedules.
+    List {
+        #[command(flatten)]
+        app: AppArgs,
+    },
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("zhanye-worker")
+        .build()?;
+    rt.block_on(run(cli.cmd))
+}
+
+/// The `default` database gets the app's migrations when the app keeps them
+/// (`migrations/` beside the manifest).
+fn app_has_migrations(opts: &AppOptions) -> bool {
+    opts.manifest
+        .parent()
+        .is_some_and(|d| d.join("migrations").is_dir())
+}
+
+fn prepare_database(opts: &AppOptions, demo: bool) -> Result<()> {
+    if !app_has_migrations(opts) {
+        return Ok(());
+    }
+    let rc = runtime_config::RuntimeConfig::load(&opts.state_dir, opts.runtime_config_file.as_deref())?;
+    let Some(db) = rc.default_sqlite_path() else {
+        return Ok(());
+    };
+    for (v, name) in migrate::apply(db, migrate::Set::Schema)? {
+        log_info!("applied migration {v:04}_{name}");
+    }
+    if demo {
+        for (v, name) in migrate::apply(db, migrate::Set::Demo)? {
+            log_info!("loaded demo data {v:04}_{name}");
+        }
+    }
+    log_info!("schema version {}", migrate::schema_version(db)?);
+    Ok(())
+}
+
+async fn run(cmd: Cmd) -> Result<()> {
+    match cmd {
+        Cmd::Build {
+            manifest,
+            components,
+        } => {
+            let m = manifest::LoadedManifest::load(&manifest)?;
+            build_cmd::build(&m, &components)
+        }
+        Cmd::Up {
+            app,
+            listen,
+            build,
+            demo,
+            no_cron,
+            stop_on_stdin_eof,
+        } => {
+            if build {
+                build_cmd::build(&manifest::LoadedManifest::load(&app.manifest)?, &[])?;
+            }
+            let opts = app.options()?;
+            prepare_database(&opts, demo)?;
+            up(&opts, &listen, !no_cron, stop_on_stdin_eof).await
+        }
+        Cmd::Cron { cmd } => match cmd {
+            CronCmd::Fire { component, app } => {
+                let opts = app.options()?;
+                let app = Arc::new(App::load(&opts, None)?);
+                // Self-requests made by the event are answered in-process.
+                let _http = trigger::http::HttpTrigger::new(app.clone())?;
+                let cron = trigger::cron::CronTrigger::new(app)?;
+                let result = cron.fire(&component).await;
+                // Let the log writer drain before exiting.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                result?;
+                println!("fired {component}: ok");
+                Ok(())
+            }
+            CronCmd::List { app } => {
+                let m = manifest::LoadedManifest::load(&app.manifest)?;
+                for t in &m.manifest.trigger.cron {
+                    trigger::cron::parse_expression(&t.cron_expression)?;
+                    println!("{}\t{}", t.component, t.cron_expression);
+                }
+                Ok(())
+            }
+        },
+        Cmd::Migrate { app } => {
+            let opts = app.options()?;
+            prepare_database(&opts, false)?;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            Ok(())
+        }
+        Cmd::Demo { app } => {
+            let opts = app.options()?;
+            prepare_database(&opts, true)?;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            Ok(())
+        }
+        Cmd::Bench(args) => bench::run(args).await,
+    }
+}
+
+async fn up(opts: &AppOptions, listen: &str, with_cron: bool, stop_on_eof: bool) -> Result<()> {
+    let app = Arc::new(App::load(opts, None)?);
+    let http = trigger::http::HttpTrigger::new(app.clone())?;
+    let cron = Arc::new(trigger::cron::CronTrigger::new(app.clone())?);
+    let listener = trigger::server::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    http.set_origin(format!("http://{addr}"));
+    print_banner(&addr.to_string(), &http, &opts.state_dir);
+    if with_cron && !cron.jobs.is_empty() {
+        tokio::spawn(cron.clone().run());
+    }
+    let stop = async move {
+        if stop_on_eof {
+            tokio::select! {
+                _ = trigger::server::stop_signal() => {}
+                _ = stdin_closed() => {}
+            }
+        } else {
+            trigger::server::stop_signal().await
+        }
+    };
+    trigger::server::serve(listener, http, stop).await?;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    Ok(())
+}
+
+async fn stdin_closed() {
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        let mut sink = [0u8; 256];
+        let mut stdin = std::io::stdin().lock();
+        while matches!(std::io::Read::read(&mut stdin, &mut sink), Ok(n) if n > 0) {}
+        let _ = tx.send(());
+    });
+    let _ = rx.await;
+}
+
+fn print_banner(addr: &str, http: &trigger::http::HttpTrigger, state_dir: &Path) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "Serving http://{addr}");
+    let _ = writeln!(out, "State directory: {}", state_dir.display());
+    let _ = writeln!(out, "Available Routes:");
+    for r in http.routes() {
+        let _ = writeln!(out, "  {}: http://{addr}{}", r.component, r.raw);
+    }
+    let _ = out.flush();
+}

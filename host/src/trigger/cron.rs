@@ -1,0 +1,129 @@
+//! The cron trigger, as the `trigger-cron` plugin runs it: each `[[trigger.cron]]`
+//! has a 6-field expression (seconds first, UTC) and, when it fires, a fresh instance
+//! of the component gets `handle-cron-event` with the time. `fire` runs one event on
+//! demand, for tests and operators.
+
+use crate::app::App;
+use crate::capability::cron_bindings::fermyon::spin_cron::cron_types::{Error as CronError, Metadata};
+use crate::{log_error, log_info};
+use anyhow::{Context, Result, anyhow, bail};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Instant;
+
+pub struct CronJob {
+    pub component: String,
+    pub expression: String,
+    schedule: cron::Schedule,
+}
+
+pub struct CronTrigger {
+    app: Arc<App>,
+    pub jobs: Vec<CronJob>,
+}
+
+/// Parses a trigger-cron expression: exactly six fields, seconds first.
+pub fn parse_expression(expr: &str) -> Result<cron::Schedule> {
+    let fields = expr.split_whitespace().count();
+    if fields != 6 {
+        bail!("cron_expression {expr:?} has {fields} fields; it needs 6 (sec min hour day month weekday)");
+    }
+    cron::Schedule::from_str(expr).map_err(|e| anyhow!("invalid cron_expression {expr:?}: {e}"))
+}
+
+impl CronTrigger {
+    pub fn new(app: Arc<App>) -> Result<Self> {
+        let mut jobs = Vec::new();
+        for t in &app.manifest.manifest.trigger.cron {
+            jobs.push(CronJob {
+                component: t.component.clone(),
+                expression: t.cron_expression.clone(),
+                schedule: parse_expression(&t.cron_expression)?,
+            });
+        }
+        Ok(Self { app, jobs })
+    }
+
+    /// Runs one cron event of `component` now.
+    pub async fn fire(&self, component: &str) -> Result<()> {
+        let timestamp = chrono::Utc::now().timestamp().max(0) as u64;
+        self.fire_at(component, timestamp).await
+    }
+
+    pub async fn fire_at(&self, component: &str, timestamp: u64) -> Result<()> {
+        let started = Instant::now();
+        let comp = self.app.component(component)?.clone();
+        let pre = comp
+            .cron
+            .clone()
+            .with_context(|| format!("component {component:?} is not a cron component"))?;
+        let mut store = self.app.new_store(&comp)?;
+        let outcome = tokio::time::timeout(self.app.limits.timeout, async {
+            let instance = pre.instantiate_async(&mut store).await?;
+            instance
+                .call_handle_cron_event(&mut store, Metadata { timestamp })
+                .await
+        })
+        .await;
+        let result = match outcome {
+            Err(_) => Err(anyhow!(
+                "cron component {component:?} exceeded the {:?} time limit",
+                self.app.limits.timeout
+            )),
+            Ok(Err(trap)) => Err(anyhow::Error::from(trap).context(format!("cron component {component:?} trapped"))),
+            Ok(Ok(Err(CronError::Other(msg)))) => Err(anyhow!("cron component {component:?} failed: {msg}")),
+            Ok(Ok(Ok(()))) => Ok(()),
+        };
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        match &result {
+            Ok(()) => log_info!("cron {component} fired ok {ms:.2}ms"),
+            Err(e) => log_error!("cron {component} {e:#} ({ms:.2}ms)"),
+        }
+        result
+    }
+
+    /// Fires every job on its schedule until the process stops.
+    pub async fn run(self: Arc<Self>) {
+        let mut tasks = Vec::new();
+        for (i, job) in self.jobs.iter().enumerate() {
+            log_info!("cron {} scheduled: {}", job.component, job.expression);
+            let this = self.clone();
+            tasks.push(tokio::spawn(async move {
+                let job = &this.jobs[i];
+                loop {
+                    let Some(next) = job.schedule.upcoming(chrono::Utc).next() else {
+                        break;
+                    };
+                    let wait = (next - chrono::Utc::now()).to_std().unwrap_or_default();
+                    tokio::time::sleep(wait).await;
+                    // Each event runs on its own; a slow one does not delay the schedule.
+                    let this = this.clone();
+                    let component = job.component.clone();
+                    let ts = next.timestamp().max(0) as u64;
+                    tokio::spawn(async move {
+                        let _ = this.fire_at(&component, ts).await;
+                    });
+                }
+            }));
+        }
+        for t in tasks {
+            let _ = t.await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn six_fields_seconds_first() {
+        let s = parse_expression("0 0 2 1 * *").unwrap();
+        let next = s.upcoming(chrono::Utc).next().unwrap();
+        assert_eq!(next.format("%d %H:%M:%S").to_string(), "01 02:00:00");
+        assert!(parse_expression("*/1 * * * * *").is_ok());
+        assert!(parse_expression("0 2 1 * *").is_err(), "5 fields are refused");
+        assert!(parse_expression("0 0 2 1 * * 2030").is_err(), "7 fields are refused");
+        assert!(parse_expression("x 0 2 1 * *").is_err());
+    }
+}

@@ -1,0 +1,342 @@
+//! The HTTP trigger: routes each request to its component, gives it a fresh instance
+//! from the pre-instance, adds Spin's request headers, and streams the answer back.
+//! A trap or a time-out is answered (500 / 504) and logged; the server keeps serving.
+
+use super::routes::{Route, RouteMatch, Router};
+use crate::app::{App, LoadedComponent};
+use crate::manifest::RouteDecl;
+use crate::outbound::{LocalDispatch, LocalTarget};
+use crate::{log_error, log_info};
+use anyhow::{Result, anyhow};
+use bytes::Bytes;
+use futures::future::BoxFuture;
+use http::{HeaderValue, Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
+use std::time::Instant;
+use tokio::sync::oneshot;
+use wasmtime_wasi_http::{Error as HttpError, WasiBody};
+
+pub struct HttpTrigger {
+    app: Arc<App>,
+    router: Router,
+    /// `scheme://host:port` the server listens on, for `spin-full-url`.
+    origin: std::sync::OnceLock<String>,
+    /// Itself, for the `'static` futures of in-process (`http://self`) requests.
+    me: std::sync::Weak<HttpTrigger>,
+}
+
+/// Why a component gave no response.
+#[derive(Debug)]
+enum Failure {
+    Trap(anyhow::Error),
+    TimedOut,
+}
+
+impl HttpTrigger {
+    pub fn new(app: Arc<App>) -> Result<Arc<Self>> {
+        let mut routes = Vec::new();
+        for t in &app.manifest.manifest.trigger.http {
+            if let RouteDecl::Path(route) = &t.route {
+                routes.push(Route::parse(route, &t.component)?);
+            }
+        }
+        let router = Router::new(routes)?;
+        let trigger = Arc::new_cyclic(|me| Self {
+            app: app.clone(),
+            router,
+            origin: std::sync::OnceLock::new(),
+            me: me.clone(),
+        });
+        let weak: std::sync::Weak<dyn LocalDispatch> =
+            Arc::downgrade(&(trigger.clone() as Arc<dyn LocalDispatch>));
+        app.set_local_dispatch(weak);
+        Ok(trigger)
+    }
+
+    pub fn routes(&self) -> &[Route] {
+        self.router.routes()
+    }
+
+    pub fn set_origin(&self, origin: String) {
+        let _ = self.origin.set(origin);
+    }
+
+    /// Answers one incoming request; never fails (errors become 4xx/5xx answers).
+    pub async fn handle(
+        self: &Arc<Self>,
+        req: Request<WasiBody>,
+        client: SocketAddr,
+    ) -> Response<WasiBody> {
+        let started = Instant::now();
+        let method = req.method().clone();
+        let path_and_query = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        let path = req.uri().path().to_string();
+        let (response, component) = match self.router.find(&path) {
+            None => (plain(StatusCode::NOT_FOUND, "Not Found"), "-".to_string()),
+            Some(m) => {
+                let component = m.component.to_string();
+                let req = self.with_spin_headers(req, &m, client);
+                (self.dispatch_to(&component, req).await, component)
+            }
+        };
+        log_info!(
+            "{client} \"{method} {path_and_query}\" {} {component} {:.2}ms",
+            response.status().as_u16(),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+        response
+    }
+
+    async fn dispatch_to(&self, component: &str, req: Request<WasiBody>) -> Response<WasiBody> {
+        let comp = match self.app.component(component) {
+            Ok(c) => c.clone(),
+            Err(e) => {
+                log_error!("{e:#}");
+                return plain(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+            }
+        };
+        match self.call(comp, req).await {
+            Ok(res) => res,
+            Err(Failure::TimedOut) => {
+                log_error!(
+                    "component {component:?} exceeded the {:?} time limit",
+                    self.app.limits.timeout
+                );
+                plain(StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout")
+            }
+            Err(Failure::Trap(e)) => {
+                log_error!("component {component:?} failed: {e:?}");
+                plain(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+            }
+        }
+    }
+
+    fn with_spin_headers(
+        &self,
+        req: Request<WasiBody>,
+        m: &RouteMatch<'_>,
+        client: SocketAddr,
+    ) -> Request<WasiBody> {
+        let (mut parts, body) = req.into_parts();
+        let origin = match parts.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()) {
+            Some(host) => format!("http://{host}"),
+            None => self.origin.get().cloned().unwrap_or_else(|| "http://localhost".into()),
+        };
+        let pq = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        let full_url = format!("{origin}{pq}");
+        // Components see an absolute URI, as under Spin.
+        if let Ok(uri) = full_url.parse() {
+            parts.uri = uri;
+        }
+        let h = &mut parts.headers;
+        let mut set = |name: &str, value: &str| {
+            if let (Ok(n), Ok(v)) = (
+                http::HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) {
+                h.insert(n, v);
+            }
+        };
+        set("spin-full-url", &full_url);
+        set("spin-path-info", &m.path_info);
+        set("spin-matched-route", m.raw_route);
+        set("spin-component-route", &m.component_route);
+        set("spin-raw-component-route", m.raw_route);
+        set("spin-base-path", "/");
+        set("spin-client-addr", &client.to_string());
+        for (name, value) in &m.params {
+            set(&format!("spin-path-match-{}", name.to_ascii_lowercase()), value);
+        }
+        Request::from_parts(parts, body)
+    }
+
+    /// Runs the component on a fresh instance until it has answered and the answer's
+    /// body has been sent (or dropped).
+    async fn call(
+        &self,
+        comp: Arc<LoadedComponent>,
+        req: Request<WasiBody>,
+    ) -> Result<Response<WasiBody>, Failure> {
+        let pre = comp
+            .http
+            .clone()
+            .ok_or_else(|| Failure::Trap(anyhow!("component {} is not an HTTP component", comp.id)))?;
+        let mut store = self.app.new_store(&comp).map_err(Failure::Trap)?;
+        let service = pre
+            .instantiate_async(&mut store)
+            .await
+            .map_err(|e| Failure::Trap(e.into()))?;
+        let (req, io) =
+            wasmtime_wasi_http::p3::Request::from_http(&mut store.data_mut().hooks, req);
+        let (res_tx, res_rx) = oneshot::channel::<Result<Response<WasiBody>, String>>();
+        let timeout = self.app.limits.timeout;
+        let task = tokio::spawn(async move {
+            let run = store.run_concurrent(async move |accessor| -> wasmtime::Result<()> {
+                let answer = async {
+                    match service.handle(accessor, req).await? {
+                        Ok(res) => {
+                            let res = accessor.with(|store| res.into_http(store, async { Ok(()) }))?;
+                            let (done_tx, done_rx) = oneshot::channel();
+                            let res = res.map(|b| NotifyOnDone::new(b, done_tx).boxed_unsync());
+                            if res_tx.send(Ok(res)).is_ok() {
+                                // Keep the instance running while its body streams out.
+                                let _ = done_rx.await;
+                            }
+                        }
+                        Err(code) => {
+                            let _ = res_tx.send(Err(format!("{code:?}")));
+                        }
+                    }
+                    wasmtime::Result::<()>::Ok(())
+                };
+                let (answered, body_read) = futures::join!(answer, io);
+                if let Err(e) = body_read {
+                    log_error!("reading the request body failed: {e}");
+                }
+                answered
+            });
+            tokio::time::timeout(timeout, run).await
+        });
+        match res_rx.await {
+            Ok(Ok(res)) => Ok(res),
+            Ok(Err(code)) => Err(Failure::Trap(anyhow!("component answered with error {code}"))),
+            Err(_) => match task.await {
+                Ok(Err(_elapsed)) => Err(Failure::TimedOut),
+                Ok(Ok(Err(e)) | Ok(Ok(Ok(Err(e))))) => {
+                    let e: anyhow::Error = e.into();
+                    if is_interrupt(&e) {
+                        Err(Failure::TimedOut)
+                    } else {
+                        Err(Failure::Trap(e))
+                    }
+                }
+                Ok(Ok(Ok(Ok(())))) => Err(Failure::Trap(anyhow!("component returned no response"))),
+                Err(join) => Err(Failure::Trap(anyhow!("component task failed: {join}"))),
+            },
+        }
+    }
+}
+
+fn is_interrupt(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt)
+    }) || e.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt)
+}
+
+impl LocalDispatch for HttpTrigger {
+    fn dispatch(
+        &self,
+        target: LocalTarget,
+        req: Request<WasiBody>,
+    ) -> BoxFuture<'static, Result<Response<WasiBody>, HttpError>> {
+        let this = self.me.upgrade();
+        Box::pin(async move {
+            let Some(this) = this else {
+                return Err(HttpError::DestinationUnavailable);
+            };
+            let local: SocketAddr = ([127, 0, 0, 1], 0).into();
+            match target {
+                LocalTarget::Route => Ok(this.handle(req, local).await),
+                LocalTarget::Component(id) => {
+                    let path = req.uri().path().to_string();
+                    let m = RouteMatch {
+                        raw_route: "/...",
+                        component: &id,
+                        component_route: String::new(),
+                        path_info: path,
+                        params: Vec::new(),
+                    };
+                    let req = this.with_spin_headers(req, &m, local);
+                    if this.app.component(&id).is_err() {
+                        return Ok(plain(StatusCode::NOT_FOUND, "Not Found"));
+                    }
+                    Ok(this.dispatch_to(&id, req).await)
+                }
+            }
+        })
+    }
+}
+
+pub fn plain(status: StatusCode, text: &'static str) -> Response<WasiBody> {
+    let mut res = Response::new(
+        http_body_util::Full::new(Bytes::from_static(text.as_bytes()))
+            .map_err(|never| match never {})
+            .boxed_unsync(),
+    );
+    *res.status_mut() = status;
+    res.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    res
+}
+
+/// A response body that tells the instance's task when it is finished with, so the
+/// instance lives exactly as long as its answer streams.
+struct NotifyOnDone {
+    inner: WasiBody,
+    done: Option<oneshot::Sender<()>>,
+}
+
+impl NotifyOnDone {
+    fn new(inner: WasiBody, done: oneshot::Sender<()>) -> Self {
+        Self {
+            inner,
+            done: Some(done),
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(d) = self.done.take() {
+            let _ = d.send(());
+        }
+    }
+}
+
+impl Drop for NotifyOnDone {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+impl http_body::Body for NotifyOnDone {
+    type Data = Bytes;
+    type Error = HttpError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, HttpError>>> {
+        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        if matches!(polled, Poll::Ready(None) | Poll::Ready(Some(Err(_)))) {
+            self.finish();
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// Turns hyper's request body into the body type `wasi:http` takes.
+pub fn incoming_body(body: hyper::body::Incoming) -> WasiBody {
+    body.map_err(HttpError::from).boxed_unsync()
+}
+

@@ -1,0 +1,4 @@
+pub mod cron;
+pub mod http;
+pub mod routes;
+pub mod server;
