@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock, Weak};
 use wasmtime::component::{Linker, ResourceTable};
 use wasmtime::{Engine, Store, StoreLimitsBuilder};
-use wasmtime_wasi::{DirPerms, FilePerms, WasiCtxBuilder};
+use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 use wasmtime_wasi_http::WasiHttpCtx;
 use wasmtime_wasi_http::p3::bindings::ServicePre;
 
@@ -159,7 +159,7 @@ impl App {
             wasi.env(k, v);
         }
         if let Some(dir) = &component.files_dir {
-            wasi.preopened_dir(dir, "/", DirPerms::READ, FilePerms::READ)?;
+            wasi.preopened_dir(dir, "/", FsPerms::ReadOnly)?;
         }
         let state = HostState {
             table: ResourceTable::new(),
@@ -209,16 +209,17 @@ fn load_one(
     let component = load_component(engine, &wasm, &opts.cache_dir)?;
     let pre = linker
         .instantiate_pre(&component)
+        .map_err(anyhow::Error::from)
         .context("the component imports something this runtime does not provide")?;
     let http = if for_http {
-        Some(ServicePre::new(pre.clone()).context(
+        Some(ServicePre::new(pre.clone()).map_err(anyhow::Error::from).context(
             "an HTTP component must export wasi:http/handler@0.3.0 (build it with spin-sdk 7)",
         )?)
     } else {
         None
     };
     let cron = if for_cron {
-        Some(SpinCronPre::new(pre).context(
+        Some(SpinCronPre::new(pre).map_err(anyhow::Error::from).context(
             "a cron component must export fermyon:spin-cron@2.0.0's handle-cron-event",
         )?)
     } else {

@@ -1,2 +1,315 @@
-pub async fn run(_a: BenchArgs) -> anyhow::Result<()> { Ok(()) }
-#[derive(clap::Args, Debug)] pub struct BenchArgs {}
+//! `zhanye bench`: measures the runtime the way the quality bars are stated.
+//!
+//! - `zhanye bench http --url U [-c 16] [-d 10]`: a closed-loop load of `c` keep-alive
+//!   connections against any running Spin-compatible server; prints requests/s and
+//!   latency percentiles.
+//! - `zhanye bench suite -f tests/fixture-app/spin.toml`: starts the app in-process on a
+//!   free port and runs the standard scenarios (hello, one SQLite point read, one
+//!   key-value get), plus the per-request instance overhead measured without the
+//!   network.
+
+use crate::app::{App, AppOptions};
+use crate::trigger::http::HttpTrigger;
+use anyhow::{Context, Result, bail};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Empty};
+use hyper_util::rt::TokioIo;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    cmd: BenchCmd,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum BenchCmd {
+    /// Load one URL of a running server.
+    Http {
+        #[arg(long)]
+        url: String,
+        #[arg(short = 'c', long, default_value_t = 16)]
+        connections: usize,
+        /// Seconds of measured load (after a one-second warm-up).
+        #[arg(short = 'd', long, default_value_t = 10)]
+        duration: u64,
+    },
+    /// Start the fixture app in-process and run the standard scenarios.
+    Suite {
+        #[command(flatten)]
+        app: crate::AppArgs,
+        #[arg(short = 'c', long, default_value_t = 16)]
+        connections: usize,
+        #[arg(short = 'd', long, default_value_t = 10)]
+        duration: u64,
+        /// Iterations of the in-process instance-overhead measurement.
+        #[arg(long, default_value_t = 5000)]
+        iterations: usize,
+    },
+}
+
+pub async fn run(args: BenchArgs) -> Result<()> {
+    match args.cmd {
+        BenchCmd::Http {
+            url,
+            connections,
+            duration,
+        } => {
+            let report = load(&url, connections, Duration::from_secs(duration)).await?;
+            report.print(&url);
+            Ok(())
+        }
+        BenchCmd::Suite {
+            app,
+            connections,
+            duration,
+            iterations,
+        } => suite(app.options()?, connections, Duration::from_secs(duration), iterations).await,
+    }
+}
+
+async fn suite(
+    opts: AppOptions,
+    connections: usize,
+    duration: Duration,
+    iterations: usize,
+) -> Result<()> {
+    let app = Arc::new(App::load(&opts, None)?);
+    let trigger = HttpTrigger::new(app.clone())?;
+    let listener = crate::trigger::server::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    trigger.set_origin(format!("http://{addr}"));
+    let server = tokio::spawn(crate::trigger::server::serve(
+        listener,
+        trigger.clone(),
+        std::future::pending::<()>(),
+    ));
+    let base = format!("http://{addr}");
+    println!("zhanye bench suite: {connections} connections, {duration:?} per scenario, release build expected");
+
+    // Seed the stores the read scenarios read.
+    let seed = [
+        ("POST", "/probe/sqlite?value=bench"),
+        ("PUT", "/probe/kv/bench"),
+    ];
+    for (method, path) in seed {
+        one_request(addr, method, path).await?;
+    }
+
+    for (name, path) in [
+        ("hello component", "/probe/exact"),
+        ("one SQLite point read", "/probe/sqlite/point?id=1"),
+        ("one key-value get", "/probe/kv/bench"),
+    ] {
+        let url = format!("{base}{path}");
+        let report = load(&url, connections, duration).await?;
+        println!("\n== {name} ==");
+        report.print(&url);
+    }
+
+    // Instance overhead: a full in-process request to the hello component (fresh
+    // instance, handler call, body), with no socket in between.
+    let mut samples = Vec::with_capacity(iterations);
+    let client: SocketAddr = ([127, 0, 0, 1], 0).into();
+    for _ in 0..iterations {
+        let req = http::Request::builder()
+            .uri(format!("{base}/probe/exact"))
+            .body(
+                Empty::<Bytes>::new()
+                    .map_err(|never| match never {})
+                    .boxed_unsync(),
+            )?;
+        let started = Instant::now();
+        let res = trigger.handle(req, client).await;
+        let _ = res.into_body().collect().await;
+        samples.push(started.elapsed());
+    }
+    let s = Percentiles::of(&mut samples);
+    println!("\n== per-request instance overhead (in-process, hello component) ==");
+    println!(
+        "iterations {iterations}  p50 {}  p99 {}  max {}",
+        fmt(s.p50),
+        fmt(s.p99),
+        fmt(s.max)
+    );
+    server.abort();
+    Ok(())
+}
+
+async fn one_request(addr: SocketAddr, method: &str, path: &str) -> Result<()> {
+    let stream = tokio::net::TcpStream::connect(addr).await?;
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(conn);
+    let req = http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", addr.to_string())
+        .body(http_body_util::Full::new(Bytes::from_static(b"v")))?;
+    let res = sender.send_request(req).await?;
+    if !res.status().is_success() {
+        bail!("{method} {path} answered {}", res.status());
+    }
+    Ok(())
+}
+
+struct Report {
+    requests: usize,
+    errors: usize,
+    elapsed: Duration,
+    latency: Percentiles,
+}
+
+impl Report {
+    fn print(&self, url: &str) {
+        println!("url {url}");
+        println!(
+            "requests {}  errors {}  throughput {:.0} req/s",
+            self.requests,
+            self.errors,
+            self.requests as f64 / self.elapsed.as_secs_f64()
+        );
+        println!(
+            "latency p50 {}  p90 {}  p99 {}  max {}",
+            fmt(self.latency.p50),
+            fmt(self.latency.p90),
+            fmt(self.latency.p99),
+            fmt(self.latency.max)
+        );
+    }
+}
+
+struct Percentiles {
+    p50: Duration,
+    p90: Duration,
+    p99: Duration,
+    max: Duration,
+}
+
+impl Percentiles {
+    fn of(samples: &mut [Duration]) -> Self {
+        samples.sort_unstable();
+        let at = |q: f64| {
+            if samples.is_empty() {
+                Duration::ZERO
+            } else {
+                samples[((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1]
+            }
+        };
+        Self {
+            p50: at(0.50),
+            p90: at(0.90),
+            p99: at(0.99),
+            max: samples.last().copied().unwrap_or_default(),
+        }
+    }
+}
+
+fn fmt(d: Duration) -> String {
+    format!("{:.3}ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Closed-loop load: each connection sends its next request when the last is answered.
+/// The load runs on its own single-threaded runtime so it does not borrow the server's
+/// worker threads.
+async fn load(url: &str, connections: usize, duration: Duration) -> Result<Report> {
+    let uri: http::Uri = url.parse().context("bad --url")?;
+    let authority = uri.authority().context("--url needs host:port")?.clone();
+    let addr: SocketAddr = tokio::net::lookup_host(authority.as_str())
+        .await?
+        .next()
+        .context("cannot resolve host")?;
+    let path = uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
+    let host = authority.to_string();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("load runtime");
+        let out = rt.block_on(run_load(addr, host, path, connections, duration));
+        let _ = tx.send(out);
+    });
+    rx.await.context("load thread died")?
+}
+
+async fn run_load(
+    addr: SocketAddr,
+    host: String,
+    path: String,
+    connections: usize,
+    duration: Duration,
+) -> Result<Report> {
+    let warmup = Duration::from_secs(1);
+    let start = Instant::now();
+    let measure_from = start + warmup;
+    let end = measure_from + duration;
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let host = host.clone();
+        let path = path.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut samples = Vec::new();
+            let mut errors = 0usize;
+            'outer: while Instant::now() < end {
+                let Ok(stream) = tokio::net::TcpStream::connect(addr).await else {
+                    errors += 1;
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                };
+                let _ = stream.set_nodelay(true);
+                let Ok((mut sender, conn)) =
+                    hyper::client::conn::http1::handshake(TokioIo::new(stream)).await
+                else {
+                    errors += 1;
+                    continue;
+                };
+                tokio::spawn(conn);
+                while Instant::now() < end {
+                    let req = http::Request::builder()
+                        .uri(path.as_str())
+                        .header("host", host.as_str())
+                        .body(Empty::<Bytes>::new())
+                        .expect("request");
+                    let sent = Instant::now();
+                    let ok = match sender.send_request(req).await {
+                        Ok(res) => {
+                            let ok = res.status().is_success();
+                            ok && res.into_body().collect().await.is_ok()
+                        }
+                        Err(_) => false,
+                    };
+                    if sent >= measure_from {
+                        if ok {
+                            samples.push(sent.elapsed());
+                        } else {
+                            errors += 1;
+                        }
+                    }
+                    if !ok {
+                        continue 'outer;
+                    }
+                }
+            }
+            (samples, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (s, e) = t.await?;
+        all.extend(s);
+        errors += e;
+    }
+    let requests = all.len();
+    Ok(Report {
+        requests,
+        errors,
+        elapsed: duration,
+        latency: Percentiles::of(&mut all),
+    })
+}

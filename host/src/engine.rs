@@ -58,7 +58,9 @@ pub fn build_engine(limits: &Limits) -> Result<Engine> {
     pool.table_keep_resident(1 << 16);
     config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
 
-    let engine = Engine::new(&config).context("cannot configure wasmtime")?;
+    let engine = Engine::new(&config)
+        .map_err(anyhow::Error::from)
+        .context("cannot configure wasmtime")?;
     // One thread advances the epoch for every store's deadline.
     let weak = engine.weak();
     std::thread::Builder::new()
@@ -97,6 +99,7 @@ pub fn load_component(engine: &Engine, wasm_path: &Path, cache_dir: &Path) -> Re
         }
     }
     let component = Component::new(engine, &bytes)
+        .map_err(anyhow::Error::from)
         .with_context(|| format!("cannot compile component {}", wasm_path.display()))?;
     if std::fs::create_dir_all(cache_dir).is_ok() {
         if let Ok(serialized) = component.serialize() {

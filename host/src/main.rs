@@ -33,7 +33,7 @@ struct Cli {
 }
 
 #[derive(Args, Clone, Debug)]
-struct AppArgs {
+pub(crate) struct AppArgs {
     /// The application manifest.
     #[arg(short = 'f', long = "from", default_value = "spin.toml")]
     manifest: PathBuf,
@@ -55,7 +55,7 @@ struct AppArgs {
 }
 
 impl AppArgs {
-    fn options(&self) -> Result<AppOptions> {
+    pub(crate) fn options(&self) -> Result<AppOptions> {
         let manifest = self
             .manifest
             .canonicalize()
@@ -113,6 +113,9 @@ enum Cmd {
         /// Load the demo data before serving.
         #[arg(long)]
         demo: bool,
+        /// Leave the schema as it is (e.g. to migrate through the admin routes).
+        #[arg(long)]
+        no_migrate: bool,
         /// Do not run the cron schedules.
         #[arg(long)]
         no_cron: bool,
@@ -206,6 +209,7 @@ async fn run(cmd: Cmd) -> Result<()> {
             listen,
             build,
             demo,
+            no_migrate,
             no_cron,
             stop_on_stdin_eof,
         } => {
@@ -213,7 +217,9 @@ async fn run(cmd: Cmd) -> Result<()> {
                 build_cmd::build(&manifest::LoadedManifest::load(&app.manifest)?, &[])?;
             }
             let opts = app.options()?;
-            prepare_database(&opts, demo)?;
+            if !no_migrate {
+                prepare_database(&opts, demo)?;
+            }
             up(&opts, &listen, !no_cron, stop_on_stdin_eof).await
         }
         Cmd::Cron { cmd } => match cmd {

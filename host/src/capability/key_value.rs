@@ -113,17 +113,17 @@ impl HostStore for CapView<'_> {
     }
 }
 
-impl HostWithStore for Caps {}
 
-impl HostStoreWithStore for Caps {
-    async fn open<T>(
+
+impl<T> HostStoreWithStore<T> for Caps {
+    async fn open(
         accessor: &Accessor<T, Self>,
         label: String,
     ) -> wasmtime::Result<Result<Resource<Store>, Error>> {
         accessor.with(|mut access| open(&mut access.get(), &label))
     }
 
-    async fn get<T>(
+    async fn get(
         accessor: &Accessor<T, Self>,
         self_: Resource<Store>,
         key: String,
@@ -131,7 +131,7 @@ impl HostStoreWithStore for Caps {
         with_store(accessor, &self_, |s| s.get(&key))
     }
 
-    async fn set<T>(
+    async fn set(
         accessor: &Accessor<T, Self>,
         self_: Resource<Store>,
         key: String,
@@ -140,7 +140,7 @@ impl HostStoreWithStore for Caps {
         with_store(accessor, &self_, |s| s.set(&key, &value))
     }
 
-    async fn delete<T>(
+    async fn delete(
         accessor: &Accessor<T, Self>,
         self_: Resource<Store>,
         key: String,
@@ -148,7 +148,7 @@ impl HostStoreWithStore for Caps {
         with_store(accessor, &self_, |s| s.delete(&key))
     }
 
-    async fn exists<T>(
+    async fn exists(
         accessor: &Accessor<T, Self>,
         self_: Resource<Store>,
         key: String,
@@ -156,7 +156,7 @@ impl HostStoreWithStore for Caps {
         with_store(accessor, &self_, |s| s.exists(&key))
     }
 
-    async fn get_keys<T>(
+    async fn get_keys(
         accessor: &Accessor<T, Self>,
         self_: Resource<Store>,
     ) -> wasmtime::Result<(StreamReader<String>, FutureReader<Result<(), Error>>)> {

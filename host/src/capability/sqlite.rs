@@ -139,17 +139,17 @@ impl HostConnection for CapView<'_> {
     }
 }
 
-impl HostWithStore for Caps {}
 
-impl HostConnectionWithStore for Caps {
-    async fn open_async<T>(
+
+impl<T> HostConnectionWithStore<T> for Caps {
+    async fn open_async(
         accessor: &Accessor<T, Self>,
         database: String,
     ) -> wasmtime::Result<Result<Resource<Connection>, Error>> {
         accessor.with(|mut access| open(&mut access.get(), &database))
     }
 
-    async fn execute_async<T>(
+    async fn execute_async(
         accessor: &Accessor<T, Self>,
         self_: Resource<Connection>,
         statement: String,
@@ -183,14 +183,14 @@ impl HostConnectionWithStore for Caps {
         })
     }
 
-    async fn last_insert_rowid_async<T>(
+    async fn last_insert_rowid_async(
         accessor: &Accessor<T, Self>,
         self_: Resource<Connection>,
     ) -> wasmtime::Result<i64> {
         accessor.with(|mut access| access.get().last_insert_rowid(self_))
     }
 
-    async fn changes_async<T>(
+    async fn changes_async(
         accessor: &Accessor<T, Self>,
         self_: Resource<Connection>,
     ) -> wasmtime::Result<u64> {

@@ -9,8 +9,8 @@ use wasmtime::component::Accessor;
 
 impl spin_vars::Host for CapView<'_> {}
 
-impl spin_vars::HostWithStore for Caps {
-    async fn get<T>(
+impl<T> spin_vars::HostWithStore<T> for Caps {
+    async fn get(
         accessor: &Accessor<T, Self>,
         name: String,
     ) -> wasmtime::Result<Result<String, spin_vars::Error>> {

@@ -214,7 +214,7 @@ impl HttpTrigger {
             Ok(Err(code)) => Err(Failure::Trap(anyhow!("component answered with error {code}"))),
             Err(_) => match task.await {
                 Ok(Err(_elapsed)) => Err(Failure::TimedOut),
-                Ok(Ok(Err(e)) | Ok(Ok(Ok(Err(e))))) => {
+                Ok(Ok(Err(e))) | Ok(Ok(Ok(Err(e)))) => {
                     let e: anyhow::Error = e.into();
                     if is_interrupt(&e) {
                         Err(Failure::TimedOut)

@@ -1,0 +1,155 @@
+//! The app's platform routes through the real components: health, the admin routes
+//! that migrate and load demo data under real Spin, and the OpenAPI contract.
+
+use serde_json::{Value, json};
+use zhanye_test_support::{TestApp, app_manifest, repo_root};
+
+const ZHANYE: &str = env!("CARGO_BIN_EXE_zhanye");
+
+/// The highest migration number in `migrations/`.
+fn latest_migration() -> u64 {
+    std::fs::read_dir(repo_root().join("migrations"))
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            name.strip_suffix(".sql")?.split('_').next()?.parse().ok()
+        })
+        .max()
+        .expect("at least one migration")
+}
+
+#[test]
+fn health_reports_version_and_schema_version() {
+    let app = TestApp::start(ZHANYE, app_manifest());
+    let r = app.client().get("/api/health");
+    assert_eq!(r.status, 200);
+    assert!(r.header("content-type").unwrap().starts_with("application/json"));
+    let v = r.value();
+    assert_eq!(v["status"], "ok");
+    assert_eq!(v["app"], "zhanye");
+    assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(v["schema_version"], latest_migration());
+
+    let wrong = app.client().post_json("/api/health", &json!({}));
+    assert_eq!(wrong.status, 405);
+    assert_eq!(wrong.header("content-type"), Some("application/problem+json"));
+    assert_eq!(wrong.value()["code"], "method_not_allowed");
+}
+
+#[test]
+fn admin_routes_are_closed_without_a_token() {
+    let app = TestApp::start(ZHANYE, app_manifest());
+    let r = app.client().post_json("/api/admin/migrate", &json!({}));
+    assert_eq!(r.status, 403);
+    assert_eq!(r.value()["code"], "forbidden");
+}
+
+#[test]
+fn admin_migrates_an_empty_database_and_loads_demo_data_once() {
+    let app = TestApp::builder(ZHANYE, app_manifest())
+        .env("SPIN_VARIABLE_ADMIN_TOKEN", "test-admin-token")
+        .arg("--no-migrate")
+        .start();
+    let anon = app.client();
+    // Before migrating, health still answers, with schema version 0.
+    assert_eq!(anon.get("/api/health").value()["schema_version"], 0);
+
+    let bad = anon.clone().bearer("wrong").post_json("/api/admin/migrate", &json!({}));
+    assert_eq!(bad.status, 401);
+    assert_eq!(bad.value()["code"], "unauthorized");
+    let en = anon
+        .clone()
+        .with_header("accept-language", "en-US,en;q=0.9")
+        .post_json("/api/admin/migrate", &json!({}));
+    let zh = anon.post_json("/api/admin/migrate", &json!({}));
+    assert_ne!(en.value()["detail"], zh.value()["detail"], "detail follows Accept-Language");
+
+    let admin = app.client().bearer("test-admin-token");
+    let first = admin.post_json("/api/admin/migrate", &json!({}));
+    assert_eq!(first.status, 200, "{}", first.text());
+    let first: Value = first.value();
+    assert_eq!(first["schema_version"], latest_migration());
+    assert!(!first["applied"].as_array().unwrap().is_empty());
+    let again = admin.post_json("/api/admin/migrate", &json!({})).value();
+    assert_eq!(again["applied"], json!([]), "migrations apply once");
+    assert_eq!(anon_health(&app), latest_migration());
+
+    let demo = admin.post_json("/api/admin/demo", &json!({})).value();
+    assert!(!demo["applied"].as_array().unwrap().is_empty());
+    assert_eq!(admin.post_json("/api/admin/demo", &json!({})).value()["applied"], json!([]));
+    let listed = admin.get("/api/admin/migrations");
+    assert_eq!(listed.status, 200, "{}", listed.text());
+}
+
+fn anon_health(app: &TestApp) -> u64 {
+    app.client().get("/api/health").value()["schema_version"].as_u64().unwrap()
+}
+
+#[test]
+fn the_host_verbs_migrate_and_load_demo_data() {
+    let app = TestApp::builder(ZHANYE, app_manifest())
+        .arg("--no-migrate")
+        .start();
+    assert_eq!(anon_health(&app), 0);
+    let out = app.zhanye(&["migrate"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(anon_health(&app), latest_migration());
+    let out = app.zhanye(&["demo"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let log = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(log.contains("loaded demo data"), "{log}");
+    let again = app.zhanye(&["demo"]);
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("loaded demo data"));
+}
+
+/// Every route in spin.toml is documented in the OpenAPI document, and every
+/// documented path is served by some route.
+#[test]
+fn openapi_documents_every_route() {
+    let manifest: toml::Value =
+        toml::from_str(&std::fs::read_to_string(app_manifest()).unwrap()).unwrap();
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo_root().join("openapi/openapi.json")).unwrap())
+            .unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths: Vec<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
+    let routes: Vec<String> = manifest["trigger"]["http"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["route"].as_str().map(String::from))
+        .collect();
+    assert!(!routes.is_empty());
+    // `{param}` in OpenAPI is `:param` in a Spin route.
+    let as_route = |p: &str| {
+        p.split('/')
+            .map(|s| {
+                if s.starts_with('{') && s.ends_with('}') {
+                    format!(":{}", &s[1..s.len() - 1])
+                } else {
+                    s.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let served_by = |path: &str, route: &str| match route.strip_suffix("/...") {
+        Some(prefix) => path == prefix || path.starts_with(&format!("{prefix}/")),
+        None => as_route(path) == route,
+    };
+    for route in &routes {
+        assert!(
+            paths.iter().any(|p| served_by(p, route)),
+            "route {route} in spin.toml is not documented in openapi/openapi.json"
+        );
+    }
+    for path in &paths {
+        assert!(
+            routes.iter().any(|r| served_by(path, r)),
+            "openapi path {path} is served by no route in spin.toml"
+        );
+        for (method, op) in doc["paths"][path].as_object().unwrap() {
+            assert!(op["responses"].is_object(), "{method} {path} documents its responses");
+        }
+    }
+}
