@@ -42,8 +42,6 @@ pub struct LoadedComponent {
 pub struct App {
     pub engine: Engine,
     pub manifest: LoadedManifest,
-    pub runtime_config: RuntimeConfig,
-    pub variables: AppVariables,
     pub components: BTreeMap<String, Arc<LoadedComponent>>,
     pub limits: Limits,
     local: OnceLock<Weak<dyn LocalDispatch>>,
@@ -132,8 +130,6 @@ impl App {
         Ok(Self {
             engine,
             manifest,
-            runtime_config,
-            variables,
             components,
             limits: opts.limits.clone(),
             local: OnceLock::new(),
@@ -228,7 +224,6 @@ fn load_one(
     Ok(LoadedComponent {
         id: id.to_string(),
         caps: Arc::new(ComponentCaps {
-            id: id.to_string(),
             variables: component_vars,
             kv_allowed: decl.key_value_stores.clone(),
             sqlite_allowed: decl.sqlite_databases.clone(),

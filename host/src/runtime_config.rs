@@ -21,7 +21,9 @@ pub struct StoreDecl {
     pub kind: String,
     #[serde(default)]
     pub path: Option<String>,
+    /// Backend settings (`url`, …) of store types this runtime does not offer.
     #[serde(flatten)]
+    #[allow(dead_code)]
     pub rest: BTreeMap<String, toml::Value>,
 }
 

@@ -21,7 +21,6 @@ pub struct AppStores {
 
 /// One component's view of the Spin capabilities: what it may open, its variables.
 pub struct ComponentCaps {
-    pub id: String,
     pub variables: ComponentVariables,
     pub kv_allowed: Vec<String>,
     pub sqlite_allowed: Vec<String>,

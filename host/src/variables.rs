@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 #[derive(Debug, Default, Clone)]
 pub struct AppVariables {
     values: BTreeMap<String, String>,
-    secret: Vec<String>,
 }
 
 impl AppVariables {
@@ -22,7 +21,6 @@ impl AppVariables {
         let env: BTreeMap<String, String> = env.into_iter().collect();
         let mut values = BTreeMap::new();
         let mut missing = Vec::new();
-        let mut secret = Vec::new();
         for (name, decl) in &manifest.variables {
             let key = format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase());
             match env.get(&key).cloned().or_else(|| decl.default.clone()) {
@@ -32,9 +30,6 @@ impl AppVariables {
                 None if decl.required => missing.push(name.clone()),
                 None => {}
             }
-            if decl.secret {
-                secret.push(name.clone());
-            }
         }
         if !missing.is_empty() {
             bail!(
@@ -42,15 +37,12 @@ impl AppVariables {
                 missing.join(", ")
             );
         }
-        Ok(Self { values, secret })
+        Ok(Self { values })
     }
 
+    #[cfg(test)]
     pub fn get(&self, name: &str) -> Option<&str> {
         self.values.get(name).map(String::as_str)
-    }
-
-    pub fn is_secret(&self, name: &str) -> bool {
-        self.secret.iter().any(|s| s == name)
     }
 
     /// Expands `{{ name }}` references in a component variable's template.
@@ -151,7 +143,6 @@ optional = { }
         .unwrap();
         assert_eq!(vars.get("token"), Some("s3cret"));
         assert_eq!(vars.get("greeting"), Some("ni hao"));
-        assert!(vars.is_secret("token"));
         assert_eq!(vars.get("optional"), None);
     }
 

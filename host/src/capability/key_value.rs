@@ -1,7 +1,7 @@
 //! `spin:key-value@3.0.0`, backed by SQLite as Spin's default store is: one table of
 //! (store, key) → value per store file.
 
-use super::bindings::spin::key_value::key_value::{Error, Host, HostStore, HostStoreWithStore, HostWithStore};
+use super::bindings::spin::key_value::key_value::{Error, Host, HostStore, HostStoreWithStore};
 use super::pool::{SqlitePool, blocking};
 use super::{CapView, Caps};
 use rusqlite::OptionalExtension;

@@ -4,7 +4,7 @@
 //! from memory: there is no per-query wait.
 
 use super::bindings::spin::sqlite::sqlite::{
-    Error, Host, HostConnection, HostConnectionWithStore, HostWithStore, QueryResult, RowResult,
+    Error, Host, HostConnection, HostConnectionWithStore, QueryResult, RowResult,
     Value,
 };
 use super::pool::{SqlitePool, blocking};
