@@ -19,8 +19,9 @@ fn sink() -> &'static std::sync::Mutex<Sender<String>> {
 }
 
 fn drain(rx: Receiver<String>) {
-    let stderr = std::io::stderr();
-    let mut out = std::io::BufWriter::with_capacity(64 << 10, stderr.lock());
+    // Buffer here and take stderr's lock only while flushing: components' own
+    // stdout/stderr writes go to the same stream and must never wait on this thread.
+    let mut out = std::io::BufWriter::with_capacity(64 << 10, std::io::stderr());
     while let Ok(line) = rx.recv() {
         let _ = writeln!(out, "{line}");
         // Write everything already queued, then flush once.

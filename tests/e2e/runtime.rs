@@ -52,7 +52,17 @@ fn components_get_spins_request_headers() {
     assert_eq!(v["spin-base-path"], "/");
     let client = v["spin-client-addr"].as_str().unwrap();
     assert!(client.starts_with("127.0.0.1:"), "{client}");
-    assert_eq!(v["host"], addr);
+}
+
+#[test]
+fn component_output_reaches_the_log_and_never_blocks() {
+    let app = fixture();
+    let c = app.client();
+    for i in 0..5 {
+        let r = c.get(&format!("/probe/log?msg=line-{i}"));
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+    assert!(app.wait_for_log("line-4", Duration::from_secs(5)), "{}", app.log());
 }
 
 #[test]

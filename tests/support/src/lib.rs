@@ -108,6 +108,7 @@ impl AppBuilder {
                 log_path: None,
                 zhanye: self.zhanye,
                 manifest: self.manifest,
+                env: self.env,
             };
         }
         ensure_built(&self.zhanye, &self.manifest);
@@ -142,6 +143,7 @@ impl AppBuilder {
             log_path: Some(log_path),
             zhanye: builder.zhanye,
             manifest: builder.manifest,
+            env: builder.env,
         }
     }
 }
@@ -184,6 +186,7 @@ pub struct TestApp {
     log_path: Option<PathBuf>,
     zhanye: PathBuf,
     manifest: PathBuf,
+    env: Vec<(String, String)>,
 }
 
 impl TestApp {
@@ -238,10 +241,12 @@ impl TestApp {
         false
     }
 
-    /// Runs another `zhanye` verb against this app's manifest and state directory.
+    /// Runs another `zhanye` verb against this app's manifest and state directory,
+    /// with the same environment the app was started with.
     pub fn zhanye(&self, args: &[&str]) -> std::process::Output {
         let mut cmd = Command::new(&self.zhanye);
         cmd.args(args)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .arg("-f")
             .arg(&self.manifest)
             .arg("--state-dir")

@@ -1,0 +1,32 @@
+//! `GET /api/health`: the app is up, which build it is, and which schema it has.
+//!
+//! ```json
+//! {"status":"ok","app":"zhanye","version":"0.1.0","schema_version":1}
+//! ```
+//!
+//! `schema_version` is the highest version in `schema_migrations` of the `default`
+//! database (0 when the table does not exist yet). Any other method is 405.
+
+use spin_sdk::http::Request;
+use spin_sdk::http_service;
+use zhanye_platform::respond::handle;
+use zhanye_platform::{ApiError, ApiResult, Db, Outgoing, Reply, json};
+
+#[http_service]
+async fn serve(request: Request) -> Outgoing {
+    handle(request, health).await
+}
+
+async fn health(request: Request) -> ApiResult<Reply> {
+    if request.method() != http::Method::GET {
+        return Err(ApiError::method_not_allowed("GET"));
+    }
+    let db = Db::open_default().await?;
+    let schema_version = db.schema_version().await?;
+    json::ok(&serde_json::json!({
+        "status": "ok",
+        "app": "zhanye",
+        "version": env!("CARGO_PKG_VERSION"),
+        "schema_version": schema_version,
+    }))
+}

@@ -1,0 +1,131 @@
+//! Turning a handler's `Result<Reply, ApiError>` into the response Spin sends.
+//!
+//! A component's entry point is one line:
+//!
+//! ```ignore
+//! #[spin_sdk::http_service]
+//! async fn handle(request: spin_sdk::http::Request) -> zhanye_platform::Outgoing {
+//!     zhanye_platform::respond::handle(request, route).await
+//! }
+//!
+//! async fn route(request: spin_sdk::http::Request) -> Result<Reply, ApiError> { … }
+//! ```
+//!
+//! [`Outgoing`] is an `http::Response` over a full body, which spin-sdk 7 turns into a
+//! WASI response through its `IntoResponse` impl for `http::Response<B: Body>`.
+
+use bytes::Bytes;
+use http_body_util::Full;
+
+use crate::lang::Lang;
+use crate::problem::ApiError;
+
+/// What handlers build: a response with its whole body in memory.
+pub type Reply = http::Response<Bytes>;
+
+/// What an `#[http_service]` function returns.
+pub type Outgoing = http::Response<Full<Bytes>>;
+
+/// The result of a handler.
+pub type ApiResult<T = Reply> = Result<T, ApiError>;
+
+/// Renders `result`: a reply as is, an error as problem+json in `lang`. Server errors
+/// (5xx) are logged to stderr with their cause unless already logged where they arose.
+pub fn respond(lang: Lang, result: ApiResult<Reply>) -> Outgoing {
+    let reply = match result {
+        Ok(reply) => reply,
+        Err(error) => {
+            if error.status.is_server_error() && !error.is_logged() {
+                eprintln!("zhanye: answering {error}");
+            }
+            error.to_response(lang)
+        }
+    };
+    reply.map(Full::new)
+}
+
+/// Runs `handler` on `request` and renders its result in the request's language (taken
+/// from `Accept-Language` before the request is handed over).
+pub async fn handle<B, F>(request: http::Request<B>, handler: F) -> Outgoing
+where
+    F: AsyncFnOnce(http::Request<B>) -> ApiResult<Reply>,
+{
+    let lang = Lang::from_headers(request.headers());
+    respond(lang, handler(request).await)
+}
+
+/// The request path without a trailing `/` (but `/` stays `/`), for matching routes.
+pub fn route_path<B>(request: &http::Request<B>) -> &str {
+    let path = request.uri().path();
+    match path.strip_suffix('/') {
+        Some(trimmed) if !trimmed.is_empty() => trimmed,
+        _ => path,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json;
+    use crate::testing::block_on;
+    use http::{StatusCode, header};
+    use http_body_util::BodyExt;
+
+    fn body_text(response: Outgoing) -> String {
+        let bytes = block_on(response.into_body().collect()).unwrap().to_bytes();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    async fn route(request: http::Request<()>) -> ApiResult<Reply> {
+        match (request.method().as_str(), route_path(&request)) {
+            ("GET", "/api/thing") => json::ok(&serde_json::json!({"ok": true})),
+            (_, "/api/thing") => Err(ApiError::method_not_allowed("GET")),
+            _ => Err(ApiError::not_found()),
+        }
+    }
+
+    fn request(method: &str, path: &str, lang: Option<&str>) -> http::Request<()> {
+        let mut builder = http::Request::builder().method(method).uri(path);
+        if let Some(lang) = lang {
+            builder = builder.header(header::ACCEPT_LANGUAGE, lang);
+        }
+        builder.body(()).unwrap()
+    }
+
+    #[test]
+    fn replies_pass_through() {
+        let response = block_on(handle(request("GET", "/api/thing/", None), route));
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(body_text(response), r#"{"ok":true}"#);
+    }
+
+    #[test]
+    fn errors_become_problems_in_the_request_language() {
+        let response = block_on(handle(request("POST", "/api/thing", Some("en")), route));
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(response.headers()[header::ALLOW], "GET");
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        let text = body_text(response);
+        assert!(text.contains("\"code\":\"method_not_allowed\""), "{text}");
+        assert!(text.contains("Method not allowed"), "{text}");
+
+        let response = block_on(handle(request("GET", "/nope", None), route));
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        assert!(body_text(response).contains("请求的资源不存在"));
+    }
+
+    #[test]
+    fn route_paths() {
+        for (path, expected) in [
+            ("/", "/"),
+            ("/api/x", "/api/x"),
+            ("/api/x/", "/api/x"),
+            ("/api/x?q=1", "/api/x"),
+        ] {
+            assert_eq!(route_path(&request("GET", path, None)), expected);
+        }
+    }
+}
