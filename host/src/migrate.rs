@@ -26,16 +26,18 @@ pub fn apply(db_path: &Path, set: Set) -> Result<Vec<(u32, String)>> {
     for ddl in zhanye_migrations::TRACKING_DDL {
         conn.execute_batch(ddl)?;
     }
-    let (scripts, select, insert): (&'static [Script], &str, &str) = match set {
+    let (scripts, select, insert, action): (&'static [Script], &str, &str, &str) = match set {
         Set::Schema => (
             zhanye_migrations::migrations(),
             zhanye_migrations::SELECT_APPLIED_MIGRATIONS,
             zhanye_migrations::INSERT_APPLIED_MIGRATION,
+            "migration.apply",
         ),
         Set::Demo => (
             zhanye_migrations::demo_scripts(),
             zhanye_migrations::SELECT_APPLIED_DEMO,
             zhanye_migrations::INSERT_APPLIED_DEMO,
+            "demo.load",
         ),
     };
     let applied = read_applied(&conn, select)?;
@@ -51,14 +53,18 @@ pub fn apply(db_path: &Path, set: Set) -> Result<Vec<(u32, String)>> {
                 format!("script {:04}_{} failed at: {stmt}", script.version, script.name)
             })?;
         }
+        // Recorded exactly as the admin component records it under real Spin.
+        let at = zhanye_migrations::rfc3339_utc(chrono::Utc::now().timestamp());
+        let label = format!("{:04}_{}", script.version, script.name);
+        let checksum = script.checksum();
+        tx.execute(insert, (script.version, script.name, &checksum, &at))?;
+        let detail = format!(
+            r#"{{"version":{},"name":"{}","checksum":"{checksum}"}}"#,
+            script.version, script.name
+        );
         tx.execute(
-            insert,
-            (
-                script.version,
-                script.name,
-                script.checksum(),
-                chrono::Utc::now().to_rfc3339(),
-            ),
+            "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            (&at, "zhanye-host", action, &label, &detail),
         )?;
         tx.commit()?;
         done.push((script.version, script.name.to_string()));

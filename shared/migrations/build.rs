@@ -33,6 +33,7 @@ fn main() {
 
 struct Found {
     name: String,
+    file_name: String,
     path: PathBuf,
 }
 
@@ -65,12 +66,13 @@ fn collect(dir: &Path) -> Result<BTreeMap<u32, Found>, String> {
             version,
             Found {
                 name: name.to_owned(),
+                file_name: file_name.clone(),
                 path,
             },
         ) {
             return Err(format!(
                 "version {version} is used twice: `{}` and `{file_name}`",
-                previous.name
+                previous.file_name
             ));
         }
     }

@@ -7,6 +7,7 @@
 //! `schema_version` is the highest version in `schema_migrations` of the `default`
 //! database (0 when the table does not exist yet). Any other method is 405.
 
+use serde::Serialize;
 use spin_sdk::http::Request;
 use spin_sdk::http_service;
 use zhanye_platform::respond::handle;
@@ -23,10 +24,18 @@ async fn health(request: Request) -> ApiResult<Reply> {
     }
     let db = Db::open_default().await?;
     let schema_version = db.schema_version().await?;
-    json::ok(&serde_json::json!({
-        "status": "ok",
-        "app": "zhanye",
-        "version": env!("CARGO_PKG_VERSION"),
-        "schema_version": schema_version,
-    }))
+    json::ok(&Health {
+        status: "ok",
+        app: "zhanye",
+        version: env!("CARGO_PKG_VERSION"),
+        schema_version,
+    })
+}
+
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    app: &'static str,
+    version: &'static str,
+    schema_version: u32,
 }

@@ -70,30 +70,60 @@ fn every_script_applies_once_in_order() {
     let mut conn = Connection::open_in_memory().unwrap();
     let all: Vec<u32> = migrations().iter().map(|s| s.version).collect();
     assert_eq!(
-        apply(&mut conn, migrations(), SELECT_APPLIED_MIGRATIONS, INSERT_APPLIED_MIGRATION),
+        apply(
+            &mut conn,
+            migrations(),
+            SELECT_APPLIED_MIGRATIONS,
+            INSERT_APPLIED_MIGRATION
+        ),
         all
     );
     assert!(
-        apply(&mut conn, migrations(), SELECT_APPLIED_MIGRATIONS, INSERT_APPLIED_MIGRATION)
-            .is_empty()
+        apply(
+            &mut conn,
+            migrations(),
+            SELECT_APPLIED_MIGRATIONS,
+            INSERT_APPLIED_MIGRATION
+        )
+        .is_empty()
     );
     let applied = read_applied(&conn, SELECT_APPLIED_MIGRATIONS);
     assert_eq!(schema_version(&applied), *all.last().unwrap());
 
     let demo: Vec<u32> = demo_scripts().iter().map(|s| s.version).collect();
     assert_eq!(
-        apply(&mut conn, demo_scripts(), SELECT_APPLIED_DEMO, INSERT_APPLIED_DEMO),
+        apply(
+            &mut conn,
+            demo_scripts(),
+            SELECT_APPLIED_DEMO,
+            INSERT_APPLIED_DEMO
+        ),
         demo
     );
-    assert!(apply(&mut conn, demo_scripts(), SELECT_APPLIED_DEMO, INSERT_APPLIED_DEMO).is_empty());
+    assert!(
+        apply(
+            &mut conn,
+            demo_scripts(),
+            SELECT_APPLIED_DEMO,
+            INSERT_APPLIED_DEMO
+        )
+        .is_empty()
+    );
 }
 
 #[test]
 fn foundation_creates_meta_and_audit_log() {
     let mut conn = Connection::open_in_memory().unwrap();
-    apply(&mut conn, migrations(), SELECT_APPLIED_MIGRATIONS, INSERT_APPLIED_MIGRATION);
+    apply(
+        &mut conn,
+        migrations(),
+        SELECT_APPLIED_MIGRATIONS,
+        INSERT_APPLIED_MIGRATION,
+    );
     let app: String = conn
-        .query_row("SELECT value FROM app_meta WHERE key = 'app'", [], |r| r.get(0))
+        .query_row("SELECT value FROM app_meta WHERE key = 'app'", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(app, "zhanye");
     conn.execute(
@@ -110,9 +140,16 @@ fn foundation_creates_meta_and_audit_log() {
         .unwrap();
     assert_eq!(index, "audit_log_actor_at");
 
-    apply(&mut conn, demo_scripts(), SELECT_APPLIED_DEMO, INSERT_APPLIED_DEMO);
+    apply(
+        &mut conn,
+        demo_scripts(),
+        SELECT_APPLIED_DEMO,
+        INSERT_APPLIED_DEMO,
+    );
     let demo: String = conn
-        .query_row("SELECT value FROM app_meta WHERE key = 'demo'", [], |r| r.get(0))
+        .query_row("SELECT value FROM app_meta WHERE key = 'demo'", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(demo, "loaded");
 }
@@ -120,14 +157,22 @@ fn foundation_creates_meta_and_audit_log() {
 #[test]
 fn an_edited_script_is_refused() {
     let mut conn = Connection::open_in_memory().unwrap();
-    apply(&mut conn, migrations(), SELECT_APPLIED_MIGRATIONS, INSERT_APPLIED_MIGRATION);
+    apply(
+        &mut conn,
+        migrations(),
+        SELECT_APPLIED_MIGRATIONS,
+        INSERT_APPLIED_MIGRATION,
+    );
     conn.execute(
         "UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1",
         [],
     )
     .unwrap();
     assert_eq!(
-        pending(migrations(), &read_applied(&conn, SELECT_APPLIED_MIGRATIONS)),
+        pending(
+            migrations(),
+            &read_applied(&conn, SELECT_APPLIED_MIGRATIONS)
+        ),
         Err(PlanError::ChangedAfterApply {
             version: 1,
             name: "foundation"

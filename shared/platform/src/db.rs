@@ -113,7 +113,11 @@ impl Db {
     }
 
     /// Runs a statement to completion, discarding any rows.
-    async fn run(&self, sql: &str, params: impl IntoIterator<Item = Value>) -> Result<(), ApiError> {
+    async fn run(
+        &self,
+        sql: &str,
+        params: impl IntoIterator<Item = Value>,
+    ) -> Result<(), ApiError> {
         let result = self
             .connection
             .execute(sql, params)

@@ -10,8 +10,45 @@ pub fn repo_wit_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../wit")
 }
 
-/// The `wit/` folder of the `spin-sdk` package the workspace resolves to.
+/// The `wit/` folder of the `spin-sdk` package the workspace resolves to: the
+/// version locked in `Cargo.lock`, in cargo's registry sources, else wherever
+/// `cargo metadata` says it is.
 pub fn spin_sdk_wit_dir() -> Result<PathBuf, String> {
+    if let Some(dir) = locked_registry_source("spin-sdk") {
+        return Ok(dir.join("wit"));
+    }
+    spin_sdk_wit_dir_from_metadata()
+}
+
+/// `$CARGO_HOME/registry/src/*/<name>-<locked version>`, if present.
+fn locked_registry_source(name: &str) -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).ok()?;
+    println!("cargo:rerun-if-changed={}", root.join("Cargo.lock").display());
+    let mut lines = lock.lines();
+    let mut version = None;
+    while let Some(line) = lines.next() {
+        if line.trim() == format!("name = \"{name}\"") {
+            version = lines
+                .next()
+                .and_then(|v| v.trim().strip_prefix("version = \""))
+                .map(|v| v.trim_end_matches('"').to_string());
+            break;
+        }
+    }
+    let version = version?;
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))?;
+    let src = home.join("registry").join("src");
+    std::fs::read_dir(src)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|index| index.path().join(format!("{name}-{version}")))
+        .find(|dir| dir.join("wit").is_dir())
+}
+
+fn spin_sdk_wit_dir_from_metadata() -> Result<PathBuf, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.toml");
     let out = Command::new(cargo)
