@@ -77,6 +77,8 @@ fn sqlite_persists_rolls_back_and_converts_types() {
     assert_eq!(second["last_insert_rowid"], 2);
     let rolled = c.post("/probe/sqlite/tx-rollback", "text/plain", "").value();
     assert_eq!(rolled["count"], 2, "a rolled-back insert is not kept");
+    assert_eq!(c.get("/probe/sqlite/point?id=2").value()["value"], "two");
+    assert_eq!(c.get("/probe/sqlite/point?id=99").status, 404);
     let all = c.get("/probe/sqlite").value();
     assert_eq!(all["rows"], json!([{"id":1,"value":"one"},{"id":2,"value":"two"}]));
     assert_eq!(

@@ -41,6 +41,7 @@ async fn route(req: Request) -> Outcome {
         ("GET", "/headers") => Ok(spin_headers(&req)),
         ("POST", "/sqlite") => sqlite_insert(query_param(&req, "value")).await,
         ("GET", "/sqlite") => sqlite_list().await,
+        ("GET", "/sqlite/point") => sqlite_point(query_param(&req, "id")).await,
         ("POST", "/sqlite/tx-rollback") => sqlite_rollback().await,
         ("GET", "/sqlite/denied") => Ok(sqlite_denied().await),
         ("GET", "/kv-keys") => kv_keys().await,
@@ -322,6 +323,24 @@ async fn sqlite_list() -> Outcome {
         200,
         json!({ "rows": rows, "types": types, "kinds": kinds }),
     ))
+}
+
+/// One primary-key read and nothing else: the benchmark's SQLite request.
+async fn sqlite_point(id: Option<String>) -> Outcome {
+    let Some(id) = id.and_then(|i| i.parse::<i64>().ok()) else {
+        return Err(json_reply(400, json!({ "error": "id must be an integer" })));
+    };
+    let db = open_default_db().await?;
+    let rows = run(
+        &db,
+        "SELECT value FROM probe_rows WHERE id = ?",
+        vec![Value::Integer(id)],
+    )
+    .await?;
+    match rows.first().and_then(|r| r.values.first()) {
+        Some(v) => Ok(json_reply(200, json!({ "id": id, "value": sqlite_value_json(v) }))),
+        None => Err(json_reply(404, json!({ "error": "no such row" }))),
+    }
 }
 
 async fn sqlite_rollback() -> Outcome {
