@@ -58,8 +58,18 @@ impl App {
         let engine = build_engine(&opts.limits)?;
 
         let m = &manifest.manifest;
-        let http_ids: BTreeSet<&str> = m.trigger.http.iter().map(|t| t.component.as_str()).collect();
-        let cron_ids: BTreeSet<&str> = m.trigger.cron.iter().map(|t| t.component.as_str()).collect();
+        let http_ids: BTreeSet<&str> = m
+            .trigger
+            .http
+            .iter()
+            .map(|t| t.component.as_str())
+            .collect();
+        let cron_ids: BTreeSet<&str> = m
+            .trigger
+            .cron
+            .iter()
+            .map(|t| t.component.as_str())
+            .collect();
         let wanted: BTreeSet<&str> = match only {
             Some(ids) => {
                 for id in ids {
@@ -83,7 +93,9 @@ impl App {
                 let loc = runtime_config.sqlite_databases.get(label).with_context(|| {
                     format!("component {id:?} uses SQLite database {label:?}, which the runtime config does not define")
                 })?;
-                stores.sqlite.insert(label.clone(), Arc::new(SqlitePool::new(label, loc, "")?));
+                stores
+                    .sqlite
+                    .insert(label.clone(), Arc::new(SqlitePool::new(label, loc, "")?));
             }
             for label in &decl.key_value_stores {
                 if stores.key_value.contains_key(label) {
@@ -94,7 +106,11 @@ impl App {
                 })?;
                 stores.key_value.insert(
                     label.clone(),
-                    Arc::new(SqlitePool::new(label, loc, capability::key_value::KV_SCHEMA)?),
+                    Arc::new(SqlitePool::new(
+                        label,
+                        loc,
+                        capability::key_value::KV_SCHEMA,
+                    )?),
                 );
             }
         }
@@ -214,13 +230,14 @@ fn load_one(
     } else {
         None
     };
-    let cron = if for_cron {
-        Some(SpinCronPre::new(pre).map_err(anyhow::Error::from).context(
-            "a cron component must export fermyon:spin-cron@2.0.0's handle-cron-event",
-        )?)
-    } else {
-        None
-    };
+    let cron =
+        if for_cron {
+            Some(SpinCronPre::new(pre).map_err(anyhow::Error::from).context(
+                "a cron component must export fermyon:spin-cron@2.0.0's handle-cron-event",
+            )?)
+        } else {
+            None
+        };
     Ok(LoadedComponent {
         id: id.to_string(),
         caps: Arc::new(ComponentCaps {
@@ -254,16 +271,18 @@ fn stage_files(
     }
     std::fs::create_dir_all(&root)?;
     let excluded = |rel: &Path| {
-        decl.exclude_files.iter().any(|pat| {
-            glob::Pattern::new(pat).is_ok_and(|p| p.matches_path(rel))
-        })
+        decl.exclude_files
+            .iter()
+            .any(|pat| glob::Pattern::new(pat).is_ok_and(|p| p.matches_path(rel)))
     };
     for mount in &decl.files {
         match mount {
             FileMountDecl::Pattern(pattern) => {
                 let full = manifest.dir.join(pattern);
                 let pattern_text = full.to_string_lossy().into_owned();
-                for entry in glob::glob(&pattern_text).with_context(|| format!("bad files pattern {pattern:?}"))? {
+                for entry in glob::glob(&pattern_text)
+                    .with_context(|| format!("bad files pattern {pattern:?}"))?
+                {
                     let path = entry?;
                     let rel = path.strip_prefix(&manifest.dir)?.to_path_buf();
                     if path.is_file() && !excluded(&rel) {
@@ -273,7 +292,10 @@ fn stage_files(
                     }
                 }
             }
-            FileMountDecl::Mapping { source, destination } => {
+            FileMountDecl::Mapping {
+                source,
+                destination,
+            } => {
                 let src = manifest.dir.join(source);
                 let dest = root.join(destination.trim_start_matches('/'));
                 if src.is_dir() {

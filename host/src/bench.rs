@@ -66,7 +66,15 @@ pub async fn run(args: BenchArgs) -> Result<()> {
             connections,
             duration,
             iterations,
-        } => suite(app.options()?, connections, Duration::from_secs(duration), iterations).await,
+        } => {
+            suite(
+                app.options()?,
+                connections,
+                Duration::from_secs(duration),
+                iterations,
+            )
+            .await
+        }
     }
 }
 
@@ -87,7 +95,9 @@ async fn suite(
         std::future::pending::<()>(),
     ));
     let base = format!("http://{addr}");
-    println!("zhanye bench suite: {connections} connections, {duration:?} per scenario, release build expected");
+    println!(
+        "zhanye bench suite: {connections} connections, {duration:?} per scenario, release build expected"
+    );
 
     // Seed the stores the read scenarios read.
     let seed = [

@@ -60,8 +60,14 @@ impl AppArgs {
             .manifest
             .canonicalize()
             .with_context(|| format!("no manifest at {}", self.manifest.display()))?;
-        let app_dir = manifest.parent().context("manifest has no folder")?.to_path_buf();
-        let state_dir = self.state_dir.clone().unwrap_or_else(|| app_dir.join(".spin"));
+        let app_dir = manifest
+            .parent()
+            .context("manifest has no folder")?
+            .to_path_buf();
+        let state_dir = self
+            .state_dir
+            .clone()
+            .unwrap_or_else(|| app_dir.join(".spin"));
         std::fs::create_dir_all(&state_dir)
             .with_context(|| format!("cannot create {}", state_dir.display()))?;
         Ok(AppOptions {
@@ -179,7 +185,8 @@ fn prepare_database(opts: &AppOptions, demo: bool) -> Result<()> {
     if !app_has_migrations(opts) {
         return Ok(());
     }
-    let rc = runtime_config::RuntimeConfig::load(&opts.state_dir, opts.runtime_config_file.as_deref())?;
+    let rc =
+        runtime_config::RuntimeConfig::load(&opts.state_dir, opts.runtime_config_file.as_deref())?;
     let Some(db) = rc.default_sqlite_path() else {
         return Ok(());
     };

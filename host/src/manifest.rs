@@ -161,7 +161,10 @@ impl LoadedManifest {
         let path = path
             .canonicalize()
             .with_context(|| format!("cannot resolve {}", path.display()))?;
-        let dir = path.parent().context("manifest has no folder")?.to_path_buf();
+        let dir = path
+            .parent()
+            .context("manifest has no folder")?
+            .to_path_buf();
         let loaded = Self {
             path,
             dir,
@@ -267,10 +270,21 @@ source = "tick.wasm"
         )
         .unwrap();
         assert_eq!(m.trigger.http.len(), 2);
-        assert!(matches!(m.trigger.http[1].route, RouteDecl::Private { private: true }));
+        assert!(matches!(
+            m.trigger.http[1].route,
+            RouteDecl::Private { private: true }
+        ));
         assert_eq!(m.trigger.cron[0].cron_expression, "0 0 2 1 * *");
         assert!(m.variables["token"].required);
         assert_eq!(m.component["api"].files.len(), 2);
-        assert_eq!(m.component["api"].build.as_ref().unwrap().workdir.as_deref(), Some(".."));
+        assert_eq!(
+            m.component["api"]
+                .build
+                .as_ref()
+                .unwrap()
+                .workdir
+                .as_deref(),
+            Some("..")
+        );
     }
 }

@@ -19,8 +19,8 @@ pub fn apply(db_path: &Path, set: Set) -> Result<Vec<(u32, String)>> {
     if let Some(dir) = db_path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let mut conn = Connection::open(db_path)
-        .with_context(|| format!("cannot open {}", db_path.display()))?;
+    let mut conn =
+        Connection::open(db_path).with_context(|| format!("cannot open {}", db_path.display()))?;
     conn.busy_timeout(std::time::Duration::from_secs(30))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     for ddl in zhanye_migrations::TRACKING_DDL {
@@ -50,7 +50,10 @@ pub fn apply(db_path: &Path, set: Set) -> Result<Vec<(u32, String)>> {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for stmt in zhanye_migrations::split_statements(script.sql) {
             tx.execute_batch(&stmt).with_context(|| {
-                format!("script {:04}_{} failed at: {stmt}", script.version, script.name)
+                format!(
+                    "script {:04}_{} failed at: {stmt}",
+                    script.version, script.name
+                )
             })?;
         }
         // Recorded exactly as the admin component records it under real Spin.
@@ -88,7 +91,7 @@ fn read_applied(conn: &Connection, select: &str) -> Result<Vec<Applied>> {
 /// The schema version recorded in the database (0 when none).
 pub fn schema_version(db_path: &Path) -> Result<u32> {
     let conn = Connection::open(db_path)?;
-    let applied = read_applied(&conn, zhanye_migrations::SELECT_APPLIED_MIGRATIONS)
-        .unwrap_or_default();
+    let applied =
+        read_applied(&conn, zhanye_migrations::SELECT_APPLIED_MIGRATIONS).unwrap_or_default();
     Ok(zhanye_migrations::schema_version(&applied))
 }

@@ -120,7 +120,9 @@ fn parse_entry(entry: &str) -> Result<AllowedHost> {
         Some(p) => match p.split_once('-') {
             Some((lo, hi)) => PortPattern::Range(lo.parse()?, hi.parse()?),
             None => {
-                let p: u16 = p.parse().map_err(|_| anyhow::anyhow!("invalid port in {entry:?}"))?;
+                let p: u16 = p
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("invalid port in {entry:?}"))?;
                 PortPattern::Range(p, p)
             }
         },
@@ -197,7 +199,10 @@ impl WasiHttpHooks for OutboundHooks {
             };
             return Box::new(async move {
                 let res = dispatch.dispatch(target, request).await?;
-                Ok((res, Box::new(async { Ok(()) }) as Box<dyn Future<Output = _> + Send>))
+                Ok((
+                    res,
+                    Box::new(async { Ok(()) }) as Box<dyn Future<Output = _> + Send>,
+                ))
             });
         }
         Box::new(async move {
@@ -254,7 +259,12 @@ mod tests {
 
     #[test]
     fn malformed_entries_are_refused() {
-        for bad in ["example.com", "https://ex.com/path", "https://*ex.com", "https://ex.com:x"] {
+        for bad in [
+            "example.com",
+            "https://ex.com/path",
+            "https://*ex.com",
+            "https://ex.com:x",
+        ] {
             assert!(AllowedHosts::parse(&[bad.to_string()]).is_err(), "{bad}");
         }
     }

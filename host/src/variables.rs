@@ -61,7 +61,9 @@ impl AppVariables {
             }
             match self.values.get(name) {
                 Some(v) => out.push_str(v),
-                None => bail!("template {template:?} refers to variable {name:?}, which has no value"),
+                None => {
+                    bail!("template {template:?} refers to variable {name:?}, which has no value")
+                }
             }
             rest = &after[end + 2..];
         }
@@ -160,14 +162,20 @@ optional = { }
         )
         .unwrap();
         let templates = BTreeMap::from([
-            ("composite".to_string(), "{{ greeting }}-{{token}}!".to_string()),
+            (
+                "composite".to_string(),
+                "{{ greeting }}-{{token}}!".to_string(),
+            ),
             ("plain".to_string(), "literal".to_string()),
         ]);
         let cv = ComponentVariables::resolve(&vars, &templates).unwrap();
         assert_eq!(cv.get("composite").unwrap(), "hello-t!");
         assert_eq!(cv.get("plain").unwrap(), "literal");
         assert!(matches!(cv.get("nope"), Err(LookupError::Undefined(_))));
-        assert!(matches!(cv.get("Bad-Name"), Err(LookupError::InvalidName(_))));
+        assert!(matches!(
+            cv.get("Bad-Name"),
+            Err(LookupError::InvalidName(_))
+        ));
         let bad = BTreeMap::from([("x".to_string(), "{{ optional }}".to_string())]);
         assert!(ComponentVariables::resolve(&vars, &bad).is_err());
     }

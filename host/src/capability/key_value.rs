@@ -23,7 +23,10 @@ pub struct Store {
 }
 
 impl Store {
-    fn run<R>(&self, f: impl FnOnce(&rusqlite::Connection, &str) -> rusqlite::Result<R>) -> Result<R, Error> {
+    fn run<R>(
+        &self,
+        f: impl FnOnce(&rusqlite::Connection, &str) -> rusqlite::Result<R>,
+    ) -> Result<R, Error> {
         blocking(|| match self.pool.with(|c| f(c, &self.label)) {
             Ok(Ok(r)) => Ok(r),
             Ok(Err(e)) => Err(Error::Other(e.to_string())),
@@ -112,8 +115,6 @@ impl HostStore for CapView<'_> {
         Ok(())
     }
 }
-
-
 
 impl<T> HostStoreWithStore<T> for Caps {
     async fn open(

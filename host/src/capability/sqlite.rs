@@ -4,8 +4,7 @@
 //! from memory: there is no per-query wait.
 
 use super::bindings::spin::sqlite::sqlite::{
-    Error, Host, HostConnection, HostConnectionWithStore, QueryResult, RowResult,
-    Value,
+    Error, Host, HostConnection, HostConnectionWithStore, QueryResult, RowResult, Value,
 };
 use super::pool::{SqlitePool, blocking};
 use super::{CapView, Caps};
@@ -32,7 +31,10 @@ impl Connection {
     }
 }
 
-fn open(view: &mut CapView<'_>, database: &str) -> wasmtime::Result<Result<Resource<Connection>, Error>> {
+fn open(
+    view: &mut CapView<'_>,
+    database: &str,
+) -> wasmtime::Result<Result<Resource<Connection>, Error>> {
     if !view.caps.sqlite_allowed.iter().any(|d| d == database) {
         return Ok(Err(Error::AccessDenied));
     }
@@ -138,8 +140,6 @@ impl HostConnection for CapView<'_> {
         Ok(())
     }
 }
-
-
 
 impl<T> HostConnectionWithStore<T> for Caps {
     async fn open_async(

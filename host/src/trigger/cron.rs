@@ -4,7 +4,9 @@
 //! demand, for tests and operators.
 
 use crate::app::App;
-use crate::capability::cron_bindings::fermyon::spin_cron::cron_types::{Error as CronError, Metadata};
+use crate::capability::cron_bindings::fermyon::spin_cron::cron_types::{
+    Error as CronError, Metadata,
+};
 use crate::{log_error, log_info};
 use anyhow::{Context, Result, anyhow, bail};
 use std::str::FromStr;
@@ -26,7 +28,9 @@ pub struct CronTrigger {
 pub fn parse_expression(expr: &str) -> Result<cron::Schedule> {
     let fields = expr.split_whitespace().count();
     if fields != 6 {
-        bail!("cron_expression {expr:?} has {fields} fields; it needs 6 (sec min hour day month weekday)");
+        bail!(
+            "cron_expression {expr:?} has {fields} fields; it needs 6 (sec min hour day month weekday)"
+        );
     }
     cron::Schedule::from_str(expr).map_err(|e| anyhow!("invalid cron_expression {expr:?}: {e}"))
 }
@@ -65,15 +69,19 @@ impl CronTrigger {
                 .await
         })
         .await;
-        let result = match outcome {
-            Err(_) => Err(anyhow!(
-                "cron component {component:?} exceeded the {:?} time limit",
-                self.app.limits.timeout
-            )),
-            Ok(Err(trap)) => Err(anyhow::Error::from(trap).context(format!("cron component {component:?} trapped"))),
-            Ok(Ok(Err(CronError::Other(msg)))) => Err(anyhow!("cron component {component:?} failed: {msg}")),
-            Ok(Ok(Ok(()))) => Ok(()),
-        };
+        let result =
+            match outcome {
+                Err(_) => Err(anyhow!(
+                    "cron component {component:?} exceeded the {:?} time limit",
+                    self.app.limits.timeout
+                )),
+                Ok(Err(trap)) => Err(anyhow::Error::from(trap)
+                    .context(format!("cron component {component:?} trapped"))),
+                Ok(Ok(Err(CronError::Other(msg)))) => {
+                    Err(anyhow!("cron component {component:?} failed: {msg}"))
+                }
+                Ok(Ok(Ok(()))) => Ok(()),
+            };
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         match &result {
             Ok(()) => log_info!("cron {component} fired ok {ms:.2}ms"),
@@ -122,8 +130,14 @@ mod tests {
         let next = s.upcoming(chrono::Utc).next().unwrap();
         assert_eq!(next.format("%d %H:%M:%S").to_string(), "01 02:00:00");
         assert!(parse_expression("*/1 * * * * *").is_ok());
-        assert!(parse_expression("0 2 1 * *").is_err(), "5 fields are refused");
-        assert!(parse_expression("0 0 2 1 * * 2030").is_err(), "7 fields are refused");
+        assert!(
+            parse_expression("0 2 1 * *").is_err(),
+            "5 fields are refused"
+        );
+        assert!(
+            parse_expression("0 0 2 1 * * 2030").is_err(),
+            "7 fields are refused"
+        );
         assert!(parse_expression("x 0 2 1 * *").is_err());
     }
 }

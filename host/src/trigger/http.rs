@@ -126,9 +126,17 @@ impl HttpTrigger {
         client: SocketAddr,
     ) -> Request<WasiBody> {
         let (mut parts, body) = req.into_parts();
-        let origin = match parts.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()) {
+        let origin = match parts
+            .headers
+            .get(http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+        {
             Some(host) => format!("http://{host}"),
-            None => self.origin.get().cloned().unwrap_or_else(|| "http://localhost".into()),
+            None => self
+                .origin
+                .get()
+                .cloned()
+                .unwrap_or_else(|| "http://localhost".into()),
         };
         let pq = parts
             .uri
@@ -157,7 +165,10 @@ impl HttpTrigger {
         set("spin-base-path", "/");
         set("spin-client-addr", &client.to_string());
         for (name, value) in &m.params {
-            set(&format!("spin-path-match-{}", name.to_ascii_lowercase()), value);
+            set(
+                &format!("spin-path-match-{}", name.to_ascii_lowercase()),
+                value,
+            );
         }
         Request::from_parts(parts, body)
     }
@@ -169,10 +180,9 @@ impl HttpTrigger {
         comp: Arc<LoadedComponent>,
         req: Request<WasiBody>,
     ) -> Result<Response<WasiBody>, Failure> {
-        let pre = comp
-            .http
-            .clone()
-            .ok_or_else(|| Failure::Trap(anyhow!("component {} is not an HTTP component", comp.id)))?;
+        let pre = comp.http.clone().ok_or_else(|| {
+            Failure::Trap(anyhow!("component {} is not an HTTP component", comp.id))
+        })?;
         let mut store = self.app.new_store(&comp).map_err(Failure::Trap)?;
         let service = pre
             .instantiate_async(&mut store)
@@ -187,7 +197,8 @@ impl HttpTrigger {
                 let answer = async {
                     match service.handle(accessor, req).await? {
                         Ok(res) => {
-                            let res = accessor.with(|store| res.into_http(store, async { Ok(()) }))?;
+                            let res =
+                                accessor.with(|store| res.into_http(store, async { Ok(()) }))?;
                             let (done_tx, done_rx) = oneshot::channel();
                             let res = res.map(|b| NotifyOnDone::new(b, done_tx).boxed_unsync());
                             if res_tx.send(Ok(res)).is_ok() {
@@ -211,7 +222,9 @@ impl HttpTrigger {
         });
         match res_rx.await {
             Ok(Ok(res)) => Ok(res),
-            Ok(Err(code)) => Err(Failure::Trap(anyhow!("component answered with error {code}"))),
+            Ok(Err(code)) => Err(Failure::Trap(anyhow!(
+                "component answered with error {code}"
+            ))),
             Err(_) => match task.await {
                 Ok(Err(_elapsed)) => Err(Failure::TimedOut),
                 Ok(Ok(Err(e))) | Ok(Ok(Ok(Err(e)))) => {
@@ -230,9 +243,9 @@ impl HttpTrigger {
 }
 
 fn is_interrupt(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt)
-    }) || e.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt)
+    e.chain()
+        .any(|c| c.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt))
+        || e.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt)
 }
 
 impl LocalDispatch for HttpTrigger {
@@ -339,4 +352,3 @@ impl http_body::Body for NotifyOnDone {
 pub fn incoming_body(body: hyper::body::Incoming) -> WasiBody {
     body.map_err(HttpError::from).boxed_unsync()
 }
-

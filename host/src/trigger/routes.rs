@@ -118,10 +118,17 @@ impl Router {
     pub fn new(routes: Vec<Route>) -> Result<Self> {
         let mut seen = std::collections::BTreeSet::new();
         for r in &routes {
-            let key = (r.segments.clone().into_iter().map(|s| match s {
-                Segment::Literal(l) => l,
-                Segment::Param(_) => ":".to_string(),
-            }).collect::<Vec<_>>(), r.trailing_wildcard);
+            let key = (
+                r.segments
+                    .clone()
+                    .into_iter()
+                    .map(|s| match s {
+                        Segment::Literal(l) => l,
+                        Segment::Param(_) => ":".to_string(),
+                    })
+                    .collect::<Vec<_>>(),
+                r.trailing_wildcard,
+            );
             if !seen.insert(key) {
                 bail!("duplicate route {:?}", r.raw);
             }
@@ -158,7 +165,13 @@ mod tests {
     use super::*;
 
     fn router(routes: &[(&str, &str)]) -> Router {
-        Router::new(routes.iter().map(|(r, c)| Route::parse(r, c).unwrap()).collect()).unwrap()
+        Router::new(
+            routes
+                .iter()
+                .map(|(r, c)| Route::parse(r, c).unwrap())
+                .collect(),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -202,7 +215,13 @@ mod tests {
 
     #[test]
     fn duplicates_and_bad_routes_are_refused() {
-        assert!(Router::new(vec![Route::parse("/a", "x").unwrap(), Route::parse("/a", "y").unwrap()]).is_err());
+        assert!(
+            Router::new(vec![
+                Route::parse("/a", "x").unwrap(),
+                Route::parse("/a", "y").unwrap()
+            ])
+            .is_err()
+        );
         assert!(Route::parse("a", "x").is_err());
         assert!(Route::parse("/a/.../b", "x").is_err());
     }

@@ -24,7 +24,10 @@ pub fn spin_sdk_wit_dir() -> Result<PathBuf, String> {
 fn locked_registry_source(name: &str) -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).ok()?;
-    println!("cargo:rerun-if-changed={}", root.join("Cargo.lock").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("Cargo.lock").display()
+    );
     let mut lines = lock.lines();
     let mut version = None;
     while let Some(line) = lines.next() {
@@ -52,7 +55,13 @@ fn spin_sdk_wit_dir_from_metadata() -> Result<PathBuf, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.toml");
     let out = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline", "--manifest-path"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--offline",
+            "--manifest-path",
+        ])
         .arg(&workspace)
         .output()
         .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
@@ -64,12 +73,19 @@ fn spin_sdk_wit_dir_from_metadata() -> Result<PathBuf, String> {
     }
     let meta: serde_json::Value =
         serde_json::from_slice(&out.stdout).map_err(|e| format!("bad cargo metadata: {e}"))?;
-    let packages = meta["packages"].as_array().ok_or("no packages in metadata")?;
+    let packages = meta["packages"]
+        .as_array()
+        .ok_or("no packages in metadata")?;
     let sdk = packages
         .iter()
         .filter(|p| p["name"] == "spin-sdk")
         .filter_map(|p| p["manifest_path"].as_str())
-        .map(|m| Path::new(m).parent().expect("manifest has a folder").join("wit"))
+        .map(|m| {
+            Path::new(m)
+                .parent()
+                .expect("manifest has a folder")
+                .join("wit")
+        })
         .find(|dir| dir.is_dir())
         .ok_or("spin-sdk is not among the workspace's resolved packages")?;
     Ok(sdk)

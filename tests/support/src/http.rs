@@ -26,7 +26,11 @@ impl Reply {
 
     pub fn json<T: DeserializeOwned>(&self) -> T {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!("status {} body is not the expected JSON ({e}): {}", self.status, self.text())
+            panic!(
+                "status {} body is not the expected JSON ({e}): {}",
+                self.status,
+                self.text()
+            )
         })
     }
 
@@ -75,7 +79,9 @@ impl Client {
     }
 
     pub fn request(&self, method: &str, path: &str, body: Option<(&str, Vec<u8>)>) -> Reply {
-        let req = ureq::http::Request::builder().method(method).uri(self.url(path));
+        let req = ureq::http::Request::builder()
+            .method(method)
+            .uri(self.url(path));
         let mut req = self
             .headers
             .iter()

@@ -51,7 +51,11 @@ pub fn ensure_built(zhanye: &Path, manifest: &Path) {
         .status()
         .expect("run zhanye build");
     done.insert(manifest.to_path_buf(), status.success());
-    assert!(status.success(), "zhanye build -f {} failed", manifest.display());
+    assert!(
+        status.success(),
+        "zhanye build -f {} failed",
+        manifest.display()
+    );
 }
 
 /// How to start an app.
@@ -206,7 +210,17 @@ impl TestApp {
 
     /// Whether this app was started by the harness (false against an external runtime).
     pub fn is_local(&self) -> bool {
-        self.child.is_some()
+        self.child.is_some() || self.state_dir.is_some()
+    }
+
+    /// For checks that need the runtime's process (its state directory, its verbs,
+    /// its start-up flags): false, with a note, when the suite runs against an
+    /// external runtime through `ZHANYE_BASE_URL`.
+    pub fn runs_locally(&self, what: &str) -> bool {
+        if !self.is_local() {
+            eprintln!("not checked against an external runtime: {what}");
+        }
+        self.is_local()
     }
 
     pub fn client(&self) -> Client {
@@ -261,7 +275,10 @@ impl TestApp {
     /// Sends SIGTERM and waits for the process to exit; returns its exit status.
     pub fn terminate(&mut self) -> Option<std::process::ExitStatus> {
         let child = self.child.as_mut()?;
-        let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(child.id().to_string())
+            .status();
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Ok(Some(s)) = child.try_wait() {

@@ -338,7 +338,10 @@ async fn sqlite_point(id: Option<String>) -> Outcome {
     )
     .await?;
     match rows.first().and_then(|r| r.values.first()) {
-        Some(v) => Ok(json_reply(200, json!({ "id": id, "value": sqlite_value_json(v) }))),
+        Some(v) => Ok(json_reply(
+            200,
+            json!({ "id": id, "value": sqlite_value_json(v) }),
+        )),
         None => Err(json_reply(404, json!({ "error": "no such row" }))),
     }
 }
