@@ -6,7 +6,7 @@ use crate::capability::{self, cron_bindings::SpinCronPre, pool::SqlitePool};
 use crate::engine::{EPOCH_TICK, Limits, build_engine, load_component};
 use crate::manifest::{ComponentDecl, FileMountDecl, LoadedManifest};
 use crate::outbound::{AllowedHosts, LocalDispatch, OutboundHooks};
-use crate::runtime_config::RuntimeConfig;
+use crate::runtime_config::{RuntimeConfig, StoreLocation};
 use crate::state::{AppStores, ComponentCaps, HostState};
 use crate::variables::{AppVariables, ComponentVariables};
 use anyhow::{Context, Result, bail};
@@ -86,33 +86,22 @@ impl App {
         let mut stores = AppStores::default();
         for id in &wanted {
             let decl = &m.component[*id];
-            for label in &decl.sqlite_databases {
-                if stores.sqlite.contains_key(label) {
-                    continue;
-                }
-                let loc = runtime_config.sqlite_databases.get(label).with_context(|| {
-                    format!("component {id:?} uses SQLite database {label:?}, which the runtime config does not define")
-                })?;
-                stores
-                    .sqlite
-                    .insert(label.clone(), Arc::new(SqlitePool::new(label, loc, "")?));
-            }
-            for label in &decl.key_value_stores {
-                if stores.key_value.contains_key(label) {
-                    continue;
-                }
-                let loc = runtime_config.key_value_stores.get(label).with_context(|| {
-                    format!("component {id:?} uses key-value store {label:?}, which the runtime config does not define")
-                })?;
-                stores.key_value.insert(
-                    label.clone(),
-                    Arc::new(SqlitePool::new(
-                        label,
-                        loc,
-                        capability::key_value::KV_SCHEMA,
-                    )?),
-                );
-            }
+            open_stores(
+                id,
+                &decl.sqlite_databases,
+                &runtime_config.sqlite_databases,
+                "SQLite database",
+                "",
+                &mut stores.sqlite,
+            )?;
+            open_stores(
+                id,
+                &decl.key_value_stores,
+                &runtime_config.key_value_stores,
+                "key-value store",
+                capability::key_value::KV_SCHEMA,
+                &mut stores.key_value,
+            )?;
         }
         let stores = Arc::new(stores);
 
@@ -194,6 +183,31 @@ impl App {
         store.epoch_deadline_trap();
         Ok(store)
     }
+}
+
+/// Opens each store `labels` names that is not open yet, where the runtime config
+/// puts it.
+fn open_stores(
+    component: &str,
+    labels: &[String],
+    defined: &BTreeMap<String, StoreLocation>,
+    kind: &str,
+    init_sql: &'static str,
+    open: &mut BTreeMap<String, Arc<SqlitePool>>,
+) -> Result<()> {
+    for label in labels {
+        if open.contains_key(label) {
+            continue;
+        }
+        let location = defined.get(label).with_context(|| {
+            format!("component {component:?} uses {kind} {label:?}, which the runtime config does not define")
+        })?;
+        open.insert(
+            label.clone(),
+            Arc::new(SqlitePool::new(label, location, init_sql)?),
+        );
+    }
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
