@@ -1,31 +1,43 @@
 //! The runtime's log: access lines and errors go to stderr through one background
-//! writer, so a busy server does not pay a write system call per request.
+//! writer that wakes on a short timer, so a busy server pays neither a write system
+//! call nor a thread wake-up per request.
 
 use std::io::Write;
-use std::sync::OnceLock;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
 
-static SINK: OnceLock<std::sync::Mutex<Sender<String>>> = OnceLock::new();
+/// How long a line may wait before it is written.
+const FLUSH_EVERY: Duration = Duration::from_millis(20);
 
-fn sink() -> &'static std::sync::Mutex<Sender<String>> {
-    SINK.get_or_init(|| {
-        let (tx, rx) = channel::<String>();
+static PENDING: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
+
+fn pending() -> &'static Mutex<Vec<String>> {
+    PENDING.get_or_init(|| {
         std::thread::Builder::new()
             .name("zhanye-log".into())
-            .spawn(move || drain(rx))
+            .spawn(drain)
             .expect("log thread");
-        std::sync::Mutex::new(tx)
+        Mutex::new(Vec::new())
     })
 }
 
-fn drain(rx: Receiver<String>) {
-    // Buffer here and take stderr's lock only while flushing: components' own
-    // stdout/stderr writes go to the same stream and must never wait on this thread.
-    let mut out = std::io::BufWriter::with_capacity(64 << 10, std::io::stderr());
-    while let Ok(line) = rx.recv() {
-        let _ = writeln!(out, "{line}");
-        // Write everything already queued, then flush once.
-        while let Ok(line) = rx.try_recv() {
+fn drain() {
+    // Take stderr's lock only while writing: components' own stdout/stderr writes
+    // go to the same stream and must never wait long on this thread.
+    let mut batch = Vec::new();
+    loop {
+        std::thread::sleep(FLUSH_EVERY);
+        if let Some(p) = PENDING.get() {
+            std::mem::swap(
+                &mut batch,
+                &mut *p.lock().unwrap_or_else(|e| e.into_inner()),
+            );
+        }
+        if batch.is_empty() {
+            continue;
+        }
+        let mut out = std::io::BufWriter::with_capacity(64 << 10, std::io::stderr().lock());
+        for line in batch.drain(..) {
             let _ = writeln!(out, "{line}");
         }
         let _ = out.flush();
@@ -33,10 +45,19 @@ fn drain(rx: Receiver<String>) {
 }
 
 pub fn line(text: String) {
-    let tx = sink().lock().map(|s| s.clone());
-    if let Ok(tx) = tx {
-        if tx.send(text.clone()).is_err() {
-            eprintln!("{text}");
+    pending()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(text);
+}
+
+/// Writes what is queued now (before the process exits).
+pub fn flush() {
+    if let Some(p) = PENDING.get() {
+        let lines = std::mem::take(&mut *p.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut err = std::io::stderr().lock();
+        for l in lines {
+            let _ = writeln!(err, "{l}");
         }
     }
 }

@@ -170,7 +170,9 @@ fn main() -> Result<()> {
         .enable_all()
         .thread_name("zhanye-worker")
         .build()?;
-    rt.block_on(run(cli.cmd))
+    let result = rt.block_on(run(cli.cmd));
+    log::flush();
+    result
 }
 
 /// The `default` database gets the app's migrations when the app keeps them
@@ -237,8 +239,6 @@ async fn run(cmd: Cmd) -> Result<()> {
                 let _http = trigger::http::HttpTrigger::new(app.clone())?;
                 let cron = trigger::cron::CronTrigger::new(app)?;
                 let result = cron.fire(&component).await;
-                // Let the log writer drain before exiting.
-                tokio::time::sleep(Duration::from_millis(50)).await;
                 result?;
                 println!("fired {component}: ok");
                 Ok(())
@@ -255,13 +255,11 @@ async fn run(cmd: Cmd) -> Result<()> {
         Cmd::Migrate { app } => {
             let opts = app.options()?;
             prepare_database(&opts, false)?;
-            tokio::time::sleep(Duration::from_millis(50)).await;
             Ok(())
         }
         Cmd::Demo { app } => {
             let opts = app.options()?;
             prepare_database(&opts, true)?;
-            tokio::time::sleep(Duration::from_millis(50)).await;
             Ok(())
         }
         Cmd::Bench(args) => bench::run(args).await,
@@ -289,9 +287,7 @@ async fn up(opts: &AppOptions, listen: &str, with_cron: bool, stop_on_eof: bool)
             trigger::server::stop_signal().await
         }
     };
-    trigger::server::serve(listener, http, stop).await?;
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    Ok(())
+    trigger::server::serve(listener, http, stop).await
 }
 
 async fn stdin_closed() {
