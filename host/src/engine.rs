@@ -106,13 +106,11 @@ pub fn load_component(engine: &Engine, wasm_path: &Path, cache_dir: &Path) -> Re
     let component = Component::new(engine, &bytes)
         .map_err(anyhow::Error::from)
         .with_context(|| format!("cannot compile component {}", wasm_path.display()))?;
-    if std::fs::create_dir_all(cache_dir).is_ok() {
-        if let Ok(serialized) = component.serialize() {
-            // Write then rename, so a concurrent reader never sees half a file.
-            let tmp = cache_dir.join(format!("{key}.{}.tmp", std::process::id()));
-            if std::fs::write(&tmp, serialized).is_ok() {
-                let _ = std::fs::rename(&tmp, &cached);
-            }
+    if let (Ok(()), Ok(serialized)) = (std::fs::create_dir_all(cache_dir), component.serialize()) {
+        // Write then rename, so a concurrent reader never sees half a file.
+        let tmp = cache_dir.join(format!("{key}.{}.tmp", std::process::id()));
+        if std::fs::write(&tmp, serialized).is_ok() {
+            let _ = std::fs::rename(&tmp, &cached);
         }
     }
     Ok(component)

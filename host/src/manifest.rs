@@ -176,7 +176,7 @@ impl LoadedManifest {
 
     fn validate(&self) -> Result<()> {
         let m = &self.manifest;
-        for (name, _) in &m.variables {
+        for name in m.variables.keys() {
             ensure!(
                 is_valid_variable_name(name),
                 "invalid variable name {name:?}: lower-case letters, digits and '_', starting with a letter"

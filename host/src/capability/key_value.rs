@@ -72,10 +72,8 @@ impl Store {
         self.run(|c, store| {
             let mut stmt =
                 c.prepare_cached("SELECT key FROM spin_key_value WHERE store = ?1 ORDER BY key")?;
-            let keys = stmt
-                .query_map([store], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>();
-            keys
+            stmt.query_map([store], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()
         })
     }
 }

@@ -98,10 +98,7 @@ impl CronTrigger {
             let this = self.clone();
             tasks.push(tokio::spawn(async move {
                 let job = &this.jobs[i];
-                loop {
-                    let Some(next) = job.schedule.upcoming(chrono::Utc).next() else {
-                        break;
-                    };
+                while let Some(next) = job.schedule.upcoming(chrono::Utc).next() {
                     let wait = (next - chrono::Utc::now()).to_std().unwrap_or_default();
                     tokio::time::sleep(wait).await;
                     // Each event runs on its own; a slow one does not delay the schedule.

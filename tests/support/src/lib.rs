@@ -307,17 +307,15 @@ impl Drop for TestApp {
             let _ = child.kill();
             let _ = child.wait();
         }
-        if std::thread::panicking() {
-            if let Some(p) = &self.log_path {
-                let mut text = String::new();
-                if let Ok(mut f) = std::fs::File::open(p) {
-                    let _ = f.read_to_string(&mut text);
-                }
-                let tail: Vec<&str> = text.lines().rev().take(40).collect();
-                eprintln!("--- zhanye log (last lines) ---");
-                for l in tail.into_iter().rev() {
-                    eprintln!("{l}");
-                }
+        if let (true, Some(p)) = (std::thread::panicking(), &self.log_path) {
+            let mut text = String::new();
+            if let Ok(mut f) = std::fs::File::open(p) {
+                let _ = f.read_to_string(&mut text);
+            }
+            let tail: Vec<&str> = text.lines().rev().take(40).collect();
+            eprintln!("--- zhanye log (last lines) ---");
+            for l in tail.into_iter().rev() {
+                eprintln!("{l}");
             }
         }
     }
