@@ -86,14 +86,15 @@ async fn suite(
 ) -> Result<()> {
     let app = Arc::new(App::load(&opts, None)?);
     let trigger = HttpTrigger::new(app.clone())?;
-    let listener = crate::trigger::server::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    trigger.set_origin(format!("http://{addr}"));
-    let server = tokio::spawn(crate::trigger::server::serve(
-        listener,
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let serving = crate::trigger::server::start(
+        "127.0.0.1:0",
         trigger.clone(),
-        std::future::pending::<()>(),
-    ));
+        crate::default_threads(),
+        stopped,
+    )?;
+    let addr = serving.addr;
+    trigger.set_origin(format!("http://{addr}"));
     let base = format!("http://{addr}");
     println!(
         "zhanye bench suite: {connections} connections, {duration:?} per scenario, release build expected"
@@ -144,7 +145,8 @@ async fn suite(
         fmt(s.p99),
         fmt(s.max)
     );
-    server.abort();
+    let _ = stop.send(true);
+    tokio::task::spawn_blocking(move || serving.wait()).await??;
     Ok(())
 }
 

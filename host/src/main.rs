@@ -125,6 +125,9 @@ enum Cmd {
         /// Do not run the cron schedules.
         #[arg(long)]
         no_cron: bool,
+        /// Serving threads, each with its own runtime (default: one per core).
+        #[arg(long)]
+        http_threads: Option<usize>,
         /// Stop (gracefully) when standard input closes: lets a supervising process
         /// such as the test harness take the server down with it.
         #[arg(long, hide = true)]
@@ -220,6 +223,7 @@ async fn run(cmd: Cmd) -> Result<()> {
             demo,
             no_migrate,
             no_cron,
+            http_threads,
             stop_on_stdin_eof,
         } => {
             if build {
@@ -229,7 +233,14 @@ async fn run(cmd: Cmd) -> Result<()> {
             if !no_migrate {
                 prepare_database(&opts, demo)?;
             }
-            up(&opts, &listen, !no_cron, stop_on_stdin_eof).await
+            up(
+                &opts,
+                &listen,
+                !no_cron,
+                http_threads.unwrap_or_else(default_threads),
+                stop_on_stdin_eof,
+            )
+            .await
         }
         Cmd::Cron { cmd } => match cmd {
             CronCmd::Fire { component, app } => {
@@ -266,28 +277,41 @@ async fn run(cmd: Cmd) -> Result<()> {
     }
 }
 
-async fn up(opts: &AppOptions, listen: &str, with_cron: bool, stop_on_eof: bool) -> Result<()> {
+pub(crate) fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+async fn up(
+    opts: &AppOptions,
+    listen: &str,
+    with_cron: bool,
+    threads: usize,
+    stop_on_eof: bool,
+) -> Result<()> {
     let app = Arc::new(App::load(opts, None)?);
     let http = trigger::http::HttpTrigger::new(app.clone())?;
     let cron = Arc::new(trigger::cron::CronTrigger::new(app.clone())?);
-    let listener = trigger::server::bind(listen).await?;
-    let addr = listener.local_addr()?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let serving = trigger::server::start(listen, http.clone(), threads, stop_rx)?;
+    let addr = serving.addr;
     http.set_origin(format!("http://{addr}"));
     print_banner(&addr.to_string(), &http, &opts.state_dir);
     if with_cron && !cron.jobs.is_empty() {
         tokio::spawn(cron.clone().run());
     }
-    let stop = async move {
-        if stop_on_eof {
-            tokio::select! {
-                _ = trigger::server::stop_signal() => {}
-                _ = stdin_closed() => {}
-            }
-        } else {
-            trigger::server::stop_signal().await
+    if stop_on_eof {
+        tokio::select! {
+            _ = trigger::server::stop_signal() => {}
+            _ = stdin_closed() => {}
         }
-    };
-    trigger::server::serve(listener, http, stop).await
+    } else {
+        trigger::server::stop_signal().await
+    }
+    log_info!("stopping: waiting for in-flight requests");
+    let _ = stop_tx.send(true);
+    tokio::task::spawn_blocking(move || serving.wait()).await??;
+    log_info!("stopped");
+    Ok(())
 }
 
 async fn stdin_closed() {

@@ -1,5 +1,7 @@
-//! The listening socket: HTTP/1.1 with keep-alive, one task per connection, and a
-//! graceful stop on SIGINT/SIGTERM that lets in-flight requests finish.
+//! The listening sockets: one single-threaded runtime per core, each accepting on
+//! its own SO_REUSEPORT socket of the same address, so a request and its instance
+//! stay on one thread (no cross-thread wake-ups); HTTP/1.1 with keep-alive, one task
+//! per connection, and a graceful stop that lets in-flight requests finish.
 
 use super::http::{HttpTrigger, incoming_body};
 use crate::log_info;
@@ -14,16 +16,88 @@ use tokio::net::TcpListener;
 /// How long in-flight requests get to finish after a stop signal.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
-pub async fn bind(listen: &str) -> Result<TcpListener> {
-    let addr: SocketAddr = listen
-        .parse()
-        .with_context(|| format!("--listen {listen:?} is not host:port"))?;
-    TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))
+/// The serving threads of one address.
+pub struct Serving {
+    pub addr: SocketAddr,
+    threads: Vec<std::thread::JoinHandle<Result<()>>>,
 }
 
-pub async fn serve(
+impl Serving {
+    /// Waits until every serving thread has drained and stopped.
+    pub fn wait(self) -> Result<()> {
+        for t in self.threads {
+            t.join()
+                .map_err(|_| anyhow::anyhow!("a serving thread panicked"))??;
+        }
+        Ok(())
+    }
+}
+
+/// Starts `threads` serving threads on `listen` (port 0 picks a free port, shared by
+/// all); they stop gracefully once `stop` turns true.
+pub fn start(
+    listen: &str,
+    trigger: Arc<HttpTrigger>,
+    threads: usize,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> Result<Serving> {
+    let mut addr: SocketAddr = listen
+        .parse()
+        .with_context(|| format!("--listen {listen:?} is not host:port"))?;
+    let mut handles = Vec::new();
+    for i in 0..threads.max(1) {
+        let (bound_tx, bound_rx) = std::sync::mpsc::channel::<Result<SocketAddr>>();
+        let trigger = trigger.clone();
+        let mut stop = stop.clone();
+        let at = addr;
+        let handle = std::thread::Builder::new()
+            .name(format!("zhanye-http-{i}"))
+            .spawn(move || -> Result<()> {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                rt.block_on(async move {
+                    let listener = match reuseport_listener(at) {
+                        Ok(l) => l,
+                        Err(e) => {
+                            let _ = bound_tx.send(Err(e));
+                            return Ok(());
+                        }
+                    };
+                    let _ = bound_tx.send(Ok(listener.local_addr()?));
+                    let stopped = async move {
+                        let _ = stop.wait_for(|s| *s).await;
+                    };
+                    serve(listener, trigger, stopped).await
+                })
+            })?;
+        handles.push(handle);
+        addr = bound_rx
+            .recv()
+            .context("serving thread ended before binding")??;
+    }
+    Ok(Serving {
+        addr,
+        threads: handles,
+    })
+}
+
+fn reuseport_listener(addr: SocketAddr) -> Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    #[cfg(unix)]
+    socket.set_reuseport(true)?;
+    socket
+        .bind(addr)
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    Ok(socket.listen(1024)?)
+}
+
+async fn serve(
     listener: TcpListener,
     trigger: Arc<HttpTrigger>,
     shutdown: impl Future<Output = ()>,
@@ -63,9 +137,8 @@ pub async fn serve(
         }
     }
     drop(listener);
-    log_info!("stopping: waiting for in-flight requests");
     tokio::select! {
-        _ = graceful.shutdown() => log_info!("all connections closed"),
+        _ = graceful.shutdown() => {}
         _ = tokio::time::sleep(DRAIN_TIMEOUT) => log_info!("gave up waiting after {DRAIN_TIMEOUT:?}"),
     }
     Ok(())
