@@ -107,14 +107,14 @@ mod tests {
 
     #[test]
     fn defaults_live_in_the_state_dir() {
-        let rc = RuntimeConfig::load(Path::new("/tmp/st"), None).unwrap();
+        let rc = RuntimeConfig::load(Path::new("state"), None).unwrap();
         assert_eq!(
             rc.sqlite_databases["default"],
-            StoreLocation::SqliteFile(PathBuf::from("/tmp/st/sqlite_db.db"))
+            StoreLocation::SqliteFile(PathBuf::from("state/sqlite_db.db"))
         );
         assert_eq!(
             rc.key_value_stores["default"],
-            StoreLocation::SqliteFile(PathBuf::from("/tmp/st/sqlite_key_value.db"))
+            StoreLocation::SqliteFile(PathBuf::from("state/sqlite_key_value.db"))
         );
     }
 
@@ -128,14 +128,14 @@ mod tests {
             "[sqlite_database.reports]\ntype = \"spin\"\npath = \"data/r.db\"\n[key_value_store.cache]\ntype = \"spin\"\n",
         )
         .unwrap();
-        let rc = RuntimeConfig::load(Path::new("/tmp/st"), Some(&f)).unwrap();
+        let rc = RuntimeConfig::load(Path::new("state"), Some(&f)).unwrap();
         assert_eq!(
             rc.sqlite_databases["reports"],
             StoreLocation::SqliteFile(dir.join("data/r.db"))
         );
         assert_eq!(rc.key_value_stores["cache"], StoreLocation::InMemory);
         std::fs::write(&f, "[key_value_store.x]\ntype = \"dynamo\"\n").unwrap();
-        assert!(RuntimeConfig::load(Path::new("/tmp/st"), Some(&f)).is_err());
+        assert!(RuntimeConfig::load(Path::new("state"), Some(&f)).is_err());
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
