@@ -47,6 +47,9 @@ enum BenchCmd {
         /// Iterations of the in-process instance-overhead measurement.
         #[arg(long, default_value_t = 5000)]
         iterations: usize,
+        /// The component that answers `/probe/exact` (the hello component).
+        #[arg(long, default_value = "exact")]
+        hello_component: String,
     },
 }
 
@@ -66,12 +69,14 @@ pub async fn run(args: BenchArgs) -> Result<()> {
             connections,
             duration,
             iterations,
+            hello_component,
         } => {
             suite(
                 app.options()?,
                 connections,
                 Duration::from_secs(duration),
                 iterations,
+                &hello_component,
             )
             .await
         }
@@ -83,7 +88,9 @@ async fn suite(
     connections: usize,
     duration: Duration,
     iterations: usize,
+    hello_component: &str,
 ) -> Result<()> {
+    let hello_component = hello_component.to_string();
     let app = Arc::new(App::load(&opts, None)?);
     let trigger = HttpTrigger::new(app.clone())?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -120,34 +127,81 @@ async fn suite(
         report.print(&url);
     }
 
-    // Instance overhead: a full in-process request to the hello component (fresh
-    // instance, handler call, body), with no socket in between.
-    let mut samples = Vec::with_capacity(iterations);
-    let client: SocketAddr = ([127, 0, 0, 1], 0).into();
-    for _ in 0..iterations {
-        let req = http::Request::builder()
-            .uri(format!("{base}/probe/exact"))
-            .body(
-                Empty::<Bytes>::new()
-                    .map_err(|never| match never {})
-                    .boxed_unsync(),
-            )?;
-        let started = Instant::now();
-        let res = trigger.handle(req, client).await;
-        let _ = res.into_body().collect().await;
-        samples.push(started.elapsed());
-    }
-    let s = Percentiles::of(&mut samples);
-    println!("\n== per-request instance overhead (in-process, hello component) ==");
+    // Instance overhead, measured on one single-threaded runtime (as a serving thread
+    // is): the fresh store and instance alone, then a whole in-process request to
+    // the hello component (instance, handler call, body) with no socket.
+    let (instance, request) = {
+        let app = app.clone();
+        let trigger = trigger.clone();
+        let url = format!("{base}/probe/exact");
+        std::thread::spawn(move || -> Result<(Percentiles, Percentiles)> {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(overhead(&app, &trigger, &hello_component, &url, iterations))
+        })
+        .join()
+        .map_err(|_| anyhow::anyhow!("overhead thread panicked"))??
+    };
+    println!("\n== per-request instance overhead (hello component, {iterations} iterations) ==");
     println!(
-        "iterations {iterations}  p50 {}  p99 {}  max {}",
-        fmt(s.p50),
-        fmt(s.p99),
-        fmt(s.max)
+        "fresh store + instance   p50 {}  p99 {}  max {}",
+        fmt(instance.p50),
+        fmt(instance.p99),
+        fmt(instance.max)
+    );
+    println!(
+        "whole in-process request p50 {}  p99 {}  max {}",
+        fmt(request.p50),
+        fmt(request.p99),
+        fmt(request.max)
     );
     let _ = stop.send(true);
     tokio::task::spawn_blocking(move || serving.wait()).await??;
     Ok(())
+}
+
+async fn overhead(
+    app: &App,
+    trigger: &Arc<HttpTrigger>,
+    component: &str,
+    url: &str,
+    iterations: usize,
+) -> Result<(Percentiles, Percentiles)> {
+    let comp = app.component(component)?.clone();
+    let pre = comp
+        .http
+        .clone()
+        .with_context(|| format!("{component} is not an HTTP component"))?;
+    let mut instance = Vec::with_capacity(iterations);
+    for _ in 0..iterations {
+        let started = Instant::now();
+        let mut store = app.new_store(&comp)?;
+        let service = pre
+            .instantiate_async(&mut store)
+            .await
+            .map_err(anyhow::Error::from)?;
+        drop(service);
+        drop(store);
+        instance.push(started.elapsed());
+    }
+    let client: SocketAddr = ([127, 0, 0, 1], 0).into();
+    let mut request = Vec::with_capacity(iterations);
+    for _ in 0..iterations {
+        let req = http::Request::builder().uri(url).body(
+            Empty::<Bytes>::new()
+                .map_err(|never| match never {})
+                .boxed_unsync(),
+        )?;
+        let started = Instant::now();
+        let res = trigger.handle(req, client).await;
+        let _ = res.into_body().collect().await;
+        request.push(started.elapsed());
+    }
+    Ok((
+        Percentiles::of(&mut instance),
+        Percentiles::of(&mut request),
+    ))
 }
 
 async fn one_request(addr: SocketAddr, method: &str, path: &str) -> Result<()> {
