@@ -23,6 +23,7 @@ pub struct Manifest {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Application {
     pub name: String,
     #[serde(default)]
@@ -31,6 +32,12 @@ pub struct Application {
     pub description: Option<String>,
     #[serde(default)]
     pub authors: Vec<String>,
+    /// Deployment environments the app targets (`spin build` checks them).
+    #[serde(default)]
+    pub targets: Vec<String>,
+    /// Application-level trigger settings (`[application.trigger.<type>]`).
+    #[serde(default)]
+    pub trigger: Option<toml::Table>,
 }
 
 /// An application variable (`[variables]`).

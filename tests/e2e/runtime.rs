@@ -187,20 +187,8 @@ fn variables_defaults_templates_env_overrides_and_errors() {
 
 #[test]
 fn a_required_variable_without_a_value_stops_start_up() {
-    let app = fixture(); // builds the components
-    let dir = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(ZHANYE)
-        .args(["up", "--listen", "127.0.0.1:0", "-f"])
-        .arg(fixture_manifest())
-        .arg("--state-dir")
-        .arg(dir.path())
-        .env_remove("SPIN_VARIABLE_SECRET_TOKEN")
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = TestApp::builder(ZHANYE, fixture_manifest()).start_failure();
     assert!(err.contains("secret_token"), "{err}");
-    drop(app);
 }
 
 /// A one-shot local HTTP server answering `body` to every request.
@@ -276,19 +264,12 @@ fn runtime_config_places_the_stores() {
 
     // A store type this runtime does not offer is refused at start-up, by name.
     std::fs::write(&rc, "[key_value_store.default]\ntype = \"dynamodb\"\n").unwrap();
-    let state = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(ZHANYE)
-        .args(["up", "--listen", "127.0.0.1:0", "-f"])
-        .arg(fixture_manifest())
-        .arg("--state-dir")
-        .arg(state.path())
-        .arg("--runtime-config-file")
-        .arg(&rc)
+    let err = TestApp::builder(ZHANYE, fixture_manifest())
         .env("SPIN_VARIABLE_SECRET_TOKEN", "t")
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("dynamodb"));
+        .arg("--runtime-config-file")
+        .arg(rc.to_str().unwrap())
+        .start_failure();
+    assert!(err.contains("dynamodb"), "{err}");
 }
 
 #[test]
@@ -450,11 +431,13 @@ fn unknown_manifest_fields_and_bad_routes_are_refused() {
         "spin_manifest_version = 2\n[application]\nname = \"x\"\n[[trigger.http]]\nroute = \"/a\"\ncomponent = \"missing\"\n",
     )
     .unwrap();
-    let out = std::process::Command::new(ZHANYE)
-        .args(["up", "--listen", "127.0.0.1:0", "-f"])
-        .arg(&manifest)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("missing"));
+    let err = TestApp::builder(ZHANYE, &manifest).start_failure();
+    assert!(err.contains("missing"), "{err}");
+    std::fs::write(
+        &manifest,
+        "spin_manifest_version = 2\n[application]\nname = \"x\"\nsurprise = 1\n",
+    )
+    .unwrap();
+    let err = TestApp::builder(ZHANYE, &manifest).start_failure();
+    assert!(err.contains("surprise"), "{err}");
 }

@@ -102,6 +102,36 @@ impl AppBuilder {
         cmd
     }
 
+    /// Runs `zhanye up` expecting it to refuse to start (bad manifest, config or
+    /// variables, all checked before any component is loaded) and returns what it
+    /// printed on stderr.
+    pub fn start_failure(self) -> String {
+        let state = tempfile::tempdir().expect("temp state dir");
+        let mut child = self
+            .command(state.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start zhanye up");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                assert!(!status.success(), "zhanye up exited successfully");
+                let mut err = String::new();
+                if let Some(mut e) = child.stderr.take() {
+                    let _ = e.read_to_string(&mut err);
+                }
+                return err;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("zhanye up started although it was expected to refuse");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     pub fn start(self) -> TestApp {
         if let Ok(base) = std::env::var("ZHANYE_BASE_URL") {
             return TestApp {
