@@ -9,7 +9,7 @@ use crate::outbound::{AllowedHosts, LocalDispatch, OutboundHooks};
 use crate::runtime_config::{RuntimeConfig, StoreLocation};
 use crate::state::{AppStores, ComponentCaps, HostState};
 use crate::variables::{AppVariables, ComponentVariables};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock, Weak};
@@ -48,9 +48,8 @@ pub struct App {
 }
 
 impl App {
-    /// Loads the components used by HTTP triggers, by cron triggers, or (with `only`)
-    /// just the named ones.
-    pub fn load(opts: &AppOptions, only: Option<&[String]>) -> Result<Self> {
+    /// Loads every component an HTTP or cron trigger uses.
+    pub fn load(opts: &AppOptions) -> Result<Self> {
         let manifest = LoadedManifest::load(&opts.manifest)?;
         let runtime_config =
             RuntimeConfig::load(&opts.state_dir, opts.runtime_config_file.as_deref())?;
@@ -70,17 +69,7 @@ impl App {
             .iter()
             .map(|t| t.component.as_str())
             .collect();
-        let wanted: BTreeSet<&str> = match only {
-            Some(ids) => {
-                for id in ids {
-                    if !m.component.contains_key(id) {
-                        bail!("no component named {id:?} in {}", manifest.path.display());
-                    }
-                }
-                ids.iter().map(String::as_str).collect()
-            }
-            None => http_ids.union(&cron_ids).copied().collect(),
-        };
+        let wanted: BTreeSet<&str> = http_ids.union(&cron_ids).copied().collect();
 
         // Open only the stores some loaded component lists; refuse labels nobody defined.
         let mut stores = AppStores::default();

@@ -91,7 +91,7 @@ async fn suite(
     hello_component: &str,
 ) -> Result<()> {
     let hello_component = hello_component.to_string();
-    let app = Arc::new(App::load(&opts, None)?);
+    let app = Arc::new(App::load(&opts)?);
     let trigger = HttpTrigger::new(app.clone())?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let serving = crate::trigger::server::start(

@@ -21,16 +21,6 @@ pub struct Limits {
     pub max_instances: u32,
 }
 
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            max_memory_bytes: 256 << 20,
-            timeout: Duration::from_secs(30),
-            max_instances: 1000,
-        }
-    }
-}
-
 pub fn build_engine(limits: &Limits) -> Result<Engine> {
     let mut config = Config::new();
     config.wasm_component_model(true);

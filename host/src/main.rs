@@ -245,7 +245,7 @@ async fn run(cmd: Cmd) -> Result<()> {
         Cmd::Cron { cmd } => match cmd {
             CronCmd::Fire { component, app } => {
                 let opts = app.options()?;
-                let app = Arc::new(App::load(&opts, None)?);
+                let app = Arc::new(App::load(&opts)?);
                 // Self-requests made by the event are answered in-process.
                 let _http = trigger::http::HttpTrigger::new(app.clone())?;
                 let cron = trigger::cron::CronTrigger::new(app)?;
@@ -288,7 +288,7 @@ async fn up(
     threads: usize,
     stop_on_eof: bool,
 ) -> Result<()> {
-    let app = Arc::new(App::load(opts, None)?);
+    let app = Arc::new(App::load(opts)?);
     let http = trigger::http::HttpTrigger::new(app.clone())?;
     let cron = Arc::new(trigger::cron::CronTrigger::new(app.clone())?);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

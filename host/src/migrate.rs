@@ -66,7 +66,7 @@ pub fn apply(db_path: &Path, set: Set) -> Result<Vec<(u32, String)>> {
             script.version, script.name
         );
         tx.execute(
-            "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            zhanye_migrations::INSERT_AUDIT,
             (&at, "zhanye-host", action, &label, &detail),
         )?;
         tx.commit()?;

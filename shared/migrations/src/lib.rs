@@ -94,6 +94,12 @@ pub const SELECT_APPLIED_DEMO: &str = "SELECT version, checksum FROM demo_loads 
 pub const INSERT_APPLIED_DEMO: &str =
     "INSERT INTO demo_loads (version, name, checksum, applied_at) VALUES (?1, ?2, ?3, ?4)";
 
+/// Records one write in `audit_log` (created by migration 0001); params: at (RFC 3339
+/// UTC), actor, action, target, detail. The one statement every writer of the audit
+/// log uses, in components and in the host alike.
+pub const INSERT_AUDIT: &str =
+    "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5)";
+
 /// A script the database says it has run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Applied {

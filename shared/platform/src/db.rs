@@ -210,7 +210,7 @@ impl Db {
         detail: Option<&str>,
     ) -> Result<(), ApiError> {
         self.execute(
-            "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            zhanye_migrations::INSERT_AUDIT,
             params![crate::time::now_rfc3339(), actor, action, target, detail],
         )
         .await
