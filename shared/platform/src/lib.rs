@@ -6,30 +6,41 @@
 //! | [`lang`] | [`Lang`]: zh-CN (default) or en, from `Accept-Language` |
 //! | [`page`] | [`PageQuery`] / [`Page`]: `?page=&page_size=` in, `{items,total,page,page_size}` out |
 //! | [`query`] | [`QueryParams`]: decoded query strings |
+//! | [`csv`] | CSV downloads (exports) |
 //! | [`json`] | reading JSON bodies with a size limit, building JSON answers |
 //! | [`respond`] | [`Reply`] / [`Outgoing`]: from a handler's result to the HTTP response |
 //! | [`db`] | [`Db`]: `spin:sqlite` queries, typed rows, transactions, the audit log |
 //! | [`auth`] | bearer tokens, constant-time comparison |
-//! | [`time`] | now, as the app stores it |
+//! | [`caller`] | [`Caller`]: the one auth extractor (access token, revocation, forced password change) |
+//! | [`session`] | access tokens (JWT) and token digests |
+//! | [`kv`] | [`kv::Cache`]: the key-value store with expiring entries and rate limits |
+//! | [`random`] | tokens, ids and bytes from the host's random source |
+//! | [`time`] | now, as the app stores it; China-time business days and months |
 //!
-//! Everything but [`db`] is plain Rust over the `http` types and is unit-tested natively;
-//! [`db`] calls the `spin:sqlite` imports, which exist only inside a Spin host (spin-sdk
+//! Everything but [`db`], [`kv`] and the store calls of [`caller`] is plain Rust over the `http` types and is unit-tested natively;
+//! those call the `spin:sqlite` / `spin:key-value` imports, which exist only inside a Spin host (spin-sdk
 //! compiles natively, so the whole crate builds and its pure parts are tested with
 //! `cargo test -p zhanye-platform`).
 
 pub mod auth;
+pub mod caller;
+pub mod csv;
 pub mod db;
 pub mod json;
+pub mod kv;
 pub mod lang;
 pub mod page;
 pub mod problem;
 pub mod query;
+pub mod random;
 pub mod respond;
+pub mod session;
 pub mod time;
 
 #[cfg(test)]
 mod testing;
 
+pub use caller::Caller;
 pub use db::{Db, FromValue, Row, Value};
 pub use lang::Lang;
 pub use page::{Page, PageQuery};

@@ -30,6 +30,8 @@ pub mod code {
     pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
     pub const UNSUPPORTED_MEDIA_TYPE: &str = "unsupported_media_type";
     pub const INTERNAL: &str = "internal";
+    pub const ACCOUNT_LOCKED: &str = "account_locked";
+    pub const INVALID_VERIFICATION_CODE: &str = "invalid_verification_code";
 
     /// Every code above, in the order listed.
     pub const ALL: &[&str] = &[
@@ -45,6 +47,8 @@ pub mod code {
         METHOD_NOT_ALLOWED,
         UNSUPPORTED_MEDIA_TYPE,
         INTERNAL,
+        ACCOUNT_LOCKED,
+        INVALID_VERIFICATION_CODE,
     ];
 }
 
@@ -60,6 +64,14 @@ pub mod reason {
     pub const TOO_LONG: &str = "too_long";
     pub const UNKNOWN_FIELD: &str = "unknown_field";
     pub const DUPLICATE: &str = "duplicate";
+    /// A submitted current password that is wrong.
+    pub const INCORRECT: &str = "incorrect";
+    /// Password rules (AUTH-3).
+    pub const NEEDS_LETTERS_AND_DIGITS: &str = "needs_letters_and_digits";
+    pub const CONTAINS_BIRTH_DATE: &str = "contains_birth_date";
+    pub const TOO_COMMON: &str = "too_common";
+    pub const INVALID_CHARACTERS: &str = "invalid_characters";
+    pub const REUSED: &str = "reused";
 }
 
 /// The media type of a problem document.
@@ -92,6 +104,21 @@ impl FieldError {
             reason::TOO_LONG => ("太长", "is too long"),
             reason::UNKNOWN_FIELD => ("不是可接受的字段", "is not an accepted field"),
             reason::DUPLICATE => ("与已有数据重复", "duplicates an existing value"),
+            reason::INCORRECT => ("不正确", "is incorrect"),
+            reason::NEEDS_LETTERS_AND_DIGITS => (
+                "须同时包含字母和数字",
+                "must contain both letters and digits",
+            ),
+            reason::CONTAINS_BIRTH_DATE => ("不能包含出生日期", "must not contain the birth date"),
+            reason::TOO_COMMON => ("过于简单", "is too common"),
+            reason::INVALID_CHARACTERS => (
+                "含有不允许的字符",
+                "contains characters that are not allowed",
+            ),
+            reason::REUSED => (
+                "不能与最近 3 次使用的密码相同",
+                "must differ from the last 3 passwords",
+            ),
             _ => ("无效", "is invalid"),
         };
         lang.pick(zh, en)
@@ -208,6 +235,19 @@ impl ApiError {
             error.extra_mut().retry_after = retry_after_seconds;
         }
         error
+    }
+
+    /// 423: too many wrong passwords; the code is locked for `retry_after_seconds`.
+    pub fn account_locked(retry_after_seconds: u64) -> Self {
+        let mut error = Self::new(StatusCode::LOCKED, code::ACCOUNT_LOCKED);
+        error.extra_mut().retry_after = Some(retry_after_seconds.max(1));
+        error
+    }
+
+    /// 400: an SMS verification code that is wrong, expired, used up or never sent
+    /// (never says which).
+    pub fn invalid_verification_code() -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code::INVALID_VERIFICATION_CODE)
     }
 
     /// 413: the body is over `limit` bytes.
@@ -456,6 +496,18 @@ fn catalogue(code: &str) -> Entry {
             "Unsupported media type",
             "不支持的内容类型，请以 application/json 提交。",
             "Unsupported content type; send application/json.",
+        ),
+        code::ACCOUNT_LOCKED => (
+            "账号已锁定",
+            "Account locked",
+            "密码错误次数过多，账号已锁定 15 分钟，请稍后再试或通过短信重置密码。",
+            "Too many wrong passwords: sign-in is locked for 15 minutes. Try later or reset the password by SMS.",
+        ),
+        code::INVALID_VERIFICATION_CODE => (
+            "验证码无效",
+            "Invalid verification code",
+            "验证码错误或已失效，请重新获取。",
+            "The verification code is wrong or no longer valid; request a new one.",
         ),
         _ => (
             "服务器内部错误",

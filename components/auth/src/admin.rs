@@ -1,0 +1,176 @@
+//! AUTH-5 manual resets (申请重置密码) for branch admins: the pending requests in their
+//! part of the org, as a page or as the CSV the retail department takes (人员代码,
+//! 人员姓名, 手机号码), and the reset itself to a one-time temporary password.
+
+use serde::{Deserialize, Serialize};
+use spin_sdk::http::Request;
+use zhanye_accounts::{guard, sessions, staff};
+use zhanye_platform::caller::{Caller, authenticate};
+use zhanye_platform::csv::Csv;
+use zhanye_platform::json::{self, read_json};
+use zhanye_platform::kv::Cache;
+use zhanye_platform::problem::reason;
+use zhanye_platform::time::{china_date, now_rfc3339, now_unix};
+use zhanye_platform::{ApiError, ApiResult, Db, Page, PageQuery, Reply, Row, params, random};
+use zhanye_staff::StaffCode;
+use zhanye_staff::identity::mask_mobile;
+use zhanye_staff::org::{is_within, subtree_range};
+use zhanye_staff::password;
+
+use crate::input::BODY_LIMIT;
+
+/// Rows one export holds at most.
+const EXPORT_LIMIT: u32 = 10_000;
+
+async fn admin(request: &Request) -> Result<Caller, ApiError> {
+    let caller = authenticate(request).await?;
+    if !caller.roles.resets_passwords() {
+        return Err(ApiError::forbidden());
+    }
+    Ok(caller)
+}
+
+const PENDING_IN_SCOPE: &str = "FROM manual_reset_requests r JOIN staff s ON s.code = r.staff_code
+  WHERE r.status = 'pending' AND r.unit_path >= ?1 AND r.unit_path < ?2";
+
+#[derive(Serialize)]
+struct PendingReset {
+    id: i64,
+    code: String,
+    name: String,
+    /// Masked; the export has it in full.
+    mobile: String,
+    requested_at: String,
+}
+
+/// `GET /api/auth/admin/resets?page=&page_size=`.
+pub async fn pending(request: Request) -> ApiResult<Reply> {
+    let caller = admin(&request).await?;
+    let page = PageQuery::from_query(request.uri().query())?;
+    let (low, high) = subtree_range(&caller.unit_path);
+    let db = Db::open_default().await?;
+    let total: i64 = db
+        .query_value(
+            &format!("SELECT COUNT(*) {PENDING_IN_SCOPE}"),
+            params![low.as_str(), high.as_str()],
+        )
+        .await?
+        .unwrap_or(0);
+    let rows = db
+        .query(
+            &format!(
+                "SELECT r.id, s.code, s.name, s.mobile, r.requested_at {PENDING_IN_SCOPE}
+                  ORDER BY r.requested_at, r.id LIMIT ?3 OFFSET ?4"
+            ),
+            params![
+                low.as_str(),
+                high.as_str(),
+                page.limit(),
+                page.offset() as i64
+            ],
+        )
+        .await?;
+    let items = rows
+        .iter()
+        .map(|row: &Row| {
+            Ok(PendingReset {
+                id: row.get("id")?,
+                code: row.get("code")?,
+                name: row.get("name")?,
+                mobile: mask_mobile(&row.get::<String>("mobile")?),
+                requested_at: row.get("requested_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    json::ok(&Page::new(items, total as u64, page))
+}
+
+/// `GET /api/auth/admin/resets/export` → `text/csv`. The full mobiles are unmasked
+/// data: the export is audited.
+pub async fn export(request: Request) -> ApiResult<Reply> {
+    let caller = admin(&request).await?;
+    let (low, high) = subtree_range(&caller.unit_path);
+    let db = Db::open_default().await?;
+    let rows = db
+        .query(
+            &format!(
+                "SELECT s.code, s.name, s.mobile {PENDING_IN_SCOPE} ORDER BY r.requested_at, r.id LIMIT ?3"
+            ),
+            params![low.as_str(), high.as_str(), EXPORT_LIMIT],
+        )
+        .await?;
+    let mut csv = Csv::new(&["人员代码", "人员姓名", "手机号码"]);
+    for row in &rows {
+        let fields = [
+            row.get::<String>("code")?,
+            row.get::<String>("name")?,
+            row.get::<String>("mobile")?,
+        ];
+        csv.row(fields.iter().map(String::as_str));
+    }
+    let detail = serde_json::json!({"rows": rows.len(), "scope": caller.unit_path});
+    db.audit(
+        &caller.code,
+        "auth.manual_resets_exported",
+        None,
+        Some(&detail.to_string()),
+    )
+    .await?;
+    csv.into_reply(&format!(
+        "manual-resets-{}.csv",
+        china_date(now_unix()).format("%Y%m%d")
+    ))
+}
+
+#[derive(Deserialize)]
+struct ResetBody {
+    code: String,
+}
+
+#[derive(Serialize)]
+struct ResetDone {
+    code: String,
+    name: String,
+    /// Shown once to the admin, who passes it on; it must be changed at first use.
+    temporary_password: String,
+    must_change_password: bool,
+}
+
+/// `POST /api/auth/admin/resets {code}`: a one-time temporary password for a staff
+/// member in the admin's part of the org; all their sessions end.
+pub async fn reset(request: Request) -> ApiResult<Reply> {
+    let caller = admin(&request).await?;
+    let body: ResetBody = read_json(request, BODY_LIMIT).await?;
+    let code = StaffCode::parse(&body.code)
+        .map_err(|_| ApiError::invalid_field("code", reason::INVALID_FORMAT))?;
+    let db = Db::open_default().await?;
+    let staff = staff::find(&db, code.as_str())
+        .await?
+        .filter(|s| is_within(&s.unit_path, &caller.unit_path))
+        .ok_or_else(ApiError::not_found)?;
+    let temporary = password::temporary_password(&random::bytes::<16>()?);
+    let new_hash = password::hash(&temporary, &random::bytes::<16>()?);
+    let cache = Cache::open_default().await?;
+    let now = now_unix();
+    let at = now_rfc3339();
+    db.transaction(async |tx| {
+        staff::set_password(tx, &staff, &new_hash, true, &at).await?;
+        sessions::revoke_all(tx, &cache, &staff.code, "manual_reset", now).await?;
+        guard::clear(tx, &staff.code).await?;
+        tx.execute(
+            "UPDATE manual_reset_requests SET status = 'done', resolved_by = ?2, resolved_at = ?3
+              WHERE staff_code = ?1 AND status = 'pending'",
+            params![staff.code.as_str(), caller.code.as_str(), at.as_str()],
+        )
+        .await?;
+        tx.audit(&caller.code, "auth.manual_reset", Some(&staff.code), None)
+            .await
+    })
+    .await?;
+    json::ok(&ResetDone {
+        code: staff.code,
+        name: staff.name,
+        temporary_password: temporary,
+        must_change_password: true,
+    })
+}

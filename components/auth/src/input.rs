@@ -1,0 +1,55 @@
+//! Checks on submitted fields shared by the routes of this component.
+
+use zhanye_platform::problem::reason;
+use zhanye_platform::{ApiError, FieldError};
+use zhanye_staff::password::{self, PasswordProblem};
+
+/// Request bodies of this component are small.
+pub const BODY_LIMIT: usize = 4 * 1024;
+
+/// Sign-ins per client address and minute.
+pub const SIGN_INS_PER_ADDRESS: u64 = 30;
+/// Sign-ins per staff code (as typed) and minute.
+pub const SIGN_INS_PER_CODE: u64 = 20;
+/// Reset and refresh calls per client address and minute.
+pub const CALLS_PER_ADDRESS: u64 = 30;
+
+/// A field that must be present and not blank.
+pub fn required(field: &str, value: &str, errors: &mut Vec<FieldError>) {
+    if value.trim().is_empty() {
+        errors.push(FieldError::new(field, reason::REQUIRED));
+    }
+}
+
+/// 422 when any field error was found.
+pub fn finish(errors: Vec<FieldError>) -> Result<(), ApiError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+/// The AUTH-3 problems of a new password as field errors of `new_password`.
+pub fn password_errors(problems: &[PasswordProblem]) -> Vec<FieldError> {
+    problems
+        .iter()
+        .map(|p| FieldError::new("new_password", p.reason()))
+        .collect()
+}
+
+/// Every AUTH-3 problem of `new` for a staff member, reuse included.
+pub fn new_password_problems(
+    new: &str,
+    staff: &zhanye_accounts::staff::StaffRecord,
+) -> Vec<PasswordProblem> {
+    let mut problems = password::check(new, staff.birth_date);
+    if problems.is_empty() {
+        let recent = std::iter::once(staff.password_hash.as_str())
+            .chain(staff.previous_hashes.iter().map(String::as_str));
+        if password::matches_any(new, recent) {
+            problems.push(PasswordProblem::Reused);
+        }
+    }
+    problems
+}

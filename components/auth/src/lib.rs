@@ -1,0 +1,62 @@
+//! The `auth` component: sign-in and everything about passwords and sessions.
+//!
+//! | route | what |
+//! |---|---|
+//! | `POST /api/auth/login` | AUTH-1/6 sign in; records the day's check-in (CHECKIN-1) |
+//! | `POST /api/auth/refresh` | AUTH-7 rotate the refresh token |
+//! | `POST /api/auth/logout` | AUTH-7 revoke the session |
+//! | `POST /api/auth/password` | AUTH-8 change password (open while a change is forced) |
+//! | `GET /api/auth/me` | who am I: profile card, roles, today's check-in |
+//! | `POST /api/auth/reset/request` | AUTH-4 send an SMS code |
+//! | `POST /api/auth/reset/confirm` | AUTH-4 set a new password with the SMS code |
+//! | `POST /api/auth/reset/manual` | AUTH-5 ask the branch for a manual reset |
+//! | `GET /api/auth/admin/resets` | AUTH-5 pending manual-reset requests in scope |
+//! | `GET /api/auth/admin/resets/export` | the same as CSV: 人员代码, 人员姓名, 手机号码 |
+//! | `POST /api/auth/admin/resets` | AUTH-5 reset a password to a one-time temporary one |
+
+mod admin;
+mod input;
+mod login;
+mod me;
+mod password;
+mod reset;
+mod sms;
+
+use spin_sdk::http::Request;
+use spin_sdk::http_service;
+use zhanye_platform::respond::{handle, route_path};
+use zhanye_platform::{ApiError, ApiResult, Outgoing, Reply};
+
+#[http_service]
+async fn serve(request: Request) -> Outgoing {
+    handle(request, route).await
+}
+
+async fn route(request: Request) -> ApiResult<Reply> {
+    let is = |method: http::Method| request.method() == method;
+    match route_path(&request) {
+        "/api/auth/login" if is(http::Method::POST) => login::sign_in(request).await,
+        "/api/auth/refresh" if is(http::Method::POST) => login::refresh(request).await,
+        "/api/auth/logout" if is(http::Method::POST) => login::sign_out(request).await,
+        "/api/auth/password" if is(http::Method::POST) => password::change(request).await,
+        "/api/auth/me" if is(http::Method::GET) => me::profile(request).await,
+        "/api/auth/reset/request" if is(http::Method::POST) => reset::request_code(request).await,
+        "/api/auth/reset/confirm" if is(http::Method::POST) => reset::confirm(request).await,
+        "/api/auth/reset/manual" if is(http::Method::POST) => reset::request_manual(request).await,
+        "/api/auth/admin/resets" if is(http::Method::GET) => admin::pending(request).await,
+        "/api/auth/admin/resets" if is(http::Method::POST) => admin::reset(request).await,
+        "/api/auth/admin/resets/export" if is(http::Method::GET) => admin::export(request).await,
+        "/api/auth/me" | "/api/auth/admin/resets/export" => {
+            Err(ApiError::method_not_allowed("GET"))
+        }
+        "/api/auth/admin/resets" => Err(ApiError::method_not_allowed("GET, POST")),
+        "/api/auth/login"
+        | "/api/auth/refresh"
+        | "/api/auth/logout"
+        | "/api/auth/password"
+        | "/api/auth/reset/request"
+        | "/api/auth/reset/confirm"
+        | "/api/auth/reset/manual" => Err(ApiError::method_not_allowed("POST")),
+        _ => Err(ApiError::not_found()),
+    }
+}

@@ -1,0 +1,87 @@
+//! `GET /api/auth/me`: the signed-in staff member's profile card (HOME-2's fields),
+//! roles, org placement and today's check-in. The mobile is masked.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use spin_sdk::http::Request;
+use zhanye_accounts::checkins::{self, Checkin};
+use zhanye_accounts::staff;
+use zhanye_platform::caller::authenticate;
+use zhanye_platform::json;
+use zhanye_platform::time::{china_date, now_unix};
+use zhanye_platform::{ApiError, ApiResult, Db, Reply};
+use zhanye_staff::Roles;
+use zhanye_staff::identity::{age_on, mask_mobile};
+
+#[derive(Serialize)]
+struct Profile {
+    code: String,
+    name: String,
+    kind: String,
+    position: String,
+    roles: Roles,
+    status: String,
+    gender: Option<String>,
+    age: i32,
+    mobile: String,
+    email: Option<String>,
+    unit: Unit,
+    /// The units above, root first: 总部, 地区, 营业部, 团队.
+    org: Vec<Unit>,
+    branch: Option<String>,
+    must_change_password: bool,
+    today: NaiveDate,
+    checked_in_today: bool,
+    checkin: Option<Checkin>,
+}
+
+#[derive(Serialize, Clone)]
+struct Unit {
+    id: i64,
+    kind: String,
+    name: String,
+}
+
+pub async fn profile(request: Request) -> ApiResult<Reply> {
+    let caller = authenticate(&request).await?;
+    let db = Db::open_default().await?;
+    let staff = staff::find(&db, &caller.code)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    let org: Vec<Unit> = staff::unit_names(&db, &staff.unit_path)
+        .await?
+        .into_iter()
+        .map(|(id, kind, name)| Unit { id, kind, name })
+        .collect();
+    let today = china_date(now_unix());
+    let checkin = checkins::on_day(&db, &staff.code, today).await?;
+    let unit = org
+        .iter()
+        .find(|u| u.id == staff.unit_id)
+        .cloned()
+        .ok_or_else(|| {
+            ApiError::internal(format!("unit {} of {} missing", staff.unit_id, staff.code))
+        })?;
+    json::ok(&Profile {
+        age: age_on(staff.birth_date, today),
+        branch: org
+            .iter()
+            .find(|u| u.kind == "branch")
+            .map(|u| u.name.clone()),
+        code: staff.code,
+        name: staff.name,
+        kind: staff.kind,
+        position: staff.position,
+        roles: staff.roles,
+        status: staff.status,
+        gender: staff.gender,
+        mobile: mask_mobile(&staff.mobile),
+        email: staff.email,
+        unit,
+        org,
+        must_change_password: staff.must_change,
+        today,
+        checked_in_today: checkin.is_some(),
+        checkin,
+    })
+}

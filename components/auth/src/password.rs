@@ -1,0 +1,85 @@
+//! AUTH-8 设置-密码变更: change the password, open even while a change is forced
+//! (AUTH-2). Every session of the staff member is revoked and a fresh one is answered.
+
+use serde::Deserialize;
+use spin_sdk::http::Request;
+use zhanye_accounts::sessions;
+use zhanye_accounts::{guard, staff};
+use zhanye_platform::caller::{authenticate_allowing_password_change, signing_key};
+use zhanye_platform::json::{self, read_json};
+use zhanye_platform::kv::Cache;
+use zhanye_platform::problem::reason;
+use zhanye_platform::time::{now_rfc3339, now_unix};
+use zhanye_platform::{ApiError, ApiResult, Db, FieldError, Reply, random};
+use zhanye_staff::password;
+
+use crate::input::{self, BODY_LIMIT};
+
+#[derive(Deserialize)]
+struct ChangePassword {
+    old_password: String,
+    new_password: String,
+}
+
+/// `POST /api/auth/password` → the new session's tokens.
+pub async fn change(request: Request) -> ApiResult<Reply> {
+    let caller = authenticate_allowing_password_change(&request).await?;
+    let body: ChangePassword = read_json(request, BODY_LIMIT).await?;
+    let mut errors = Vec::new();
+    if body.old_password.is_empty() {
+        errors.push(FieldError::new("old_password", reason::REQUIRED));
+    }
+    if body.new_password.is_empty() {
+        errors.push(FieldError::new("new_password", reason::REQUIRED));
+    }
+    input::finish(errors)?;
+
+    let now = now_unix();
+    let db = Db::open_default().await?;
+    if let Some(wait) = guard::locked_for(&db, &caller.code, now).await? {
+        return Err(ApiError::account_locked(wait));
+    }
+    let Some(staff) = staff::find(&db, &caller.code)
+        .await?
+        .filter(|s| s.is_active())
+    else {
+        return Err(ApiError::unauthorized());
+    };
+    if !password::verify(&body.old_password, &staff.password_hash) {
+        // A stolen session must not become a way to guess the password.
+        let locked = db
+            .transaction(async |tx| {
+                let locked = guard::record_failure(tx, &caller.code, now).await?;
+                tx.audit(&caller.code, "auth.password_change_failed", None, None)
+                    .await?;
+                Ok(locked)
+            })
+            .await?;
+        return Err(match locked {
+            Some(wait) => ApiError::account_locked(wait),
+            None => ApiError::invalid_field("old_password", reason::INCORRECT),
+        });
+    }
+    let problems = input::new_password_problems(&body.new_password, &staff);
+    if !problems.is_empty() {
+        return Err(ApiError::validation(input::password_errors(&problems)));
+    }
+    let new_hash = password::hash(&body.new_password, &random::bytes::<16>()?);
+    let key = signing_key().await?;
+    let cache = Cache::open_default().await?;
+    let changed_at = now_rfc3339();
+    let tokens = db
+        .transaction(async |tx| {
+            staff::set_password(tx, &staff, &new_hash, false, &changed_at).await?;
+            sessions::revoke_all(tx, &cache, &staff.code, "password_change", now).await?;
+            guard::clear(tx, &staff.code).await?;
+            let mut renewed = staff.clone();
+            renewed.must_change = false;
+            let tokens = sessions::start(tx, &renewed, "password_change", &key, now).await?;
+            tx.audit(&staff.code, "auth.password_change", Some(&staff.code), None)
+                .await?;
+            Ok(tokens)
+        })
+        .await?;
+    json::ok(&tokens)
+}

@@ -1,0 +1,338 @@
+//! AUTH-4 forgot password (忘记密码): staff code + ID number → a 6-digit code by SMS to
+//! the registered mobile; the code and a new password set the password. AUTH-5's
+//! request for a manual reset starts here too.
+//!
+//! Answers never tell whether a code exists or the ID number matched: the send limits
+//! are kept per code as typed, and unknown codes are hashed against a decoy.
+
+use serde::{Deserialize, Serialize};
+use spin_sdk::http::Request;
+use zhanye_accounts::{guard, sessions, staff};
+use zhanye_platform::auth::constant_time_eq;
+use zhanye_platform::caller::{client_ip, signing_key};
+use zhanye_platform::json::{self, read_json};
+use zhanye_platform::kv::Cache;
+use zhanye_platform::problem::reason;
+use zhanye_platform::session::keyed_digest;
+use zhanye_platform::time::{china_date, now_rfc3339, now_unix, seconds_to_china_midnight};
+use zhanye_platform::{
+    ApiError, ApiResult, Db, FieldError, Lang, Localized, Reply, params, random,
+};
+use zhanye_staff::StaffCode;
+use zhanye_staff::guard::{
+    OTP_MAX_ATTEMPTS, OTP_RESEND_GAP_SECONDS, OTP_TTL_SECONDS, SendDecision, SendRecord,
+    is_otp_shaped, otp_from_random, reset_sms_text, send_decision,
+};
+use zhanye_staff::identity::normalise_id_number;
+use zhanye_staff::password::{self, DECOY_HASH};
+
+use crate::input::{self, BODY_LIMIT};
+use crate::sms;
+
+#[derive(Deserialize)]
+struct Identify {
+    code: String,
+    id_number: String,
+}
+
+#[derive(Serialize)]
+struct Accepted {
+    status: &'static str,
+    message: String,
+    /// Seconds before another code can be requested.
+    resend_after: i64,
+    /// Seconds a code stays valid.
+    expires_in: i64,
+}
+
+/// Reads `{code, id_number}` and finds the active staff member they identify, if any,
+/// spending the same hashing time either way.
+async fn identify(request: Request) -> Result<(String, Option<staff::StaffRecord>, Db), ApiError> {
+    let ip = client_ip(request.headers());
+    let body: Identify = read_json(request, BODY_LIMIT).await?;
+    let mut errors = Vec::new();
+    input::required("code", &body.code, &mut errors);
+    let id_number = normalise_id_number(&body.id_number);
+    if body.id_number.trim().is_empty() {
+        errors.push(FieldError::new("id_number", reason::REQUIRED));
+    } else if id_number.is_none() {
+        errors.push(FieldError::new("id_number", reason::INVALID_FORMAT));
+    }
+    input::finish(errors)?;
+    let now = now_unix();
+    Cache::open_default()
+        .await?
+        .limit(
+            &format!("rate:reset:ip:{ip}"),
+            input::CALLS_PER_ADDRESS,
+            60,
+            now,
+        )
+        .await?;
+    let attempt_key = StaffCode::attempt_key(&body.code);
+    let db = Db::open_default().await?;
+    let found = match StaffCode::parse(&body.code) {
+        Ok(code) => staff::find(&db, code.as_str()).await?,
+        Err(_) => None,
+    };
+    let id_number = id_number.unwrap_or_default();
+    let matches = password::verify(
+        &id_number,
+        found
+            .as_ref()
+            .map_or(DECOY_HASH, |s| s.id_number_verifier.as_str()),
+    );
+    let identified = found.filter(|s| matches && s.is_active());
+    Ok((attempt_key, identified, db))
+}
+
+/// `POST /api/auth/reset/request` → 202, the same answer whether or not a code was sent.
+pub async fn request_code(request: Request) -> ApiResult<Reply> {
+    let lang = Lang::from_headers(request.headers());
+    let (attempt_key, identified, db) = identify(request).await?;
+    let now = now_unix();
+    let today = china_date(now).to_string();
+    let key = signing_key().await?;
+    let otp = db
+        .transaction(async |tx| {
+            let record = tx
+                .query_row(
+                    "SELECT last_sent_at, send_day, sends_on_day FROM password_resets WHERE code = ?1",
+                    params![attempt_key.as_str()],
+                )
+                .await?
+                .map(|row| -> Result<SendRecord, ApiError> {
+                    Ok(SendRecord {
+                        last_sent_at: row.get("last_sent_at")?,
+                        send_day: row.get("send_day")?,
+                        sends_on_day: row.get("sends_on_day")?,
+                    })
+                })
+                .transpose()?;
+            let sends_on_day = match send_decision(record.as_ref(), now, &today, seconds_to_china_midnight(now)) {
+                SendDecision::Allowed { sends_on_day } => sends_on_day,
+                SendDecision::TooSoon { retry_after } => {
+                    return Err(ApiError::rate_limited(Some(retry_after)).with_detail(Localized::new(
+                        format!("验证码发送过于频繁，请 {retry_after} 秒后再试。"),
+                        format!("Codes are sent at most once a minute; try again in {retry_after} s."),
+                    )));
+                }
+                SendDecision::DailyLimitReached { retry_after } => {
+                    return Err(ApiError::rate_limited(Some(retry_after)).with_detail(Localized::new(
+                        "今日验证码发送次数已达上限，请明日再试或联系营业部申请人工重置。",
+                        "Today's limit of codes is reached; try tomorrow or ask your branch for a manual reset.",
+                    )));
+                }
+            };
+            let otp = match &identified {
+                Some(_) => Some(otp_from_random(random::bytes::<8>()?)),
+                None => None,
+            };
+            let otp_hash = otp.as_ref().map(|otp| keyed_digest(&key, &format!("{attempt_key}:{otp}")));
+            tx.execute(
+                "INSERT INTO password_resets (code, otp_hash, expires_at, attempts, last_sent_at, send_day, sends_on_day)
+                 VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6)
+                 ON CONFLICT (code) DO UPDATE SET otp_hash = excluded.otp_hash, expires_at = excluded.expires_at,
+                     attempts = 0, last_sent_at = excluded.last_sent_at, send_day = excluded.send_day,
+                     sends_on_day = excluded.sends_on_day",
+                params![attempt_key.as_str(), otp_hash, now + OTP_TTL_SECONDS, now, today.as_str(), sends_on_day],
+            )
+            .await?;
+            if identified.is_some() {
+                tx.audit(&attempt_key, "auth.reset_code_sent", Some(&attempt_key), None).await?;
+            }
+            Ok(otp)
+        })
+        .await?;
+    if let (Some(otp), Some(staff)) = (otp, &identified) {
+        sms::send(
+            &db,
+            &staff.code,
+            &staff.mobile,
+            "password_reset",
+            &reset_sms_text(&otp),
+        )
+        .await?;
+    }
+    accepted(
+        lang,
+        Localized::new(
+            "如人员代码与身份证号无误，验证码已发送至登记手机，5 分钟内有效。",
+            "If the staff code and ID number are right, a code has been sent to the registered mobile; it is valid for 5 minutes.",
+        ),
+    )
+}
+
+fn accepted(lang: Lang, message: Localized) -> ApiResult<Reply> {
+    let mut reply = json::ok(&Accepted {
+        status: "accepted",
+        message: message.get(lang).to_owned(),
+        resend_after: OTP_RESEND_GAP_SECONDS,
+        expires_in: OTP_TTL_SECONDS,
+    })?;
+    *reply.status_mut() = http::StatusCode::ACCEPTED;
+    Ok(reply)
+}
+
+#[derive(Deserialize)]
+struct Confirm {
+    code: String,
+    sms_code: String,
+    new_password: String,
+}
+
+/// `POST /api/auth/reset/confirm`: a right, live code sets the new password directly;
+/// five wrong tries burn the code.
+pub async fn confirm(request: Request) -> ApiResult<Reply> {
+    let lang = Lang::from_headers(request.headers());
+    let ip = client_ip(request.headers());
+    let body: Confirm = read_json(request, BODY_LIMIT).await?;
+    let mut errors = Vec::new();
+    input::required("code", &body.code, &mut errors);
+    let sms_code = body.sms_code.trim();
+    if sms_code.is_empty() {
+        errors.push(FieldError::new("sms_code", reason::REQUIRED));
+    } else if !is_otp_shaped(sms_code) {
+        errors.push(FieldError::new("sms_code", reason::INVALID_FORMAT));
+    }
+    if body.new_password.is_empty() {
+        errors.push(FieldError::new("new_password", reason::REQUIRED));
+    }
+    input::finish(errors)?;
+    let now = now_unix();
+    let cache = Cache::open_default().await?;
+    cache
+        .limit(
+            &format!("rate:reset:ip:{ip}"),
+            input::CALLS_PER_ADDRESS,
+            60,
+            now,
+        )
+        .await?;
+    let attempt_key = StaffCode::attempt_key(&body.code);
+    let key = signing_key().await?;
+    let presented = keyed_digest(&key, &format!("{attempt_key}:{sms_code}"));
+    let db = Db::open_default().await?;
+
+    // Check the code; a wrong one costs a try, and the fifth burns it.
+    let valid = db
+        .transaction(async |tx| {
+            let Some(row) = tx
+                .query_row(
+                    "SELECT otp_hash, expires_at, attempts FROM password_resets WHERE code = ?1",
+                    params![attempt_key.as_str()],
+                )
+                .await?
+            else {
+                return Ok(false);
+            };
+            let stored: Option<String> = row.get("otp_hash")?;
+            let Some(stored) = stored else {
+                return Ok(false);
+            };
+            if row.get::<i64>("expires_at")? <= now
+                || row.get::<i64>("attempts")? >= OTP_MAX_ATTEMPTS
+            {
+                return Ok(false);
+            }
+            if constant_time_eq(stored.as_bytes(), presented.as_bytes()) {
+                return Ok(true);
+            }
+            tx.execute(
+                "UPDATE password_resets SET attempts = attempts + 1,
+                        otp_hash = CASE WHEN attempts + 1 >= ?2 THEN NULL ELSE otp_hash END
+                  WHERE code = ?1",
+                params![attempt_key.as_str(), OTP_MAX_ATTEMPTS],
+            )
+            .await?;
+            tx.audit(
+                &attempt_key,
+                "auth.reset_code_wrong",
+                Some(&attempt_key),
+                None,
+            )
+            .await?;
+            Ok(false)
+        })
+        .await?;
+    let staff = match StaffCode::parse(&body.code) {
+        Ok(code) if valid => staff::find(&db, code.as_str())
+            .await?
+            .filter(|s| s.is_active()),
+        _ => None,
+    };
+    let Some(staff) = staff else {
+        return Err(ApiError::invalid_verification_code());
+    };
+    let problems = input::new_password_problems(&body.new_password, &staff);
+    if !problems.is_empty() {
+        return Err(ApiError::validation(input::password_errors(&problems)));
+    }
+    let new_hash = password::hash(&body.new_password, &random::bytes::<16>()?);
+    let changed_at = now_rfc3339();
+    db.transaction(async |tx| {
+        // Spend the code; a concurrent confirm that spent it first wins.
+        let spent = tx
+            .execute(
+                "UPDATE password_resets SET otp_hash = NULL WHERE code = ?1 AND otp_hash = ?2",
+                params![attempt_key.as_str(), presented.as_str()],
+            )
+            .await?;
+        if spent != 1 {
+            return Err(ApiError::invalid_verification_code());
+        }
+        staff::set_password(tx, &staff, &new_hash, false, &changed_at).await?;
+        sessions::revoke_all(tx, &cache, &staff.code, "password_reset", now).await?;
+        guard::clear(tx, &staff.code).await?;
+        tx.execute(
+            "UPDATE manual_reset_requests SET status = 'done', resolved_by = ?2, resolved_at = ?3
+              WHERE staff_code = ?1 AND status = 'pending'",
+            params![staff.code.as_str(), "sms", changed_at.as_str()],
+        )
+        .await?;
+        tx.audit(
+            &staff.code,
+            "auth.password_reset",
+            Some(&staff.code),
+            Some("sms"),
+        )
+        .await
+    })
+    .await?;
+    json::ok(&serde_json::json!({
+        "status": "password_reset",
+        "message": lang.pick("密码已重置，请使用新密码登录。", "Your password has been reset; sign in with the new one."),
+    }))
+}
+
+/// `POST /api/auth/reset/manual` (申请重置密码) → 202: records a request for the
+/// branch to reset the password by hand when SMS does not reach the staff member.
+pub async fn request_manual(request: Request) -> ApiResult<Reply> {
+    let lang = Lang::from_headers(request.headers());
+    let (_, identified, db) = identify(request).await?;
+    if let Some(staff) = identified {
+        let now = now_rfc3339();
+        db.transaction(async |tx| {
+            let added = tx
+                .execute(
+                    "INSERT OR IGNORE INTO manual_reset_requests (staff_code, unit_path, requested_at)
+                     VALUES (?1, ?2, ?3)",
+                    params![staff.code.as_str(), staff.unit_path.as_str(), now.as_str()],
+                )
+                .await?;
+            if added == 1 {
+                tx.audit(&staff.code, "auth.manual_reset_requested", Some(&staff.code), None)
+                    .await?;
+            }
+            Ok(())
+        })
+        .await?;
+    }
+    accepted(
+        lang,
+        Localized::new(
+            "如人员代码与身份证号无误，申请已提交营业部，人工重置后将另行通知。",
+            "If the staff code and ID number are right, the request has gone to your branch; you will be told once the password is reset.",
+        ),
+    )
+}

@@ -1,0 +1,72 @@
+//! Sending SMS through the gateway partner: one outbound HTTP `POST` of
+//! `{"to","text","ref"}` to the Spin variable `sms_gateway_url`, with
+//! `Authorization: Bearer <sms_gateway_token>`. The embedded default points at the
+//! app's own `sms-sink` component; production points at the real gateway (and lists it
+//! in `allowed_outbound_hosts` through `sms_gateway_origin`).
+//!
+//! Every message leaves a row in `sms_outbox` with the outcome, never with its text.
+
+use bytes::Bytes;
+use http_body_util::Full;
+use zhanye_platform::time::now_rfc3339;
+use zhanye_platform::{ApiError, Db, params};
+use zhanye_staff::identity::mask_mobile;
+
+async fn variable(name: &str) -> Result<String, ApiError> {
+    spin_sdk::variables::get(name)
+        .await
+        .map_err(|e| ApiError::internal(format!("reading variable {name}: {e:?}")))
+}
+
+/// Sends `text` to `mobile` and records the outcome; a failed send is logged and
+/// recorded, not raised (the caller's answer must not depend on it).
+pub async fn send(
+    db: &Db,
+    staff_code: &str,
+    mobile: &str,
+    purpose: &str,
+    text: &str,
+) -> Result<(), ApiError> {
+    let outcome = deliver(mobile, purpose, text).await;
+    let (status, error) = match &outcome {
+        Ok(()) => ("sent", None),
+        Err(why) => {
+            eprintln!("zhanye auth: SMS to {} failed: {why}", mask_mobile(mobile));
+            ("failed", Some(why.as_str()))
+        }
+    };
+    db.execute(
+        "INSERT INTO sms_outbox (staff_code, mobile_masked, purpose, status, error, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            staff_code,
+            mask_mobile(mobile),
+            purpose,
+            status,
+            error,
+            now_rfc3339()
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn deliver(mobile: &str, purpose: &str, text: &str) -> Result<(), String> {
+    let url = variable("sms_gateway_url")
+        .await
+        .map_err(|e| e.to_string())?;
+    let token = variable("sms_gateway_token")
+        .await
+        .map_err(|e| e.to_string())?;
+    let body = serde_json::json!({"to": mobile, "text": text, "ref": purpose});
+    let request = http::Request::post(url.as_str())
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .header(http::header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Full::new(Bytes::from(body.to_string())))
+        .map_err(|e| format!("building the request to {url}: {e}"))?;
+    match spin_sdk::http::send(request).await {
+        Ok(response) if response.status().is_success() => Ok(()),
+        Ok(response) => Err(format!("gateway answered {}", response.status())),
+        Err(error) => Err(format!("gateway unreachable: {error}")),
+    }
+}

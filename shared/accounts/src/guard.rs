@@ -1,0 +1,50 @@
+//! AUTH-6 lock-out as stored, per staff code as typed ([`StaffCode::attempt_key`]).
+//!
+//! [`StaffCode::attempt_key`]: zhanye_staff::StaffCode::attempt_key
+
+use zhanye_platform::{ApiError, Db, params};
+use zhanye_staff::guard::{LOCK_SECONDS, MAX_FAILED_SIGN_INS, lock_remaining};
+
+/// Seconds the code stays locked, if it is locked at `now`.
+pub async fn locked_for(db: &Db, key: &str, now: i64) -> Result<Option<u64>, ApiError> {
+    let until: Option<Option<i64>> = db
+        .query_value(
+            "SELECT locked_until FROM sign_in_guard WHERE code = ?1",
+            params![key],
+        )
+        .await?;
+    Ok(lock_remaining(until.flatten(), now))
+}
+
+/// Counts one failed attempt in one statement, so concurrent failures are each counted
+/// exactly once; the fifth locks the code. Attempts while locked are not counted; an
+/// expired lock starts the count over. Answers the lock's remaining seconds when this
+/// failure locked the code (or it already was).
+pub async fn record_failure(db: &Db, key: &str, now: i64) -> Result<Option<u64>, ApiError> {
+    let row = db
+        .query_row(
+            "INSERT INTO sign_in_guard (code, failed_count, locked_until)
+             VALUES (?1, 1, CASE WHEN 1 >= ?3 THEN ?2 + ?4 END)
+             ON CONFLICT (code) DO UPDATE SET
+                 failed_count = CASE WHEN locked_until IS NOT NULL AND locked_until <= ?2 THEN 1
+                                     ELSE failed_count + 1 END,
+                 locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until <= ?2 THEN NULL
+                                     WHEN failed_count + 1 >= ?3 THEN ?2 + ?4
+                                     ELSE locked_until END
+               WHERE locked_until IS NULL OR locked_until <= ?2
+             RETURNING locked_until",
+            params![key, now, MAX_FAILED_SIGN_INS, LOCK_SECONDS],
+        )
+        .await?;
+    match row {
+        Some(row) => Ok(lock_remaining(row.get("locked_until")?, now)),
+        None => locked_for(db, key, now).await,
+    }
+}
+
+/// Forgets the failures of a code (after a successful sign-in or a new password).
+pub async fn clear(db: &Db, key: &str) -> Result<(), ApiError> {
+    db.execute("DELETE FROM sign_in_guard WHERE code = ?1", params![key])
+        .await
+        .map(|_| ())
+}

@@ -1,0 +1,14 @@
+//! Staff, sessions and check-ins as stored (migration 0002): every query the `auth`
+//! and `checkin` components run is a named function here, its parameters bound.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`staff`] | a staff member with credentials, looked up by code |
+//! | [`sessions`] | signing in: sessions, refresh-token rotation, revocation |
+//! | [`checkins`] | recording a day's check-in and reading them back |
+//! | [`guard`] | the sign-in lock-out (AUTH-6) |
+
+pub mod checkins;
+pub mod guard;
+pub mod sessions;
+pub mod staff;

@@ -1,0 +1,232 @@
+//! AUTH-7 sessions. A sign-in starts a session; its refresh token is stored only as a
+//! digest and replaced on every use. Presenting a spent refresh token again means it
+//! was copied: the whole session is revoked. Revoking a session also marks it in the
+//! key-value cache, so its access tokens stop working at once (see
+//! [`zhanye_platform::caller`]).
+//!
+//! Call these inside a [`Db::transaction`]; they write several rows.
+
+use serde::Serialize;
+use zhanye_platform::caller::mark_revoked;
+use zhanye_platform::kv::Cache;
+use zhanye_platform::session::{
+    self, ACCESS_TTL_SECONDS, AccessClaims, REFRESH_TTL_SECONDS, SESSION_TTL_SECONDS,
+};
+use zhanye_platform::{ApiError, Db, params, random};
+
+use crate::staff::{self, StaffRecord};
+
+/// The tokens a sign-in, refresh or password change answers with.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssuedTokens {
+    pub access_token: String,
+    pub token_type: &'static str,
+    /// Seconds the access token is valid.
+    pub expires_in: i64,
+    pub refresh_token: String,
+    pub refresh_expires_in: i64,
+    pub must_change_password: bool,
+    #[serde(skip)]
+    pub session_id: String,
+}
+
+/// Starts a session for `staff` and issues its first tokens.
+pub async fn start(
+    db: &Db,
+    staff: &StaffRecord,
+    channel: &str,
+    key: &[u8],
+    now: i64,
+) -> Result<IssuedTokens, ApiError> {
+    let session_id = random::id()?;
+    db.execute(
+        "INSERT INTO sessions (id, staff_code, channel, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            session_id.as_str(),
+            staff.code.as_str(),
+            channel,
+            now,
+            now + SESSION_TTL_SECONDS
+        ],
+    )
+    .await?;
+    issue(db, staff, &session_id, key, now).await
+}
+
+/// Issues an access token and a new refresh token in an existing session.
+async fn issue(
+    db: &Db,
+    staff: &StaffRecord,
+    session_id: &str,
+    key: &[u8],
+    now: i64,
+) -> Result<IssuedTokens, ApiError> {
+    let refresh_token = random::token()?;
+    db.execute(
+        "INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            session::digest(&refresh_token),
+            session_id,
+            now,
+            now + REFRESH_TTL_SECONDS
+        ],
+    )
+    .await?;
+    let claims = AccessClaims::new(
+        &staff.code,
+        session_id,
+        staff.roles.clone(),
+        staff.unit_id,
+        &staff.unit_path,
+        staff.must_change,
+        now,
+    );
+    Ok(IssuedTokens {
+        access_token: session::sign(&claims, key)?,
+        token_type: "Bearer",
+        expires_in: ACCESS_TTL_SECONDS,
+        refresh_token,
+        refresh_expires_in: REFRESH_TTL_SECONDS,
+        must_change_password: staff.must_change,
+        session_id: session_id.to_owned(),
+    })
+}
+
+/// What presenting a refresh token came to.
+#[derive(Debug)]
+pub enum Rotation {
+    Rotated(Box<IssuedTokens>),
+    /// Unknown, expired, or its session revoked or its owner no longer active.
+    Refused(&'static str),
+    /// A spent token presented again: the session has been revoked.
+    Reused {
+        staff_code: String,
+        session_id: String,
+    },
+}
+
+/// Rotates a refresh token (run it in a transaction and commit whatever it answers:
+/// a detected reuse must stay revoked).
+pub async fn rotate(
+    db: &Db,
+    cache: &Cache,
+    refresh_token: &str,
+    key: &[u8],
+    now: i64,
+) -> Result<Rotation, ApiError> {
+    let token_hash = session::digest(refresh_token);
+    let Some(row) = db
+        .query_row(
+            "SELECT r.session_id, r.expires_at, r.used_at, s.staff_code, s.revoked_at,
+                    s.expires_at AS session_expires_at
+               FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id
+              WHERE r.token_hash = ?1",
+            params![token_hash.as_str()],
+        )
+        .await?
+    else {
+        return Ok(Rotation::Refused("unknown refresh token"));
+    };
+    let session_id: String = row.get("session_id")?;
+    let staff_code: String = row.get("staff_code")?;
+    if row.get::<Option<i64>>("revoked_at")?.is_some() {
+        return Ok(Rotation::Refused("session revoked"));
+    }
+    let spent = db
+        .execute(
+            "UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL",
+            params![token_hash.as_str(), now],
+        )
+        .await?
+        == 0;
+    if row.get::<Option<i64>>("used_at")?.is_some() || spent {
+        revoke_sessions(
+            db,
+            cache,
+            std::slice::from_ref(&session_id),
+            "refresh_reuse",
+            now,
+        )
+        .await?;
+        return Ok(Rotation::Reused {
+            staff_code,
+            session_id,
+        });
+    }
+    if row.get::<i64>("expires_at")? <= now || row.get::<i64>("session_expires_at")? <= now {
+        return Ok(Rotation::Refused("refresh token expired"));
+    }
+    let staff = match staff::find(db, &staff_code).await? {
+        Some(staff) if staff.is_active() => staff,
+        _ => {
+            revoke_all(db, cache, &staff_code, "staff_inactive", now).await?;
+            return Ok(Rotation::Refused("staff not active"));
+        }
+    };
+    issue(db, &staff, &session_id, key, now)
+        .await
+        .map(|tokens| Rotation::Rotated(Box::new(tokens)))
+}
+
+/// Revokes the given sessions, in the store and in the cache.
+pub async fn revoke_sessions(
+    db: &Db,
+    cache: &Cache,
+    session_ids: &[String],
+    reason: &str,
+    now: i64,
+) -> Result<(), ApiError> {
+    for id in session_ids {
+        db.execute(
+            "UPDATE sessions SET revoked_at = ?2, revoke_reason = ?3 WHERE id = ?1 AND revoked_at IS NULL",
+            params![id.as_str(), now, reason],
+        )
+        .await?;
+    }
+    mark_revoked(cache, session_ids, now).await
+}
+
+/// Revokes every live session of a staff member (password change or reset,
+/// suspension); answers how many there were.
+pub async fn revoke_all(
+    db: &Db,
+    cache: &Cache,
+    staff_code: &str,
+    reason: &str,
+    now: i64,
+) -> Result<usize, ApiError> {
+    let ids: Vec<String> = db
+        .query(
+            "SELECT id FROM sessions WHERE staff_code = ?1 AND revoked_at IS NULL",
+            params![staff_code],
+        )
+        .await?
+        .iter()
+        .map(|row| row.get("id"))
+        .collect::<Result<_, _>>()?;
+    revoke_sessions(db, cache, &ids, reason, now).await?;
+    Ok(ids.len())
+}
+
+/// Revokes the session a refresh token belongs to (sign-out without an access
+/// token); answers its owner when the token was known.
+pub async fn revoke_by_refresh_token(
+    db: &Db,
+    cache: &Cache,
+    refresh_token: &str,
+    now: i64,
+) -> Result<Option<String>, ApiError> {
+    let Some(row) = db
+        .query_row(
+            "SELECT s.id, s.staff_code FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id
+              WHERE r.token_hash = ?1",
+            params![session::digest(refresh_token)],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let id: String = row.get("id")?;
+    revoke_sessions(db, cache, &[id], "sign_out", now).await?;
+    Ok(Some(row.get("staff_code")?))
+}

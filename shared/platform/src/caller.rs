@@ -1,0 +1,180 @@
+//! The one auth extractor every component calls: who is asking, from the access token.
+//!
+//! ```ignore
+//! let caller = zhanye_platform::caller::authenticate(&request).await?;
+//! ```
+//!
+//! It reads `Authorization: Bearer <jwt>`, verifies it with the secret Spin variable
+//! `jwt_signing_key` ([`crate::session::verify`]: algorithm pinned, expiry enforced),
+//! refuses sessions revoked in the key-value cache (sign-out, password change,
+//! suspension, refresh-token reuse), and while the password must be changed (AUTH-2)
+//! refuses everything with 403 `password_change_required` unless the route is one of the
+//! two that allow it ([`authenticate_allowing_password_change`]).
+//!
+//! A component using it needs `key_value_stores = ["default"]` and the variable
+//! `jwt_signing_key = "{{ jwt_signing_key }}"`.
+
+use zhanye_staff::org::is_within;
+use zhanye_staff::{Role, Roles};
+
+use crate::auth::bearer_token;
+use crate::kv::Cache;
+use crate::problem::ApiError;
+use crate::session::{self, ACCESS_TTL_SECONDS, AccessClaims, MIN_KEY_BYTES, TokenError};
+use crate::time::now_unix;
+
+/// The signed-in staff member a request comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// 人员代码.
+    pub code: String,
+    pub session_id: String,
+    pub roles: Roles,
+    pub unit_id: i64,
+    /// The caller's org-unit path, `/1/2/4/8/`.
+    pub unit_path: String,
+    pub must_change_password: bool,
+}
+
+impl Caller {
+    pub fn from_claims(claims: AccessClaims) -> Caller {
+        Caller {
+            code: claims.sub,
+            session_id: claims.sid,
+            roles: claims.roles,
+            unit_id: claims.unit,
+            unit_path: claims.upath,
+            must_change_password: claims.mcp,
+        }
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.has(role)
+    }
+
+    /// ORG-4: the org subtree whose people the caller reads, or `None` when the caller
+    /// reads only their own (a plain rep).
+    pub fn readable_subtree(&self) -> Option<&str> {
+        self.roles
+            .reads_unit_subtree()
+            .then_some(self.unit_path.as_str())
+    }
+
+    /// Whether the caller reads people of the unit at `path`.
+    pub fn reads_unit(&self, path: &str) -> bool {
+        self.readable_subtree()
+            .is_some_and(|root| is_within(path, root))
+    }
+}
+
+/// The key-value key that marks a session revoked.
+pub fn revoked_key(session_id: &str) -> String {
+    format!("session-revoked:{session_id}")
+}
+
+/// Marks sessions revoked for as long as any access token of theirs can live.
+pub async fn mark_revoked(cache: &Cache, session_ids: &[String], now: i64) -> Result<(), ApiError> {
+    for id in session_ids {
+        cache
+            .set(&revoked_key(id), b"1", now + ACCESS_TTL_SECONDS + 60)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The HS256 signing key from the secret variable `jwt_signing_key`.
+pub async fn signing_key() -> Result<Vec<u8>, ApiError> {
+    let key = spin_sdk::variables::get("jwt_signing_key")
+        .await
+        .map_err(|e| ApiError::internal(format!("reading jwt_signing_key: {e:?}")))?;
+    if key.len() < MIN_KEY_BYTES {
+        return Err(ApiError::internal(format!(
+            "jwt_signing_key must be at least {MIN_KEY_BYTES} bytes"
+        )));
+    }
+    Ok(key.into_bytes())
+}
+
+/// The caller of a request; 401 without a valid token, 403 `password_change_required`
+/// while the password must be changed.
+pub async fn authenticate<B>(request: &http::Request<B>) -> Result<Caller, ApiError> {
+    let caller = authenticate_allowing_password_change(request).await?;
+    if caller.must_change_password {
+        return Err(ApiError::password_change_required());
+    }
+    Ok(caller)
+}
+
+/// The caller of a route that stays open while the password must be changed (change
+/// password, sign out).
+pub async fn authenticate_allowing_password_change<B>(
+    request: &http::Request<B>,
+) -> Result<Caller, ApiError> {
+    let token = bearer_token(request.headers()).ok_or_else(ApiError::unauthorized)?;
+    let key = signing_key().await?;
+    let now = now_unix();
+    let claims = session::verify(token, &key, now).map_err(|error| match error {
+        TokenError::Expired => ApiError::unauthorized().with_cause("access token expired"),
+        TokenError::Invalid(why) => ApiError::unauthorized().with_cause(why),
+    })?;
+    let cache = Cache::open_default().await?;
+    if cache.get(&revoked_key(&claims.sid), now).await?.is_some() {
+        return Err(ApiError::unauthorized().with_cause("session revoked"));
+    }
+    Ok(Caller::from_claims(claims))
+}
+
+/// The client's IP address as the host reports it (`spin-client-addr`, without the
+/// port); `unknown` when absent.
+pub fn client_ip(headers: &http::HeaderMap) -> String {
+    let Some(addr) = headers
+        .get("spin-client-addr")
+        .and_then(|v| v.to_str().ok())
+    else {
+        return "unknown".into();
+    };
+    match addr.parse::<std::net::SocketAddr>() {
+        Ok(socket) => socket.ip().to_string(),
+        Err(_) => addr.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(roles: &str, path: &str) -> Caller {
+        Caller {
+            code: "A0001".into(),
+            session_id: "s".into(),
+            roles: Roles::from_stored(roles),
+            unit_id: 8,
+            unit_path: path.into(),
+            must_change_password: false,
+        }
+    }
+
+    #[test]
+    fn scopes() {
+        let rep = caller("rep", "/1/2/4/8/");
+        assert_eq!(rep.readable_subtree(), None);
+        assert!(!rep.reads_unit("/1/2/4/8/"));
+        let lead = caller("lead,rep", "/1/2/4/8/");
+        assert!(lead.reads_unit("/1/2/4/8/"));
+        assert!(!lead.reads_unit("/1/2/4/9/"));
+        let manager = caller("branch_manager", "/1/2/4/");
+        assert!(manager.reads_unit("/1/2/4/9/") && !manager.reads_unit("/1/2/5/"));
+        let hq = caller("hq_admin", "/1/");
+        assert!(hq.reads_unit("/1/3/7/12/"));
+    }
+
+    #[test]
+    fn client_ips() {
+        let mut headers = http::HeaderMap::new();
+        assert_eq!(client_ip(&headers), "unknown");
+        headers.insert("spin-client-addr", "10.1.2.3:5555".parse().unwrap());
+        assert_eq!(client_ip(&headers), "10.1.2.3");
+        headers.insert("spin-client-addr", "[::1]:80".parse().unwrap());
+        assert_eq!(client_ip(&headers), "::1");
+    }
+}
