@@ -7,6 +7,11 @@
 //!   free port and runs the standard scenarios (hello, one SQLite point read, one
 //!   key-value get), plus the per-request instance overhead measured without the
 //!   network.
+//! - `zhanye bench accounts --url http://127.0.0.1:3000`: against the app with demo
+//!   data, sign-in latency (argon2id included, AUTH) and check-in throughput (CHECKIN):
+//!   prepares demo staff `A0001` (changes the initial password once), then loads
+//!   `POST /api/auth/login` and `POST /api/checkins`. Start the app with the sign-in
+//!   rate limits raised, or one client address is throttled after 30 sign-ins a minute.
 
 use crate::app::{App, AppOptions};
 use crate::trigger::http::HttpTrigger;
@@ -33,6 +38,20 @@ enum BenchCmd {
         #[arg(short = 'c', long, default_value_t = 16)]
         connections: usize,
         /// Seconds of measured load (after a one-second warm-up).
+        #[arg(short = 'd', long, default_value_t = 10)]
+        duration: u64,
+    },
+    /// Sign-in latency and check-in throughput against a running app with demo data.
+    Accounts {
+        /// Base URL of the app, e.g. http://127.0.0.1:3000.
+        #[arg(long)]
+        url: String,
+        /// Connections of the sign-in load (argon2id is CPU-bound: one per core).
+        #[arg(long, default_value_t = 2)]
+        sign_in_connections: usize,
+        /// Connections of the check-in load.
+        #[arg(short = 'c', long, default_value_t = 16)]
+        connections: usize,
         #[arg(short = 'd', long, default_value_t = 10)]
         duration: u64,
     },
@@ -63,6 +82,20 @@ pub async fn run(args: BenchArgs) -> Result<()> {
             let report = load(&url, connections, Duration::from_secs(duration)).await?;
             report.print(&url);
             Ok(())
+        }
+        BenchCmd::Accounts {
+            url,
+            sign_in_connections,
+            connections,
+            duration,
+        } => {
+            accounts(
+                &url,
+                sign_in_connections,
+                connections,
+                Duration::from_secs(duration),
+            )
+            .await
         }
         BenchCmd::Suite {
             app,
@@ -275,10 +308,152 @@ fn fmt(d: Duration) -> String {
     format!("{:.3}ms", d.as_secs_f64() * 1000.0)
 }
 
+/// One request a load repeats.
+#[derive(Clone)]
+struct Probe {
+    method: http::Method,
+    headers: Vec<(String, String)>,
+    body: Bytes,
+}
+
+impl Probe {
+    fn get() -> Self {
+        Probe {
+            method: http::Method::GET,
+            headers: Vec::new(),
+            body: Bytes::new(),
+        }
+    }
+
+    fn post_json(body: &serde_json::Value, bearer: Option<&str>) -> Self {
+        let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
+        if let Some(token) = bearer {
+            headers.push(("authorization".into(), format!("Bearer {token}")));
+        }
+        Probe {
+            method: http::Method::POST,
+            headers,
+            body: Bytes::from(body.to_string()),
+        }
+    }
+
+    fn request(
+        &self,
+        path: &str,
+        host: &str,
+    ) -> Result<http::Request<http_body_util::Full<Bytes>>> {
+        let mut builder = http::Request::builder()
+            .method(self.method.clone())
+            .uri(path)
+            .header("host", host);
+        for (name, value) in &self.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        Ok(builder.body(http_body_util::Full::new(self.body.clone()))?)
+    }
+}
+
+/// Sign-in and check-in figures against a running app with demo data.
+async fn accounts(
+    base: &str,
+    sign_in_connections: usize,
+    connections: usize,
+    duration: Duration,
+) -> Result<()> {
+    let base = base.trim_end_matches('/');
+    const CODE: &str = "A0001";
+    const INITIAL: &str = "19820718";
+    const PASSWORD: &str = "Bench2026pw";
+    let login = |password: &str| serde_json::json!({"code": CODE, "password": password});
+    // Sign in once, changing the initial password if the app is fresh.
+    let (status, answer) = exchange(
+        base,
+        "/api/auth/login",
+        &Probe::post_json(&login(PASSWORD), None),
+    )
+    .await?;
+    let token = if status == 200 {
+        answer["access_token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    } else {
+        let (status, first) = exchange(
+            base,
+            "/api/auth/login",
+            &Probe::post_json(&login(INITIAL), None),
+        )
+        .await?;
+        if status != 200 {
+            bail!("cannot sign in as {CODE} (demo data loaded?): {status} {first}");
+        }
+        let change = serde_json::json!({"old_password": INITIAL, "new_password": PASSWORD});
+        let (status, changed) = exchange(
+            base,
+            "/api/auth/password",
+            &Probe::post_json(&change, first["access_token"].as_str()),
+        )
+        .await?;
+        if status != 200 {
+            bail!("cannot change the initial password: {status} {changed}");
+        }
+        changed["access_token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    println!("zhanye bench accounts: {duration:?} per scenario, release build expected");
+
+    let url = format!("{base}/api/auth/login");
+    let report = load_probe(
+        &url,
+        Probe::post_json(&login(PASSWORD), None),
+        sign_in_connections,
+        duration,
+    )
+    .await?;
+    println!("\n== sign-in (POST /api/auth/login, argon2id) ==");
+    report.print(&url);
+
+    let url = format!("{base}/api/checkins");
+    let probe = Probe::post_json(&serde_json::json!({"channel": "mobile"}), Some(&token));
+    let report = load_probe(&url, probe, connections, duration).await?;
+    println!("\n== check-in (POST /api/checkins) ==");
+    report.print(&url);
+    Ok(())
+}
+
+/// One request on a fresh connection; its status and JSON body.
+async fn exchange(base: &str, path: &str, probe: &Probe) -> Result<(u16, serde_json::Value)> {
+    let uri: http::Uri = base.parse().context("bad --url")?;
+    let authority = uri
+        .authority()
+        .context("--url needs host:port")?
+        .to_string();
+    let stream = tokio::net::TcpStream::connect(authority.as_str()).await?;
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(conn);
+    let response = sender
+        .send_request(probe.request(path, &authority)?)
+        .await?;
+    let status = response.status().as_u16();
+    let body = response.into_body().collect().await?.to_bytes();
+    Ok((status, serde_json::from_slice(&body).unwrap_or_default()))
+}
+
 /// Closed-loop load: each connection sends its next request when the last is answered.
 /// The load runs on its own single-threaded runtime so it does not borrow the server's
 /// worker threads.
 async fn load(url: &str, connections: usize, duration: Duration) -> Result<Report> {
+    load_probe(url, Probe::get(), connections, duration).await
+}
+
+async fn load_probe(
+    url: &str,
+    probe: Probe,
+    connections: usize,
+    duration: Duration,
+) -> Result<Report> {
     let uri: http::Uri = url.parse().context("bad --url")?;
     let authority = uri.authority().context("--url needs host:port")?.clone();
     let addr: SocketAddr = tokio::net::lookup_host(authority.as_str())
@@ -296,7 +471,7 @@ async fn load(url: &str, connections: usize, duration: Duration) -> Result<Repor
             .enable_all()
             .build()
             .expect("load runtime");
-        let out = rt.block_on(run_load(addr, host, path, connections, duration));
+        let out = rt.block_on(run_load(addr, host, path, probe, connections, duration));
         let _ = tx.send(out);
     });
     rx.await.context("load thread died")?
@@ -306,6 +481,7 @@ async fn run_load(
     addr: SocketAddr,
     host: String,
     path: String,
+    probe: Probe,
     connections: usize,
     duration: Duration,
 ) -> Result<Report> {
@@ -317,6 +493,7 @@ async fn run_load(
     for _ in 0..connections {
         let host = host.clone();
         let path = path.clone();
+        let probe = probe.clone();
         tasks.push(tokio::spawn(async move {
             let mut samples = Vec::new();
             let mut errors = 0usize;
@@ -335,11 +512,7 @@ async fn run_load(
                 };
                 tokio::spawn(conn);
                 while Instant::now() < end {
-                    let req = http::Request::builder()
-                        .uri(path.as_str())
-                        .header("host", host.as_str())
-                        .body(Empty::<Bytes>::new())
-                        .expect("request");
+                    let req = probe.request(&path, &host).expect("request");
                     let sent = Instant::now();
                     let ok = match sender.send_request(req).await {
                         Ok(res) => {

@@ -186,6 +186,20 @@ fn app_has_migrations(opts: &AppOptions) -> bool {
         .is_some_and(|d| d.join("migrations").is_dir())
 }
 
+/// Secrets left at their demo values are fine for a demo and nowhere else.
+fn warn_about_demo_secrets(opts: &AppOptions) -> Result<()> {
+    let manifest = manifest::LoadedManifest::load(&opts.manifest)?;
+    let variables = variables::AppVariables::resolve(&manifest.manifest, std::env::vars())?;
+    let demo = variables.demo_secrets(&manifest.manifest);
+    if !demo.is_empty() {
+        log_error!(
+            "WARNING: secret variable(s) {} still have their demo values; set SPIN_VARIABLE_<NAME> outside a demo",
+            demo.join(", ")
+        );
+    }
+    Ok(())
+}
+
 fn prepare_database(opts: &AppOptions, demo: bool) -> Result<()> {
     if !app_has_migrations(opts) {
         return Ok(());
@@ -232,6 +246,9 @@ async fn run(cmd: Cmd) -> Result<()> {
             let opts = app.options()?;
             if !no_migrate {
                 prepare_database(&opts, demo)?;
+            }
+            if !demo {
+                warn_about_demo_secrets(&opts)?;
             }
             up(
                 &opts,

@@ -7,10 +7,20 @@ use zhanye_staff::password::{self, PasswordProblem};
 /// Request bodies of this component are small.
 pub const BODY_LIMIT: usize = 4 * 1024;
 
-/// Sign-ins per client address and minute.
+/// Sign-ins per client address and minute, unless the variable
+/// `sign_in_limit_per_address` says otherwise.
 pub const SIGN_INS_PER_ADDRESS: u64 = 30;
-/// Sign-ins per staff code (as typed) and minute.
+/// Sign-ins per staff code (as typed) and minute, unless `sign_in_limit_per_code` says
+/// otherwise.
 pub const SIGN_INS_PER_CODE: u64 = 20;
+
+/// A per-minute limit from a Spin variable, `default` when unset or not a number.
+pub async fn limit_variable(name: &str, default: u64) -> u64 {
+    match spin_sdk::variables::get(name).await {
+        Ok(text) => text.trim().parse().unwrap_or(default),
+        Err(_) => default,
+    }
+}
 /// Reset and refresh calls per client address and minute.
 pub const CALLS_PER_ADDRESS: u64 = 30;
 

@@ -71,18 +71,16 @@ pub async fn sign_in(request: Request) -> ApiResult<Reply> {
     let attempt_key = StaffCode::attempt_key(&body.code);
     let cache = Cache::open_default().await?;
     let ip = client_ip(&headers);
+    let per_address =
+        input::limit_variable("sign_in_limit_per_address", input::SIGN_INS_PER_ADDRESS).await;
+    let per_code = input::limit_variable("sign_in_limit_per_code", input::SIGN_INS_PER_CODE).await;
     cache
-        .limit(
-            &format!("rate:sign-in:ip:{ip}"),
-            input::SIGN_INS_PER_ADDRESS,
-            60,
-            now,
-        )
+        .limit(&format!("rate:sign-in:ip:{ip}"), per_address, 60, now)
         .await?;
     cache
         .limit(
             &format!("rate:sign-in:code:{attempt_key}"),
-            input::SIGN_INS_PER_CODE,
+            per_code,
             60,
             now,
         )

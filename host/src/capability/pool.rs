@@ -4,7 +4,7 @@
 use crate::runtime_config::StoreLocation;
 use anyhow::{Context, Result};
 use rusqlite::{Connection, OpenFlags};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// How long a writer waits for another writer before giving up with "busy".
@@ -16,6 +16,11 @@ pub struct SqlitePool {
     uri: String,
     idle: Mutex<Vec<Connection>>,
     init_sql: &'static str,
+    /// Writers take turns here, asynchronously. A guest transaction spans several host
+    /// calls with awaits between them; if a second writer on the same serving thread
+    /// met SQLite's lock instead, its busy wait would block the thread the first one
+    /// needs to finish. Queued here, it yields until the first one commits.
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl SqlitePool {
@@ -40,6 +45,7 @@ impl SqlitePool {
             uri,
             idle: Mutex::new(Vec::new()),
             init_sql,
+            writer: Arc::new(tokio::sync::Mutex::new(())),
         };
         // Open one connection now so a bad path fails at start-up, not on first use.
         let conn = pool.open()?;
@@ -86,12 +92,46 @@ impl SqlitePool {
         }
     }
 
+    /// Waits for this database's write turn; the turn lasts as long as the guard.
+    pub async fn write_turn(&self) -> tokio::sync::OwnedMutexGuard<()> {
+        self.writer.clone().lock_owned().await
+    }
+
     /// Runs `f` on a pooled connection.
     pub fn with<R>(&self, f: impl FnOnce(&Connection) -> R) -> Result<R> {
         let conn = self.acquire()?;
         let r = f(&conn);
         self.release(conn);
         Ok(r)
+    }
+}
+
+/// What a statement needs from the write queue, judged from its first keyword.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteNeed {
+    /// Reads and transaction ends run without a turn.
+    None,
+    /// A write outside a transaction takes a turn for the statement.
+    Statement,
+    /// `BEGIN` / `SAVEPOINT` outside a transaction take a turn until it ends.
+    Transaction,
+}
+
+pub fn write_need(statement: &str) -> WriteNeed {
+    let keyword: String = statement
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    match keyword.as_str() {
+        "SELECT" | "EXPLAIN" | "COMMIT" | "END" | "ROLLBACK" | "RELEASE" | "VALUES" => {
+            WriteNeed::None
+        }
+        "BEGIN" | "SAVEPOINT" => WriteNeed::Transaction,
+        // Writes, and anything unrecognised (WITH … INSERT, PRAGMA x = y): a turn
+        // costs little and is always safe.
+        _ => WriteNeed::Statement,
     }
 }
 
@@ -103,5 +143,31 @@ pub fn blocking<R>(f: impl FnOnce() -> R) -> R {
             tokio::task::block_in_place(f)
         }
         _ => f(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_needs() {
+        let cases = [
+            ("SELECT 1", WriteNeed::None),
+            ("  select * from t", WriteNeed::None),
+            ("COMMIT", WriteNeed::None),
+            ("ROLLBACK TO sp", WriteNeed::None),
+            ("RELEASE sp", WriteNeed::None),
+            ("BEGIN IMMEDIATE", WriteNeed::Transaction),
+            ("begin", WriteNeed::Transaction),
+            ("SAVEPOINT x", WriteNeed::Transaction),
+            ("INSERT INTO t VALUES (1)", WriteNeed::Statement),
+            ("update t set a = 1", WriteNeed::Statement),
+            ("WITH x AS (SELECT 1) DELETE FROM t", WriteNeed::Statement),
+            ("CREATE TABLE t (a)", WriteNeed::Statement),
+        ];
+        for (sql, need) in cases {
+            assert_eq!(write_need(sql), need, "{sql}");
+        }
     }
 }

@@ -6,7 +6,7 @@
 use super::bindings::spin::sqlite::sqlite::{
     Error, Host, HostConnection, HostConnectionWithStore, QueryResult, RowResult, Value,
 };
-use super::pool::{SqlitePool, blocking};
+use super::pool::{SqlitePool, WriteNeed, blocking, write_need};
 use super::{CapView, Caps};
 use std::sync::Arc;
 use wasmtime::component::{Accessor, FutureReader, Resource, StreamReader};
@@ -15,6 +15,8 @@ use wasmtime::component::{Accessor, FutureReader, Resource, StreamReader};
 pub struct Connection {
     pool: Arc<SqlitePool>,
     conn: Option<rusqlite::Connection>,
+    /// The database's write turn, held from `BEGIN` to the end of the transaction.
+    write_turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl Drop for Connection {
@@ -22,6 +24,8 @@ impl Drop for Connection {
         if let Some(conn) = self.conn.take() {
             self.pool.release(conn);
         }
+        // The turn ends only after `release` rolled back any open transaction.
+        self.write_turn.take();
     }
 }
 
@@ -48,6 +52,7 @@ fn open(
     let res = view.table.push(Connection {
         pool: pool.clone(),
         conn: Some(conn),
+        write_turn: None,
     })?;
     Ok(Ok(res))
 }
@@ -164,11 +169,36 @@ impl<T> HostConnectionWithStore<T> for Caps {
             Error,
         >,
     > {
+        // Take a write turn first if this statement needs one and the connection has
+        // none; waiting yields to the other requests on this thread.
+        let (pool, holds_turn, in_transaction) = accessor.with(|mut access| {
+            let view = access.get();
+            let c = view.table.get(&self_)?;
+            let in_transaction = c.conn.as_ref().is_some_and(|conn| !conn.is_autocommit());
+            wasmtime::Result::<_>::Ok((c.pool.clone(), c.write_turn.is_some(), in_transaction))
+        })?;
+        let need = write_need(&statement);
+        let mut turn = if holds_turn || (in_transaction && need != WriteNeed::Transaction) {
+            None
+        } else if need == WriteNeed::None {
+            None
+        } else {
+            Some(pool.write_turn().await)
+        };
         accessor.with(|mut access| {
             let result = {
                 let view = access.get();
-                let c = view.table.get(&self_)?;
-                c.conn().and_then(|conn| run(conn, &statement, parameters))
+                let c = view.table.get_mut(&self_)?;
+                let result = c.conn().and_then(|conn| run(conn, &statement, parameters));
+                let autocommit = c.conn.as_ref().is_none_or(|conn| conn.is_autocommit());
+                if autocommit {
+                    // The transaction (or the single write) is over: end the turn.
+                    c.write_turn = None;
+                    turn = None;
+                } else if let Some(turn) = turn.take() {
+                    c.write_turn = Some(turn);
+                }
+                result
             };
             match result {
                 Ok((columns, rows)) => {
