@@ -178,9 +178,8 @@ impl<T> HostConnectionWithStore<T> for Caps {
             wasmtime::Result::<_>::Ok((c.pool.clone(), c.write_turn.is_some(), in_transaction))
         })?;
         let need = write_need(&statement);
-        let mut turn = if holds_turn || (in_transaction && need != WriteNeed::Transaction) {
-            None
-        } else if need == WriteNeed::None {
+        let already_covered = holds_turn || (in_transaction && need != WriteNeed::Transaction);
+        let mut turn = if already_covered || need == WriteNeed::None {
             None
         } else {
             Some(pool.write_turn().await)
