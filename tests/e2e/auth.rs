@@ -640,3 +640,85 @@ fn branch_admins_reset_passwords_by_hand_within_their_branch() {
         200
     );
 }
+
+#[test]
+fn suspending_a_staff_member_ends_their_sessions_at_once() {
+    let app = app();
+    let rep = ready(&app, A0001);
+    let manager = as_user(&app, &ready(&app, MANAGER));
+    assert_eq!(as_user(&app, &rep).get("/api/auth/me").status, 200);
+
+    let suspended = manager.post_json(
+        "/api/auth/admin/status",
+        &json!({"code": "A0001", "status": "suspended"}),
+    );
+    assert_eq!(suspended.status, 200, "{}", suspended.text());
+    assert_eq!(suspended.value()["sessions_revoked"], 1);
+    // The access token stops working before it expires; the refresh token too.
+    assert_problem(
+        &as_user(&app, &rep).get("/api/auth/me"),
+        401,
+        "unauthorized",
+    );
+    assert_problem(
+        &app.client()
+            .post_json("/api/auth/refresh", &json!({"refresh_token": rep.refresh})),
+        401,
+        "unauthorized",
+    );
+    // Signing in fails like a wrong password.
+    assert_problem(
+        &login(&app.client(), "A0001", NEW_PASSWORD),
+        401,
+        "invalid_credentials",
+    );
+
+    // Scope and input.
+    let rep3 = as_user(&app, &ready(&app, A0003));
+    assert_problem(
+        &rep3.post_json(
+            "/api/auth/admin/status",
+            &json!({"code": "A0002", "status": "suspended"}),
+        ),
+        403,
+        "forbidden",
+    );
+    assert_problem(
+        &manager.post_json(
+            "/api/auth/admin/status",
+            &json!({"code": "A0004", "status": "suspended"}),
+        ),
+        404,
+        "not_found",
+    );
+    assert_problem(
+        &manager.post_json(
+            "/api/auth/admin/status",
+            &json!({"code": "A0001", "status": "gone"}),
+        ),
+        422,
+        "validation_failed",
+    );
+    assert_problem(
+        &manager.post_json(
+            "/api/auth/admin/status",
+            &json!({"code": "0010002", "status": "left"}),
+        ),
+        403,
+        "forbidden",
+    );
+
+    let back = manager.post_json(
+        "/api/auth/admin/status",
+        &json!({"code": "A0001", "status": "normal"}),
+    );
+    assert_eq!(back.status, 200);
+    assert_eq!(login(&app.client(), "A0001", NEW_PASSWORD).status, 200);
+    assert_eq!(
+        sql_value(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'staff.status' AND target = 'A0001'"
+        ),
+        json!(2)
+    );
+}

@@ -4,13 +4,14 @@
 
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::Request;
-use zhanye_accounts::{guard, sessions, staff};
+use zhanye_accounts::passwords::{self, Replacement};
+use zhanye_accounts::staff;
 use zhanye_platform::caller::{Caller, authenticate};
 use zhanye_platform::csv::Csv;
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::kv::Cache;
 use zhanye_platform::problem::reason;
-use zhanye_platform::time::{china_date, now_rfc3339, now_unix};
+use zhanye_platform::time::{china_date, now_unix};
 use zhanye_platform::{ApiError, ApiResult, Db, Page, PageQuery, Reply, Row, params, random};
 use zhanye_staff::StaffCode;
 use zhanye_staff::identity::mask_mobile;
@@ -152,17 +153,13 @@ pub async fn reset(request: Request) -> ApiResult<Reply> {
     let new_hash = password::hash(&temporary, &random::bytes::<16>()?);
     let cache = Cache::open_default().await?;
     let now = now_unix();
-    let at = now_rfc3339();
     db.transaction(async |tx| {
-        staff::set_password(tx, &staff, &new_hash, true, &at).await?;
-        sessions::revoke_all(tx, &cache, &staff.code, "manual_reset", now).await?;
-        guard::clear(tx, &staff.code).await?;
-        tx.execute(
-            "UPDATE manual_reset_requests SET status = 'done', resolved_by = ?2, resolved_at = ?3
-              WHERE staff_code = ?1 AND status = 'pending'",
-            params![staff.code.as_str(), caller.code.as_str(), at.as_str()],
-        )
-        .await?;
+        let how = Replacement {
+            reason: "manual_reset",
+            resolved_by: &caller.code,
+            must_change: true,
+        };
+        passwords::replace(tx, &cache, &staff, &new_hash, how, now).await?;
         tx.audit(&caller.code, "auth.manual_reset", Some(&staff.code), None)
             .await
     })
@@ -173,4 +170,64 @@ pub async fn reset(request: Request) -> ApiResult<Reply> {
         temporary_password: temporary,
         must_change_password: true,
     })
+}
+
+#[derive(Deserialize)]
+struct StatusBody {
+    code: String,
+    /// `normal`, `suspended` or `left` (ORG-2).
+    status: String,
+}
+
+/// `POST /api/auth/admin/status {code, status}`: suspends, reinstates or records the
+/// leaving of a staff member in the admin's part of the org. Suspending or leaving ends
+/// every session at once (AUTH-7); sign-in then fails like a wrong password.
+pub async fn set_status(request: Request) -> ApiResult<Reply> {
+    let caller = admin(&request).await?;
+    let body: StatusBody = read_json(request, BODY_LIMIT).await?;
+    let code = StaffCode::parse(&body.code)
+        .map_err(|_| ApiError::invalid_field("code", reason::INVALID_FORMAT))?;
+    if !matches!(body.status.as_str(), "normal" | "suspended" | "left") {
+        return Err(ApiError::invalid_field("status", reason::INVALID));
+    }
+    if code.as_str() == caller.code {
+        return Err(
+            ApiError::forbidden().with_detail(zhanye_platform::Localized::new(
+                "不能修改本人的人员状态。",
+                "You cannot change your own status.",
+            )),
+        );
+    }
+    let db = Db::open_default().await?;
+    let staff = staff::find(&db, code.as_str())
+        .await?
+        .filter(|s| is_within(&s.unit_path, &caller.unit_path))
+        .ok_or_else(ApiError::not_found)?;
+    let cache = Cache::open_default().await?;
+    let now = now_unix();
+    let revoked = db
+        .transaction(async |tx| {
+            staff::set_status(tx, &staff.code, &body.status, now).await?;
+            let revoked = if body.status == "normal" {
+                0
+            } else {
+                zhanye_accounts::sessions::revoke_all(tx, &cache, &staff.code, &body.status, now)
+                    .await?
+            };
+            let detail = serde_json::json!({"from": staff.status, "to": body.status});
+            tx.audit(
+                &caller.code,
+                "staff.status",
+                Some(&staff.code),
+                Some(&detail.to_string()),
+            )
+            .await?;
+            Ok(revoked)
+        })
+        .await?;
+    json::ok(&serde_json::json!({
+        "code": staff.code,
+        "status": body.status,
+        "sessions_revoked": revoked,
+    }))
 }

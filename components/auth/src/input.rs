@@ -24,6 +24,17 @@ pub async fn limit_variable(name: &str, default: u64) -> u64 {
 /// Reset and refresh calls per client address and minute.
 pub const CALLS_PER_ADDRESS: u64 = 30;
 
+/// Counts one reset call (request, confirm, manual) against the client address.
+pub async fn limit_resets(
+    cache: &zhanye_platform::kv::Cache,
+    ip: &str,
+    now: i64,
+) -> Result<(), ApiError> {
+    cache
+        .limit(&format!("rate:reset:ip:{ip}"), CALLS_PER_ADDRESS, 60, now)
+        .await
+}
+
 /// A field that must be present and not blank.
 pub fn required(field: &str, value: &str, errors: &mut Vec<FieldError>) {
     if value.trim().is_empty() {

@@ -13,6 +13,7 @@
 //! | `GET /api/auth/admin/resets` | AUTH-5 pending manual-reset requests in scope |
 //! | `GET /api/auth/admin/resets/export` | the same as CSV: 人员代码, 人员姓名, 手机号码 |
 //! | `POST /api/auth/admin/resets` | AUTH-5 reset a password to a one-time temporary one |
+//! | `POST /api/auth/admin/status` | suspend, reinstate or record the leaving of a staff member (ends sessions, AUTH-7) |
 
 mod admin;
 mod input;
@@ -46,6 +47,7 @@ async fn route(request: Request) -> ApiResult<Reply> {
         "/api/auth/admin/resets" if is(http::Method::GET) => admin::pending(request).await,
         "/api/auth/admin/resets" if is(http::Method::POST) => admin::reset(request).await,
         "/api/auth/admin/resets/export" if is(http::Method::GET) => admin::export(request).await,
+        "/api/auth/admin/status" if is(http::Method::POST) => admin::set_status(request).await,
         "/api/auth/me" | "/api/auth/admin/resets/export" => {
             Err(ApiError::method_not_allowed("GET"))
         }
@@ -56,7 +58,8 @@ async fn route(request: Request) -> ApiResult<Reply> {
         | "/api/auth/password"
         | "/api/auth/reset/request"
         | "/api/auth/reset/confirm"
-        | "/api/auth/reset/manual" => Err(ApiError::method_not_allowed("POST")),
+        | "/api/auth/reset/manual"
+        | "/api/auth/admin/status" => Err(ApiError::method_not_allowed("POST")),
         _ => Err(ApiError::not_found()),
     }
 }

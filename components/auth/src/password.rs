@@ -3,13 +3,13 @@
 
 use serde::Deserialize;
 use spin_sdk::http::Request;
-use zhanye_accounts::sessions;
-use zhanye_accounts::{guard, staff};
+use zhanye_accounts::passwords::{self, Replacement};
+use zhanye_accounts::{guard, sessions, staff};
 use zhanye_platform::caller::{authenticate_allowing_password_change, signing_key};
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::kv::Cache;
 use zhanye_platform::problem::reason;
-use zhanye_platform::time::{now_rfc3339, now_unix};
+use zhanye_platform::time::now_unix;
 use zhanye_platform::{ApiError, ApiResult, Db, FieldError, Reply, random};
 use zhanye_staff::password;
 
@@ -67,12 +67,14 @@ pub async fn change(request: Request) -> ApiResult<Reply> {
     let new_hash = password::hash(&body.new_password, &random::bytes::<16>()?);
     let key = signing_key().await?;
     let cache = Cache::open_default().await?;
-    let changed_at = now_rfc3339();
     let tokens = db
         .transaction(async |tx| {
-            staff::set_password(tx, &staff, &new_hash, false, &changed_at).await?;
-            sessions::revoke_all(tx, &cache, &staff.code, "password_change", now).await?;
-            guard::clear(tx, &staff.code).await?;
+            let how = Replacement {
+                reason: "password_change",
+                resolved_by: &staff.code,
+                must_change: false,
+            };
+            passwords::replace(tx, &cache, &staff, &new_hash, how, now).await?;
             let mut renewed = staff.clone();
             renewed.must_change = false;
             let tokens = sessions::start(tx, &renewed, "password_change", &key, now).await?;

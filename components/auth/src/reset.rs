@@ -7,7 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::Request;
-use zhanye_accounts::{guard, sessions, staff};
+use zhanye_accounts::passwords::{self, Replacement};
+use zhanye_accounts::staff;
 use zhanye_platform::auth::constant_time_eq;
 use zhanye_platform::caller::{client_ip, signing_key};
 use zhanye_platform::json::{self, read_json};
@@ -60,15 +61,7 @@ async fn identify(request: Request) -> Result<(String, Option<staff::StaffRecord
     }
     input::finish(errors)?;
     let now = now_unix();
-    Cache::open_default()
-        .await?
-        .limit(
-            &format!("rate:reset:ip:{ip}"),
-            input::CALLS_PER_ADDRESS,
-            60,
-            now,
-        )
-        .await?;
+    input::limit_resets(&Cache::open_default().await?, &ip, now).await?;
     let attempt_key = StaffCode::attempt_key(&body.code);
     let db = Db::open_default().await?;
     let found = match StaffCode::parse(&body.code) {
@@ -201,14 +194,7 @@ pub async fn confirm(request: Request) -> ApiResult<Reply> {
     input::finish(errors)?;
     let now = now_unix();
     let cache = Cache::open_default().await?;
-    cache
-        .limit(
-            &format!("rate:reset:ip:{ip}"),
-            input::CALLS_PER_ADDRESS,
-            60,
-            now,
-        )
-        .await?;
+    input::limit_resets(&cache, &ip, now).await?;
     let attempt_key = StaffCode::attempt_key(&body.code);
     let key = signing_key().await?;
     let presented = keyed_digest(&key, &format!("{attempt_key}:{sms_code}"));
@@ -269,7 +255,6 @@ pub async fn confirm(request: Request) -> ApiResult<Reply> {
         return Err(ApiError::validation(input::password_errors(&problems)));
     }
     let new_hash = password::hash(&body.new_password, &random::bytes::<16>()?);
-    let changed_at = now_rfc3339();
     db.transaction(async |tx| {
         // Spend the code; a concurrent confirm that spent it first wins.
         let spent = tx
@@ -281,15 +266,12 @@ pub async fn confirm(request: Request) -> ApiResult<Reply> {
         if spent != 1 {
             return Err(ApiError::invalid_verification_code());
         }
-        staff::set_password(tx, &staff, &new_hash, false, &changed_at).await?;
-        sessions::revoke_all(tx, &cache, &staff.code, "password_reset", now).await?;
-        guard::clear(tx, &staff.code).await?;
-        tx.execute(
-            "UPDATE manual_reset_requests SET status = 'done', resolved_by = ?2, resolved_at = ?3
-              WHERE staff_code = ?1 AND status = 'pending'",
-            params![staff.code.as_str(), "sms", changed_at.as_str()],
-        )
-        .await?;
+        let how = Replacement {
+            reason: "password_reset",
+            resolved_by: "sms",
+            must_change: false,
+        };
+        passwords::replace(tx, &cache, &staff, &new_hash, how, now).await?;
         tx.audit(
             &staff.code,
             "auth.password_reset",

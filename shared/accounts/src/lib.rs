@@ -7,8 +7,10 @@
 //! | [`sessions`] | signing in: sessions, refresh-token rotation, revocation |
 //! | [`checkins`] | recording a day's check-in and reading them back |
 //! | [`guard`] | the sign-in lock-out (AUTH-6) |
+//! | [`passwords`] | replacing a password and everything that goes with it |
 
 pub mod checkins;
 pub mod guard;
+pub mod passwords;
 pub mod sessions;
 pub mod staff;

@@ -116,3 +116,13 @@ pub async fn unit_names(db: &Db, path: &str) -> Result<Vec<(i64, String, String)
         .map(|row| Ok((row.get("id")?, row.get("kind")?, row.get("name")?)))
         .collect()
 }
+
+/// Sets a staff member's status (normal / suspended / left).
+pub async fn set_status(db: &Db, code: &str, status: &str, now: i64) -> Result<(), ApiError> {
+    db.execute(
+        "UPDATE staff SET status = ?2, updated_at = ?3 WHERE code = ?1",
+        params![code, status, zhanye_platform::time::rfc3339(now)],
+    )
+    .await
+    .map(|_| ())
+}
