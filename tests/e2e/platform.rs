@@ -193,3 +193,36 @@ fn openapi_documents_every_route() {
         }
     }
 }
+
+#[test]
+fn demo_secrets_are_warned_about_outside_the_demo() {
+    let app = TestApp::start(ZHANYE, app_manifest());
+    if !app.runs_locally("the runtime's start-up log") {
+        return;
+    }
+    assert!(
+        app.wait_for_log(
+            "still have their demo values",
+            std::time::Duration::from_secs(5)
+        ),
+        "{}",
+        app.log()
+    );
+    assert!(app.log().contains("jwt_signing_key"), "{}", app.log());
+
+    // With real secrets set, and in the demo, there is nothing to warn about.
+    let real = TestApp::builder(ZHANYE, app_manifest())
+        .env(
+            "SPIN_VARIABLE_JWT_SIGNING_KEY",
+            "a-real-key-of-more-than-32-bytes-0123456789",
+        )
+        .env("SPIN_VARIABLE_SMS_GATEWAY_TOKEN", "a-real-gateway-token")
+        .start();
+    let demo = TestApp::builder(ZHANYE, app_manifest())
+        .arg("--demo")
+        .start();
+    assert_eq!(real.client().get("/api/health").status, 200);
+    assert_eq!(demo.client().get("/api/health").status, 200);
+    assert!(!real.log().contains("demo values"), "{}", real.log());
+    assert!(!demo.log().contains("demo values"), "{}", demo.log());
+}
