@@ -31,6 +31,21 @@ async fn admin(request: &Request) -> Result<Caller, ApiError> {
     Ok(caller)
 }
 
+/// The staff member with the typed `code` in the admin's org subtree; 404 for one
+/// outside it, as for one who does not exist.
+async fn staff_in_scope(
+    db: &Db,
+    caller: &Caller,
+    code: &str,
+) -> Result<staff::StaffRecord, ApiError> {
+    let code = StaffCode::parse(code)
+        .map_err(|_| ApiError::invalid_field("code", reason::INVALID_FORMAT))?;
+    staff::find(db, code.as_str())
+        .await?
+        .filter(|s| is_within(&s.unit_path, &caller.unit_path))
+        .ok_or_else(ApiError::not_found)
+}
+
 const PENDING_IN_SCOPE: &str = "FROM manual_reset_requests r JOIN staff s ON s.code = r.staff_code
   WHERE r.status = 'pending' AND r.unit_path >= ?1 AND r.unit_path < ?2";
 
@@ -142,13 +157,8 @@ struct ResetDone {
 pub async fn reset(request: Request) -> ApiResult<Reply> {
     let caller = admin(&request).await?;
     let body: ResetBody = read_json(request, BODY_LIMIT).await?;
-    let code = StaffCode::parse(&body.code)
-        .map_err(|_| ApiError::invalid_field("code", reason::INVALID_FORMAT))?;
     let db = Db::open_default().await?;
-    let staff = staff::find(&db, code.as_str())
-        .await?
-        .filter(|s| is_within(&s.unit_path, &caller.unit_path))
-        .ok_or_else(ApiError::not_found)?;
+    let staff = staff_in_scope(&db, &caller, &body.code).await?;
     let temporary = password::temporary_password(&random::bytes::<16>()?);
     let new_hash = password::hash(&temporary, &random::bytes::<16>()?);
     let cache = Cache::open_default().await?;
@@ -185,12 +195,10 @@ struct StatusBody {
 pub async fn set_status(request: Request) -> ApiResult<Reply> {
     let caller = admin(&request).await?;
     let body: StatusBody = read_json(request, BODY_LIMIT).await?;
-    let code = StaffCode::parse(&body.code)
-        .map_err(|_| ApiError::invalid_field("code", reason::INVALID_FORMAT))?;
     if !matches!(body.status.as_str(), "normal" | "suspended" | "left") {
         return Err(ApiError::invalid_field("status", reason::INVALID));
     }
-    if code.as_str() == caller.code {
+    if StaffCode::attempt_key(&body.code) == caller.code {
         return Err(
             ApiError::forbidden().with_detail(zhanye_platform::Localized::new(
                 "不能修改本人的人员状态。",
@@ -199,10 +207,7 @@ pub async fn set_status(request: Request) -> ApiResult<Reply> {
         );
     }
     let db = Db::open_default().await?;
-    let staff = staff::find(&db, code.as_str())
-        .await?
-        .filter(|s| is_within(&s.unit_path, &caller.unit_path))
-        .ok_or_else(ApiError::not_found)?;
+    let staff = staff_in_scope(&db, &caller, &body.code).await?;
     let cache = Cache::open_default().await?;
     let now = now_unix();
     let revoked = db
