@@ -217,6 +217,7 @@ fn demo_secrets_are_warned_about_outside_the_demo() {
             "a-real-key-of-more-than-32-bytes-0123456789",
         )
         .env("SPIN_VARIABLE_SMS_GATEWAY_TOKEN", "a-real-gateway-token")
+        .env("SPIN_VARIABLE_HOOK_SECRET_TRADING", "a-real-partner-secret")
         .start();
     let demo = TestApp::builder(ZHANYE, app_manifest())
         .arg("--demo")

@@ -7,10 +7,12 @@
 //! | [`sessions`] | signing in: sessions, refresh-token rotation, revocation |
 //! | [`checkins`] | recording a day's check-in and reading them back |
 //! | [`guard`] | the sign-in lock-out (AUTH-6) |
+//! | [`org`] | org units written by the partner webhook |
 //! | [`passwords`] | replacing a password and everything that goes with it |
 
 pub mod checkins;
 pub mod guard;
+pub mod org;
 pub mod passwords;
 pub mod sessions;
 pub mod staff;

@@ -32,6 +32,7 @@ pub mod code {
     pub const INTERNAL: &str = "internal";
     pub const ACCOUNT_LOCKED: &str = "account_locked";
     pub const INVALID_VERIFICATION_CODE: &str = "invalid_verification_code";
+    pub const INVALID_SIGNATURE: &str = "invalid_signature";
 
     /// Every code above, in the order listed.
     pub const ALL: &[&str] = &[
@@ -49,6 +50,7 @@ pub mod code {
         INTERNAL,
         ACCOUNT_LOCKED,
         INVALID_VERIFICATION_CODE,
+        INVALID_SIGNATURE,
     ];
 }
 
@@ -163,6 +165,8 @@ struct Extra {
     retry_after: Option<u64>,
     allow: Option<&'static str>,
     cause: Option<String>,
+    /// RFC 9457 extension members, added to the document as they are.
+    extensions: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ApiError {
@@ -250,6 +254,11 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, code::INVALID_VERIFICATION_CODE)
     }
 
+    /// 401: a partner request whose signature, timestamp or partner is not accepted.
+    pub fn invalid_signature() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code::INVALID_SIGNATURE)
+    }
+
     /// 413: the body is over `limit` bytes.
     pub fn payload_too_large(limit: usize) -> Self {
         Self::new(StatusCode::PAYLOAD_TOO_LARGE, code::PAYLOAD_TOO_LARGE).with_detail(
@@ -283,6 +292,13 @@ impl ApiError {
     /// Replaces the catalogue's detail.
     pub fn with_detail(mut self, detail: Localized) -> Self {
         self.extra_mut().detail = Some(detail);
+        self
+    }
+
+    /// Adds an RFC 9457 extension member to the problem document (for example the
+    /// record count of a refused batch). Standard member names are not overwritten.
+    pub fn with_extension(mut self, name: &str, value: serde_json::Value) -> Self {
+        self.extra_mut().extensions.insert(name.to_owned(), value);
         self
     }
 
@@ -352,6 +368,18 @@ impl ApiError {
                     message: e.message(lang),
                 })
                 .collect(),
+            extensions: self
+                .extra
+                .as_ref()
+                .map(|extra| {
+                    extra
+                        .extensions
+                        .iter()
+                        .filter(|(name, _)| !STANDARD_MEMBERS.contains(&name.as_str()))
+                        .map(|(name, value)| (name.clone(), value.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 
@@ -411,7 +439,12 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemFieldError>,
+    #[serde(flatten)]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
 }
+
+/// Members every problem has; extensions may not replace them.
+const STANDARD_MEMBERS: &[&str] = &["type", "title", "status", "code", "detail", "errors"];
 
 /// A field error as serialised: the machine parts plus the reason in words.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -509,6 +542,12 @@ fn catalogue(code: &str) -> Entry {
             "验证码错误或已失效，请重新获取。",
             "The verification code is wrong or no longer valid; request a new one.",
         ),
+        code::INVALID_SIGNATURE => (
+            "签名无效",
+            "Invalid signature",
+            "请求签名无效、时间戳超出 5 分钟窗口或合作方未知。",
+            "The request signature is invalid, its timestamp is outside the 5-minute window, or the partner is unknown.",
+        ),
         _ => (
             "服务器内部错误",
             "Internal server error",
@@ -578,6 +617,18 @@ mod tests {
             assert_eq!(doc["code"], code);
             assert_eq!(doc["type"], format!("urn:zhanye:problem:{code}"));
         }
+    }
+
+    #[test]
+    fn extensions_join_the_document_but_never_replace_its_members() {
+        let error = ApiError::validation(vec![FieldError::new("records[2].code", "duplicate")])
+            .with_extension("error_count", serde_json::json!(1))
+            .with_extension("status", serde_json::json!(200));
+        let text = serde_json::to_string(&error.to_problem(Lang::En)).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["error_count"], 1);
+        assert_eq!(value["status"], 422);
+        assert_eq!(value["errors"][0]["field"], "records[2].code");
     }
 
     #[test]

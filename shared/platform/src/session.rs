@@ -111,9 +111,10 @@ pub fn verify(token: &str, key: &[u8], now: i64) -> Result<AccessClaims, TokenEr
     Ok(claims)
 }
 
-/// SHA-256 of a token, hex: how refresh tokens are stored and looked up.
-pub fn digest(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
+/// SHA-256, hex: how refresh tokens are stored and looked up, and how a webhook body is
+/// told from another.
+pub fn digest(data: impl AsRef<[u8]>) -> String {
+    hex(&Sha256::digest(data.as_ref()))
 }
 
 /// HMAC-SHA-256 of `text` under `key`, hex: for short secrets (SMS codes) whose plain

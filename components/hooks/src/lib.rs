@@ -1,0 +1,216 @@
+//! The `hooks` component: `POST /hooks/{partner}/{topic}`, where partners push data
+//! (INTEG-1).
+//!
+//! A request is accepted when (INTEG-2):
+//! - the partner is known and has a secret (the Spin variable `hook_secret_<partner>`;
+//!   empty turns the partner off);
+//! - `X-Timestamp` is within 5 minutes of now and `X-Signature` is
+//!   `sha256=<hex HMAC-SHA256(secret, "<timestamp>." + body)>` over the body as sent;
+//! - it carries an `Idempotency-Key`.
+//!
+//! The body is a batch (JSON array, `{"records": [...]}` or NDJSON; gzip allowed). It is
+//! checked whole and applied in one transaction together with the delivery record and
+//! its audit row (INTEG-3): any bad record refuses the batch (422 with a per-record
+//! report) and nothing is applied; the 200 comes only after the commit. A redelivery
+//! with the same key and body answers the first result (`Idempotent-Replayed: true`)
+//! and changes nothing; the same key with another body is 409.
+//!
+//! | partner | topics |
+//! |---|---|
+//! | `trading` | `org-units` |
+
+mod deliveries;
+mod topics;
+
+use spin_sdk::http::Request;
+use spin_sdk::http_service;
+use zhanye_ingest::Report;
+use zhanye_ingest::batch::{self, BatchError, Format};
+use zhanye_ingest::signature::{self, SignatureError};
+use zhanye_platform::json::read_body;
+use zhanye_platform::problem::reason;
+use zhanye_platform::respond::handle;
+use zhanye_platform::time::now_unix;
+use zhanye_platform::{ApiError, ApiResult, Db, FieldError, Localized, Outgoing, Reply};
+
+use crate::deliveries::Delivery;
+
+/// The partners and the topics each may push.
+const PARTNERS: &[(&str, &[&str])] = &[("trading", &["org-units"])];
+
+#[http_service]
+async fn serve(request: Request) -> Outgoing {
+    handle(request, route).await
+}
+
+async fn route(request: Request) -> ApiResult<Reply> {
+    let path = request.uri().path().to_owned();
+    let mut parts = path.trim_matches('/').split('/');
+    let (Some("hooks"), Some(partner), Some(topic), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(ApiError::not_found());
+    };
+    if request.method() != http::Method::POST {
+        return Err(ApiError::method_not_allowed("POST"));
+    }
+    let (partner, topic) = (partner.to_owned(), topic.to_owned());
+    let headers = request.headers().clone();
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+
+    let body = read_body(request.into_body(), batch::MAX_BODY_BYTES).await?;
+    let secret = partner_secret(&partner).await?;
+    signature::verify(
+        secret.as_bytes(),
+        header("x-timestamp"),
+        header("x-signature"),
+        &body,
+        now_unix(),
+    )
+    .map_err(signature_error)?;
+
+    // Past the signature, the partner is who it says: unknown topics may be named.
+    let topics = PARTNERS
+        .iter()
+        .find(|(name, _)| *name == partner)
+        .map(|(_, topics)| *topics)
+        .unwrap_or_default();
+    if !topics.contains(&topic.as_str()) {
+        return Err(ApiError::not_found().with_detail(Localized::new(
+            format!("合作方 {partner} 没有主题 {topic}。"),
+            format!("Partner {partner} has no topic {topic}."),
+        )));
+    }
+    let key = header("idempotency-key")
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 128 && k.chars().all(|c| c.is_ascii_graphic()))
+        .ok_or_else(|| ApiError::invalid_field("Idempotency-Key", reason::REQUIRED))?
+        .to_owned();
+    let format = Format::from_content_type(header("content-type"))
+        .ok_or_else(ApiError::unsupported_media_type)?;
+
+    let delivery = Delivery::new(&partner, &topic, &key, &body);
+    let db = Db::open_default().await?;
+    // A redelivery is answered before the body is even decoded.
+    if let Some(reply) = deliveries::replay(&db, &delivery).await? {
+        return Ok(reply);
+    }
+    let records = batch::decode(&body, header("content-encoding"), format).map_err(batch_error)?;
+    let count = records.len();
+    db.transaction(async |tx| {
+        // Checked again under the write lock: a concurrent redelivery may have won.
+        if let Some(reply) = deliveries::replay(tx, &delivery).await? {
+            return Ok(reply);
+        }
+        let mut report = Report::default();
+        let outcome = topics::apply(tx, &topic, &records, &mut report).await?;
+        if !report.is_empty() {
+            return Err(refused(&report));
+        }
+        let answer = serde_json::json!({
+            "status": "applied",
+            "partner": partner,
+            "topic": topic,
+            "records": count,
+            "outcome": outcome,
+        });
+        deliveries::record(tx, &delivery, count, &answer).await?;
+        tx.audit(
+            &format!("partner:{partner}"),
+            &format!("hook.{topic}"),
+            Some(&key),
+            Some(&answer.to_string()),
+        )
+        .await?;
+        zhanye_platform::json::ok(&answer)
+    })
+    .await
+}
+
+async fn partner_secret(partner: &str) -> Result<String, ApiError> {
+    if !PARTNERS.iter().any(|(name, _)| *name == partner) {
+        return Err(ApiError::invalid_signature().with_cause(format!("unknown partner {partner}")));
+    }
+    let secret = spin_sdk::variables::get(format!("hook_secret_{partner}"))
+        .await
+        .unwrap_or_default();
+    if secret.is_empty() {
+        return Err(
+            ApiError::invalid_signature().with_cause(format!("partner {partner} has no secret"))
+        );
+    }
+    Ok(secret)
+}
+
+fn signature_error(error: SignatureError) -> ApiError {
+    let detail = match error {
+        SignatureError::MissingTimestamp => Localized::new(
+            "缺少或无法识别 X-Timestamp（Unix 秒）。",
+            "X-Timestamp (Unix seconds) is missing or unreadable.",
+        ),
+        SignatureError::StaleTimestamp => Localized::new(
+            "X-Timestamp 与服务器时间相差超过 5 分钟。",
+            "X-Timestamp is more than 5 minutes from the server's clock.",
+        ),
+        SignatureError::MissingSignature => Localized::new(
+            "缺少或无法识别 X-Signature（sha256=<十六进制>）。",
+            "X-Signature (sha256=<hex>) is missing or unreadable.",
+        ),
+        SignatureError::Mismatch => Localized::new("签名不匹配。", "The signature does not match."),
+    };
+    ApiError::invalid_signature().with_detail(detail)
+}
+
+fn batch_error(error: BatchError) -> ApiError {
+    match error {
+        BatchError::UnsupportedEncoding => ApiError::unsupported_media_type(),
+        BatchError::TooLarge => ApiError::payload_too_large(batch::MAX_BODY_BYTES),
+        BatchError::TooManyRecords => ApiError::new(
+            http::StatusCode::PAYLOAD_TOO_LARGE,
+            zhanye_platform::problem::code::PAYLOAD_TOO_LARGE,
+        )
+        .with_detail(Localized::new(
+            format!("一批最多 {} 条记录。", batch::MAX_RECORDS),
+            format!("A batch holds at most {} records.", batch::MAX_RECORDS),
+        )),
+        BatchError::BadCompression => ApiError::malformed(Localized::new(
+            "gzip 内容无法解压。",
+            "The gzip body does not inflate.",
+        )),
+        BatchError::Malformed(why) => ApiError::malformed(Localized::new(
+            format!("批量数据无法解析：{why}"),
+            format!("The batch cannot be read: {why}"),
+        )),
+        BatchError::Empty => ApiError::invalid_field("records", reason::REQUIRED),
+        BatchError::Records(report) => refused(&report),
+    }
+}
+
+/// 422 with the per-record report; nothing was applied.
+fn refused(report: &Report) -> ApiError {
+    let errors = report
+        .errors
+        .iter()
+        .map(|e| {
+            let field = if e.field.is_empty() {
+                format!("records[{}]", e.index)
+            } else {
+                format!("records[{}].{}", e.index, e.field)
+            };
+            FieldError::new(field, e.reason.clone())
+        })
+        .collect();
+    ApiError::validation(errors)
+        .with_detail(Localized::new(
+            format!("批量数据有 {} 处错误，整批未导入。", report.error_count),
+            format!(
+                "The batch has {} error(s); nothing was applied.",
+                report.error_count
+            ),
+        ))
+        .with_extension("error_count", serde_json::json!(report.error_count))
+        .with_extension(
+            "records",
+            serde_json::to_value(&report.errors).unwrap_or_default(),
+        )
+}

@@ -1,0 +1,183 @@
+//! ORG-1 org units as stored, written by the partner webhook (topic `org-units`).
+//!
+//! A unit's `path` lists the ids from the root down; moving a unit rewrites the paths
+//! of its whole subtree and of the staff in it, in the same transaction.
+
+use std::collections::HashMap;
+
+use zhanye_ingest::Report;
+use zhanye_ingest::topics::org_units::{OrgUnitRecord, parent_kind};
+use zhanye_platform::{ApiError, Db, params};
+use zhanye_staff::org::subtree_range;
+
+/// A stored unit, as the batch needs it.
+#[derive(Debug, Clone)]
+struct Unit {
+    id: i64,
+    kind: String,
+    path: String,
+    parent_id: Option<i64>,
+}
+
+async fn find(db: &Db, code: &str) -> Result<Option<Unit>, ApiError> {
+    let Some(row) = db
+        .query_row(
+            "SELECT id, kind, path, parent_id FROM org_units WHERE code = ?1",
+            params![code],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Unit {
+        id: row.get("id")?,
+        kind: row.get("kind")?,
+        path: row.get("path")?,
+        parent_id: row.get("parent_id")?,
+    }))
+}
+
+/// What applying a batch did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Applied {
+    pub created: usize,
+    pub updated: usize,
+}
+
+/// Creates or updates each unit in order (a parent may come earlier in the same batch).
+/// References that do not resolve go into `report`; the caller rolls back when it is
+/// not empty. Run it in a transaction.
+pub async fn upsert_units(
+    db: &Db,
+    units: &[OrgUnitRecord],
+    report: &mut Report,
+) -> Result<Applied, ApiError> {
+    let mut applied = Applied::default();
+    let mut known: HashMap<String, Unit> = HashMap::new();
+    for unit in units {
+        let parent = match &unit.parent_code {
+            None => None,
+            Some(code) => {
+                let found = match known.get(code) {
+                    Some(parent) => Some(parent.clone()),
+                    None => find(db, code).await?,
+                };
+                match found {
+                    Some(parent) if Some(parent.kind.as_str()) == parent_kind(&unit.kind) => {
+                        Some(parent)
+                    }
+                    Some(_) => {
+                        report.add(unit.index, Some(&unit.code), "parent_code", "invalid_kind");
+                        continue;
+                    }
+                    None => {
+                        report.add(
+                            unit.index,
+                            Some(&unit.code),
+                            "parent_code",
+                            "unknown_reference",
+                        );
+                        continue;
+                    }
+                }
+            }
+        };
+        let existing = find(db, &unit.code).await?;
+        if unit.kind == "hq" {
+            let other_root: Option<String> = db
+                .query_value(
+                    "SELECT code FROM org_units WHERE kind = 'hq' AND code <> ?1",
+                    params![unit.code.as_str()],
+                )
+                .await?;
+            if other_root.is_some() {
+                report.add(unit.index, Some(&unit.code), "kind", "duplicate");
+                continue;
+            }
+        }
+        let parent_id = parent.as_ref().map(|p| p.id);
+        let stored = match existing {
+            Some(current) => {
+                if current.kind != unit.kind {
+                    // A unit keeps its kind: the people and data under it depend on it.
+                    report.add(unit.index, Some(&unit.code), "kind", "immutable");
+                    continue;
+                }
+                db.execute(
+                    "UPDATE org_units SET name = ?2, parent_id = ?3 WHERE id = ?1",
+                    params![current.id, unit.name.as_str(), parent_id],
+                )
+                .await?;
+                let path = unit_path(parent.as_ref(), current.id);
+                if current.parent_id != parent_id && path != current.path {
+                    if path.starts_with(&current.path) {
+                        // Under itself.
+                        report.add(unit.index, Some(&unit.code), "parent_code", "invalid");
+                        continue;
+                    }
+                    move_subtree(db, &current.path, &path).await?;
+                }
+                applied.updated += 1;
+                Unit {
+                    path,
+                    parent_id,
+                    ..current
+                }
+            }
+            None => {
+                db.execute(
+                    "INSERT INTO org_units (parent_id, kind, code, name, path) VALUES (?1, ?2, ?3, ?4, '')",
+                    params![parent_id, unit.kind.as_str(), unit.code.as_str(), unit.name.as_str()],
+                )
+                .await?;
+                let id = db.last_insert_rowid().await;
+                let path = unit_path(parent.as_ref(), id);
+                db.execute(
+                    "UPDATE org_units SET path = ?2 WHERE id = ?1",
+                    params![id, path.as_str()],
+                )
+                .await?;
+                applied.created += 1;
+                Unit {
+                    id,
+                    kind: unit.kind.clone(),
+                    path,
+                    parent_id,
+                }
+            }
+        };
+        known.insert(unit.code.clone(), stored);
+    }
+    Ok(applied)
+}
+
+fn unit_path(parent: Option<&Unit>, id: i64) -> String {
+    match parent {
+        Some(parent) => format!("{}{id}/", parent.path),
+        None => format!("/{id}/"),
+    }
+}
+
+/// Rewrites the paths under `old` (units, their staff and the copies kept for scope
+/// filters) to start with `new`.
+async fn move_subtree(db: &Db, old: &str, new: &str) -> Result<(), ApiError> {
+    let (low, high) = subtree_range(old);
+    let old_len = i64::try_from(old.chars().count()).unwrap_or(i64::MAX);
+    db.execute(
+        "UPDATE org_units SET path = ?3 || substr(path, ?4 + 1) WHERE path >= ?1 AND path < ?2",
+        params![low.as_str(), high.as_str(), new, old_len],
+    )
+    .await?;
+    db.execute(
+        "UPDATE staff SET unit_path = ?3 || substr(unit_path, ?4 + 1) WHERE unit_path >= ?1 AND unit_path < ?2",
+        params![low.as_str(), high.as_str(), new, old_len],
+    )
+    .await?;
+    db.execute(
+        "UPDATE manual_reset_requests SET unit_path = ?3 || substr(unit_path, ?4 + 1)
+          WHERE unit_path >= ?1 AND unit_path < ?2",
+        params![low.as_str(), high.as_str(), new, old_len],
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,17 @@
+//! Partner webhooks (INTEG-1..3), the parts that need no store:
+//!
+//! | module | what |
+//! |---|---|
+//! | [`signature`] | `X-Timestamp` + `X-Signature`: HMAC-SHA256 over timestamp and body, the 5-minute window |
+//! | [`batch`] | a batch body: JSON array, `{"records": [...]}` or NDJSON, optionally gzip; size limits |
+//! | [`report`] | the per-record error report of a refused batch |
+//! | [`fields`] | reading a record's typed fields into the report |
+//! | [`topics`] | the records of each topic, checked before anything is applied |
+
+pub mod batch;
+pub mod fields;
+pub mod report;
+pub mod signature;
+pub mod topics;
+
+pub use report::{RecordError, Report};

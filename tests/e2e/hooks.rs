@@ -1,0 +1,305 @@
+//! INTEG-1..3 through the built `hooks` component: signatures and the time window,
+//! idempotent redelivery, all-or-nothing batches with a per-record report.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+use std::io::Write;
+use zhanye_ingest::signature::sign;
+use zhanye_test_support::{Reply, TestApp};
+
+const SECRET: &str = "demo-trading-secret";
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// A partner delivery: body as sent, its content type and encoding, the signing time.
+struct Push<'a> {
+    topic: &'a str,
+    key: &'a str,
+    body: Vec<u8>,
+    content_type: &'a str,
+    gzip: bool,
+    at: i64,
+    secret: &'a str,
+    partner: &'a str,
+}
+
+impl<'a> Push<'a> {
+    fn json(topic: &'a str, key: &'a str, records: &Value) -> Self {
+        Push {
+            topic,
+            key,
+            body: records.to_string().into_bytes(),
+            content_type: "application/json",
+            gzip: false,
+            at: now(),
+            secret: SECRET,
+            partner: "trading",
+        }
+    }
+
+    fn send(&self, app: &TestApp) -> Reply {
+        let body = if self.gzip {
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            encoder.write_all(&self.body).unwrap();
+            encoder.finish().unwrap()
+        } else {
+            self.body.clone()
+        };
+        let timestamp = self.at.to_string();
+        let mut client = app
+            .client()
+            .with_header("x-timestamp", &timestamp)
+            .with_header(
+                "x-signature",
+                &sign(self.secret.as_bytes(), &timestamp, &body),
+            );
+        if !self.key.is_empty() {
+            client = client.with_header("idempotency-key", self.key);
+        }
+        if self.gzip {
+            client = client.with_header("content-encoding", "gzip");
+        }
+        client.post(
+            &format!("/hooks/{}/{}", self.partner, self.topic),
+            self.content_type,
+            body,
+        )
+    }
+}
+
+fn north() -> Value {
+    json!([
+        {"code": "R-NORTH", "name": "华北地区", "kind": "region", "parent_code": "HQ"},
+        {"code": "B-BJJR", "name": "北京金融街营业部", "kind": "branch", "parent_code": "R-NORTH"},
+        {"code": "T-BJJR-1", "name": "金融街财富一组", "kind": "team", "parent_code": "B-BJJR"}
+    ])
+}
+
+fn units(app: &TestApp) -> Value {
+    sql_value(app, "SELECT COUNT(*) FROM org_units")
+}
+
+#[test]
+fn signed_batches_apply_once() {
+    let app = app();
+    let before = units(&app).as_i64().unwrap();
+    let push = Push::json("org-units", "batch-0001", &north());
+    let first = push.send(&app);
+    assert_eq!(first.status, 200, "{}", first.text());
+    let v = first.value();
+    assert_eq!(v["status"], "applied");
+    assert_eq!(v["records"], 3);
+    assert_eq!(v["outcome"], json!({"created": 3, "updated": 0}));
+    assert_eq!(units(&app), json!(before + 3));
+    let path = sql_value(&app, "SELECT path FROM org_units WHERE code = 'T-BJJR-1'");
+    let ids = sql_value(
+        &app,
+        "SELECT '/1/' || (SELECT id FROM org_units WHERE code = 'R-NORTH') || '/' ||
+                (SELECT id FROM org_units WHERE code = 'B-BJJR') || '/' ||
+                (SELECT id FROM org_units WHERE code = 'T-BJJR-1') || '/'",
+    );
+    assert_eq!(path, ids);
+
+    // Redelivery: the first answer again, nothing changed.
+    let again = push.send(&app);
+    assert_eq!(again.status, 200);
+    assert_eq!(again.body, first.body);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(units(&app), json!(before + 3));
+    assert_eq!(
+        sql_value(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'hook.org-units'"
+        ),
+        json!(1)
+    );
+    // The same key for another body is a conflict.
+    let other = Push::json(
+        "org-units",
+        "batch-0001",
+        &json!([{"code": "X", "name": "x", "kind": "hq"}]),
+    );
+    assert_problem(&other.send(&app), 409, "conflict");
+
+    // NDJSON, gzip: an update.
+    let mut renamed = Push::json("org-units", "batch-0002", &json!(null));
+    let line = json!({"code": "B-BJJR", "name": "北京金融大街营业部", "kind": "branch", "parent_code": "R-NORTH"});
+    renamed.body = format!("{line}\n").into_bytes();
+    renamed.content_type = "application/x-ndjson";
+    renamed.gzip = true;
+    let updated = renamed.send(&app);
+    assert_eq!(updated.status, 200, "{}", updated.text());
+    assert_eq!(
+        updated.value()["outcome"],
+        json!({"created": 0, "updated": 1})
+    );
+    assert_eq!(
+        sql_value(&app, "SELECT name FROM org_units WHERE code = 'B-BJJR'"),
+        json!("北京金融大街营业部")
+    );
+}
+
+#[test]
+fn a_bad_batch_is_refused_whole_with_a_report() {
+    let app = app();
+    let before = units(&app);
+    let batch = json!([
+        {"code": "R-WEST", "name": "西部地区", "kind": "region", "parent_code": "HQ"},
+        {"code": "B-CD", "kind": "branch", "parent_code": "R-WEST"},
+        {"code": "R-WEST", "name": "重复", "kind": "region", "parent_code": "HQ"},
+        {"code": "T-X", "name": "无上级", "kind": "team", "parent_code": "B-NOWHERE"},
+        "not a record"
+    ]);
+    let refused = Push::json("org-units", "bad-1", &batch).send(&app);
+    assert_problem(&refused, 422, "validation_failed");
+    let v = refused.value();
+    assert_eq!(
+        v["error_count"], 1,
+        "records that are not objects are refused first: {v}"
+    );
+    assert_eq!(v["records"][0]["index"], 4);
+
+    let batch = json!([
+        {"code": "R-WEST", "name": "西部地区", "kind": "region", "parent_code": "HQ"},
+        {"code": "B-CD", "kind": "branch", "parent_code": "R-WEST"},
+        {"code": "R-WEST", "name": "重复", "kind": "region", "parent_code": "HQ"}
+    ]);
+    let refused = Push::json("org-units", "bad-2", &batch).send(&app);
+    assert_problem(&refused, 422, "validation_failed");
+    let v = refused.value();
+    assert_eq!(v["error_count"], 2);
+    let fields: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["records[1].name", "records[2].code"]);
+    assert_eq!(v["records"][1]["reason"], "duplicate");
+
+    // References are checked against the store: the good first record is not kept.
+    let batch = json!([
+        {"code": "R-WEST", "name": "西部地区", "kind": "region", "parent_code": "HQ"},
+        {"code": "T-X", "name": "无上级", "kind": "team", "parent_code": "B-NOWHERE"},
+        {"code": "T-Y", "name": "错层级", "kind": "team", "parent_code": "R-EAST"}
+    ]);
+    let refused = Push::json("org-units", "bad-3", &batch).send(&app);
+    assert_problem(&refused, 422, "validation_failed");
+    let v = refused.value();
+    let reasons: Vec<&str> = v["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, ["unknown_reference", "invalid_kind"]);
+    assert_eq!(units(&app), before, "nothing applied");
+
+    // A refused key may be used again once the batch is fixed.
+    let fixed = Push::json(
+        "org-units",
+        "bad-3",
+        &json!([{"code": "R-WEST", "name": "西部地区", "kind": "region", "parent_code": "HQ"}]),
+    );
+    assert_eq!(fixed.send(&app).status, 200);
+}
+
+#[test]
+fn unsigned_stale_or_unknown_requests_are_refused() {
+    let app = app();
+    let good = Push::json("org-units", "k-1", &north());
+
+    let mut wrong_secret = Push::json("org-units", "k-1", &north());
+    wrong_secret.secret = "guessed";
+    assert_problem(&wrong_secret.send(&app), 401, "invalid_signature");
+    let mut stale = Push::json("org-units", "k-1", &north());
+    stale.at = now() - 301;
+    let stale = stale.send(&app);
+    assert_problem(&stale, 401, "invalid_signature");
+    assert!(stale.value()["detail"].as_str().unwrap().contains("5 分钟"));
+    let mut future = Push::json("org-units", "k-1", &north());
+    future.at = now() + 301;
+    assert_problem(&future.send(&app), 401, "invalid_signature");
+    let mut stranger = Push::json("org-units", "k-1", &north());
+    stranger.partner = "stranger";
+    assert_problem(&stranger.send(&app), 401, "invalid_signature");
+    let unsigned = app.client().post(
+        "/hooks/trading/org-units",
+        "application/json",
+        north().to_string(),
+    );
+    assert_problem(&unsigned, 401, "invalid_signature");
+
+    let mut no_topic = Push::json("customers-of-mars", "k-1", &north());
+    no_topic.topic = "customers-of-mars";
+    assert_problem(&no_topic.send(&app), 404, "not_found");
+    let no_key = Push::json("org-units", "", &north());
+    assert_problem(&no_key.send(&app), 422, "validation_failed");
+    let mut csv = Push::json("org-units", "k-1", &north());
+    csv.content_type = "text/csv";
+    assert_problem(&csv.send(&app), 415, "unsupported_media_type");
+    let mut broken = Push::json("org-units", "k-1", &north());
+    broken.body = b"[{".to_vec();
+    assert_problem(&broken.send(&app), 400, "validation_failed");
+    let mut huge = Push::json("org-units", "k-1", &north());
+    huge.body = vec![b' '; 9 << 20];
+    assert_problem(&huge.send(&app), 413, "payload_too_large");
+    assert_problem(
+        &app.client().get("/hooks/trading/org-units"),
+        405,
+        "method_not_allowed",
+    );
+
+    // None of it changed anything; the good one still goes through.
+    assert_eq!(
+        sql_value(&app, "SELECT COUNT(*) FROM hook_deliveries"),
+        json!(0)
+    );
+    assert_eq!(good.send(&app).status, 200);
+}
+
+#[test]
+fn moving_a_team_moves_its_people_and_their_scope() {
+    let app = app();
+    // 四川南路财富二组 (A0003's team) moves from the Shanghai branch to Hangzhou.
+    let moved = Push::json(
+        "org-units",
+        "move-1",
+        &json!([{"code": "T-SHSC-2", "name": "四川南路财富二组", "kind": "team", "parent_code": "B-HZJF"}]),
+    )
+    .send(&app);
+    assert_eq!(moved.status, 200, "{}", moved.text());
+    assert_eq!(
+        sql_value(&app, "SELECT unit_path FROM staff WHERE code = 'A0003'"),
+        json!("/1/2/5/9/")
+    );
+    assert_eq!(
+        sql_value(&app, "SELECT path FROM org_units WHERE code = 'T-SHSC-2'"),
+        json!("/1/2/5/9/")
+    );
+
+    // The Shanghai branch manager no longer sees A0003; Hangzhou's people are unaffected.
+    let manager = as_user(&app, &ready(&app, MANAGER));
+    let branch = manager.get("/api/checkins/team").value();
+    assert_eq!(branch["members_total"], 4);
+    assert_problem(&manager.get("/api/checkins?code=A0003"), 403, "forbidden");
+
+    // A unit cannot go under itself or change kind.
+    let loop_ = Push::json(
+        "org-units",
+        "move-2",
+        &json!([{"code": "R-EAST", "name": "华东地区", "kind": "region", "parent_code": "HQ"},
+                {"code": "B-SHSC", "name": "上海四川南路营业部", "kind": "team", "parent_code": "B-HZJF"}]),
+    )
+    .send(&app);
+    assert_problem(&loop_, 422, "validation_failed");
+    assert_eq!(loop_.value()["records"][0]["reason"], "immutable");
+}
