@@ -303,3 +303,77 @@ fn moving_a_team_moves_its_people_and_their_scope() {
     assert_problem(&loop_, 422, "validation_failed");
     assert_eq!(loop_.value()["records"][0]["reason"], "immutable");
 }
+
+#[test]
+fn staff_pushed_by_the_trading_system_sign_in_with_their_birth_date() {
+    let app = app();
+    let rep = ready(&app, A0001);
+    let batch = json!([
+        {"code": "a0101", "name": "钱进", "unit_code": "T-SHSC-1", "position": "经纪人",
+         "birth_date": "1991-02-03", "mobile": "13900000101", "id_number": "31010119910203001x",
+         "gender": "male"},
+        {"code": "A0001", "name": "李明", "unit_code": "T-SHSC-1", "status": "suspended",
+         "birth_date": "1982-07-18", "mobile": "13800000001", "id_number": "310101198207180011"}
+    ]);
+    let pushed = Push::json("staff", "staff-1", &batch).send(&app);
+    assert_eq!(pushed.status, 200, "{}", pushed.text());
+    assert_eq!(
+        pushed.value()["outcome"],
+        json!({"created": 1, "updated": 1})
+    );
+
+    // The new member's password is the birth date, to be changed at once.
+    let first = login(&app.client(), "A0101", "19910203");
+    assert_eq!(first.status, 200, "{}", first.text());
+    assert_eq!(first.value()["must_change_password"], true);
+    assert_problem(
+        &login(&app.client(), "A0101", "19910204"),
+        401,
+        "invalid_credentials",
+    );
+    let session = ready(
+        &app,
+        ("A0101", "19910203", "31010119910203001X", "13900000101"),
+    );
+    let me = as_user(&app, &session).get("/api/auth/me").value();
+    assert_eq!(me["name"], "钱进");
+    assert_eq!(me["branch"], "上海四川南路营业部");
+    assert_eq!(me["mobile"], "139****0101");
+    // The ID number is kept only as a verifier, and it verifies.
+    let reset = app.client().post_json(
+        "/api/auth/reset/request",
+        &json!({"code": "A0101", "id_number": "31010119910203001X"}),
+    );
+    assert_eq!(reset.status, 202);
+    assert_eq!(sms_to(&app, "13900000101").len(), 1);
+    assert_eq!(
+        sql_value(
+            &app,
+            "SELECT id_number_masked FROM staff WHERE code = 'A0101'"
+        ),
+        json!("310101********001X")
+    );
+
+    // Suspended by the trading system: the session ends at once.
+    assert_problem(
+        &as_user(&app, &rep).get("/api/auth/me"),
+        401,
+        "unauthorized",
+    );
+
+    // An unknown unit refuses the whole batch.
+    let bad = json!([
+        {"code": "A0102", "name": "孙武", "unit_code": "T-SHSC-1", "birth_date": "1990-01-01",
+         "mobile": "13900000102", "id_number": "310101199001010010"},
+        {"code": "A0103", "name": "周全", "unit_code": "T-NOWHERE", "birth_date": "1990-01-01",
+         "mobile": "13900000103", "id_number": "310101199001010020"}
+    ]);
+    let refused = Push::json("staff", "staff-2", &bad).send(&app);
+    assert_problem(&refused, 422, "validation_failed");
+    assert_eq!(refused.value()["records"][0]["field"], "unit_code");
+    assert_eq!(refused.value()["records"][0]["reason"], "unknown_reference");
+    assert_eq!(
+        sql_value(&app, "SELECT COUNT(*) FROM staff WHERE code = 'A0102'"),
+        json!(0)
+    );
+}

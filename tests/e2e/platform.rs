@@ -218,6 +218,10 @@ fn demo_secrets_are_warned_about_outside_the_demo() {
         )
         .env("SPIN_VARIABLE_SMS_GATEWAY_TOKEN", "a-real-gateway-token")
         .env("SPIN_VARIABLE_HOOK_SECRET_TRADING", "a-real-partner-secret")
+        .env(
+            "SPIN_VARIABLE_PII_KEY",
+            "a-real-pii-key-of-more-than-32-bytes-0123",
+        )
         .start();
     let demo = TestApp::builder(ZHANYE, app_manifest())
         .arg("--demo")

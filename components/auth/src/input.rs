@@ -65,12 +65,10 @@ pub fn new_password_problems(
     staff: &zhanye_accounts::staff::StaffRecord,
 ) -> Vec<PasswordProblem> {
     let mut problems = password::check(new, staff.birth_date);
-    if problems.is_empty() {
-        let recent = std::iter::once(staff.password_hash.as_str())
-            .chain(staff.previous_hashes.iter().map(String::as_str));
-        if password::matches_any(new, recent) {
-            problems.push(PasswordProblem::Reused);
-        }
+    // Hashing is the costly part: only a password that passes the other rules is
+    // compared with the recent ones.
+    if problems.is_empty() && password::matches_any(new, staff.recent_hashes()) {
+        problems.push(PasswordProblem::Reused);
     }
     problems
 }

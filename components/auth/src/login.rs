@@ -95,12 +95,13 @@ pub async fn sign_in(request: Request) -> ApiResult<Reply> {
         Err(_) => None,
     };
     // Unknown codes are checked against a decoy hash so they cost the same time.
-    let password_ok = password::verify(
-        &body.password,
-        found
-            .as_ref()
-            .map_or(DECOY_HASH, |s| s.password_hash.as_str()),
-    );
+    let password_ok = match &found {
+        Some(staff) => staff.password_matches(&body.password),
+        None => {
+            let _ = password::verify(&body.password, DECOY_HASH);
+            false
+        }
+    };
     let staff = match found {
         Some(staff) if password_ok && staff.is_active() => staff,
         _ => return Err(failed_attempt(&db, &attempt_key, &ip, now).await),

@@ -45,7 +45,7 @@ pub async fn change(request: Request) -> ApiResult<Reply> {
     else {
         return Err(ApiError::unauthorized());
     };
-    if !password::verify(&body.old_password, &staff.password_hash) {
+    if !staff.password_matches(&body.old_password) {
         // A stolen session must not become a way to guess the password.
         let locked = db
             .transaction(async |tx| {

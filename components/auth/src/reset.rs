@@ -3,14 +3,14 @@
 //! request for a manual reset starts here too.
 //!
 //! Answers never tell whether a code exists or the ID number matched: the send limits
-//! are kept per code as typed, and unknown codes are hashed against a decoy.
+//! are kept per code as typed.
 
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::Request;
 use zhanye_accounts::passwords::{self, Replacement};
 use zhanye_accounts::staff;
 use zhanye_platform::auth::constant_time_eq;
-use zhanye_platform::caller::{client_ip, signing_key};
+use zhanye_platform::caller::{client_ip, pii_key, signing_key};
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::kv::Cache;
 use zhanye_platform::problem::reason;
@@ -24,8 +24,8 @@ use zhanye_staff::guard::{
     OTP_MAX_ATTEMPTS, OTP_RESEND_GAP_SECONDS, OTP_TTL_SECONDS, SendDecision, SendRecord,
     is_otp_shaped, otp_from_random, reset_sms_text, send_decision,
 };
-use zhanye_staff::identity::normalise_id_number;
-use zhanye_staff::password::{self, DECOY_HASH};
+use zhanye_staff::identity::{normalise_id_number, verify_id};
+use zhanye_staff::password;
 
 use crate::input::{self, BODY_LIMIT};
 use crate::sms;
@@ -69,13 +69,9 @@ async fn identify(request: Request) -> Result<(String, Option<staff::StaffRecord
         Err(_) => None,
     };
     let id_number = id_number.unwrap_or_default();
-    let matches = password::verify(
-        &id_number,
-        found
-            .as_ref()
-            .map_or(DECOY_HASH, |s| s.id_number_verifier.as_str()),
-    );
-    let identified = found.filter(|s| matches && s.is_active());
+    let key = pii_key().await?;
+    let identified =
+        found.filter(|s| verify_id(&key, &id_number, &s.id_number_verifier) && s.is_active());
     Ok((attempt_key, identified, db))
 }
 

@@ -17,7 +17,7 @@
 //!
 //! | partner | topics |
 //! |---|---|
-//! | `trading` | `org-units` |
+//! | `trading` | `org-units`, `staff` |
 
 mod deliveries;
 mod topics;
@@ -36,7 +36,7 @@ use zhanye_platform::{ApiError, ApiResult, Db, FieldError, Localized, Outgoing, 
 use crate::deliveries::Delivery;
 
 /// The partners and the topics each may push.
-const PARTNERS: &[(&str, &[&str])] = &[("trading", &["org-units"])];
+const PARTNERS: &[(&str, &[&str])] = &[("trading", &["org-units", "staff"])];
 
 #[http_service]
 async fn serve(request: Request) -> Outgoing {

@@ -22,7 +22,9 @@ pub struct StaffRecord {
     pub email: Option<String>,
     pub id_number_verifier: String,
     pub id_number_masked: String,
-    pub password_hash: String,
+    /// `None` until the first password is set: the password is then the initial one,
+    /// the birth date (AUTH-2), so staff loaded in bulk need no hashing.
+    pub password_hash: Option<String>,
     pub previous_hashes: Vec<String>,
     pub must_change: bool,
 }
@@ -32,9 +34,31 @@ impl StaffRecord {
         self.status == "normal"
     }
 
+    /// Whether `password` is this staff member's current password. Takes one argon2id
+    /// verification whether or not a hash is stored, so the time tells nothing.
+    pub fn password_matches(&self, password: &str) -> bool {
+        use zhanye_staff::password::{DECOY_HASH, initial_password, verify};
+        match &self.password_hash {
+            Some(hash) => verify(password, hash),
+            None => {
+                let _ = verify(password, DECOY_HASH);
+                let initial = initial_password(self.birth_date);
+                zhanye_platform::auth::constant_time_eq(password.as_bytes(), initial.as_bytes())
+            }
+        }
+    }
+
+    /// The stored hashes AUTH-3's "not one of the last 3" compares against.
+    pub fn recent_hashes(&self) -> impl Iterator<Item = &str> {
+        self.password_hash
+            .as_deref()
+            .into_iter()
+            .chain(self.previous_hashes.iter().map(String::as_str))
+    }
+
     fn from_row(row: &Row) -> Result<StaffRecord, ApiError> {
         let birth: String = row.get("birth_date")?;
-        let previous: String = row.get("previous_hashes")?;
+        let previous: Option<String> = row.get("previous_hashes")?;
         Ok(StaffRecord {
             code: row.get("code")?,
             name: row.get("name")?,
@@ -52,8 +76,10 @@ impl StaffRecord {
             id_number_verifier: row.get("id_number_verifier")?,
             id_number_masked: row.get("id_number_masked")?,
             password_hash: row.get("password_hash")?,
-            previous_hashes: serde_json::from_str(&previous).unwrap_or_default(),
-            must_change: row.get("must_change")?,
+            previous_hashes: previous
+                .and_then(|p| serde_json::from_str(&p).ok())
+                .unwrap_or_default(),
+            must_change: row.get::<Option<bool>>("must_change")?.unwrap_or(true),
         })
     }
 }
@@ -62,7 +88,7 @@ const SELECT_STAFF: &str =
     "SELECT s.code, s.name, s.kind, s.unit_id, s.unit_path, s.position, s.roles, s.status,
         s.gender, s.birth_date, s.mobile, s.email, s.id_number_verifier, s.id_number_masked,
         c.password_hash, c.previous_hashes, c.must_change
-   FROM staff s JOIN credentials c ON c.staff_code = s.code
+   FROM staff s LEFT JOIN credentials c ON c.staff_code = s.code
   WHERE s.code = ?1";
 
 /// The staff member with `code` (canonical form), with credentials.
@@ -82,13 +108,18 @@ pub async fn set_password(
     must_change: bool,
     now_text: &str,
 ) -> Result<(), ApiError> {
-    let history =
-        zhanye_staff::password::rotate_history(&staff.password_hash, &staff.previous_hashes);
+    let history = match &staff.password_hash {
+        Some(outgoing) => zhanye_staff::password::rotate_history(outgoing, &staff.previous_hashes),
+        None => Vec::new(),
+    };
     let history = serde_json::to_string(&history)
         .map_err(|e| ApiError::internal(format!("encoding password history: {e}")))?;
     db.execute(
-        "UPDATE credentials SET password_hash = ?2, previous_hashes = ?3, must_change = ?4, changed_at = ?5
-          WHERE staff_code = ?1",
+        "INSERT INTO credentials (staff_code, password_hash, previous_hashes, must_change, changed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (staff_code) DO UPDATE SET password_hash = excluded.password_hash,
+             previous_hashes = excluded.previous_hashes, must_change = excluded.must_change,
+             changed_at = excluded.changed_at",
         params![staff.code.as_str(), new_hash, history, i64::from(must_change), now_text],
     )
     .await?;
@@ -125,4 +156,96 @@ pub async fn set_status(db: &Db, code: &str, status: &str, now: i64) -> Result<(
     )
     .await
     .map(|_| ())
+}
+
+/// Creates or updates staff sent by the trading system (topic `staff`). A new member
+/// has no credentials row: their password is the initial one until they change it.
+/// Leaving `normal` ends every session at once. Units that do not resolve go into
+/// `report`; the caller rolls back when it is not empty. Run it in a transaction.
+pub async fn upsert_from_partner(
+    db: &Db,
+    cache: &zhanye_platform::kv::Cache,
+    records: &[zhanye_ingest::topics::staff::StaffRecord],
+    pii_key: &[u8],
+    report: &mut zhanye_ingest::Report,
+    now: i64,
+) -> Result<crate::org::Applied, ApiError> {
+    use std::collections::HashMap;
+    use zhanye_staff::identity::{id_verifier, mask_id_number};
+
+    let mut applied = crate::org::Applied::default();
+    let mut units: HashMap<String, Option<(i64, String)>> = HashMap::new();
+    let at = zhanye_platform::time::rfc3339(now);
+    for record in records {
+        if !units.contains_key(&record.unit_code) {
+            let unit = db
+                .query_row(
+                    "SELECT id, path FROM org_units WHERE code = ?1",
+                    params![record.unit_code.as_str()],
+                )
+                .await?
+                .map(|row| -> Result<(i64, String), ApiError> {
+                    Ok((row.get("id")?, row.get("path")?))
+                })
+                .transpose()?;
+            units.insert(record.unit_code.clone(), unit);
+        }
+        let Some((unit_id, unit_path)) = units[&record.unit_code].clone() else {
+            report.add(
+                record.index,
+                Some(record.code.as_str()),
+                "unit_code",
+                "unknown_reference",
+            );
+            continue;
+        };
+        let code = record.code.as_str();
+        let previous: Option<String> = db
+            .query_value("SELECT status FROM staff WHERE code = ?1", params![code])
+            .await?;
+        db.execute(
+            "INSERT INTO staff (code, name, kind, unit_id, unit_path, position, roles, status, gender,
+                                birth_date, mobile, email, id_number_verifier, id_number_masked,
+                                created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+                 unit_id = excluded.unit_id, unit_path = excluded.unit_path,
+                 position = excluded.position, roles = excluded.roles, status = excluded.status,
+                 gender = excluded.gender, birth_date = excluded.birth_date,
+                 mobile = excluded.mobile, email = excluded.email,
+                 id_number_verifier = excluded.id_number_verifier,
+                 id_number_masked = excluded.id_number_masked, updated_at = excluded.updated_at",
+            params![
+                code,
+                record.name.as_str(),
+                record.code.kind().as_str(),
+                unit_id,
+                unit_path.as_str(),
+                record.position.as_str(),
+                record.roles.to_stored(),
+                record.status.as_str(),
+                record.gender.as_deref(),
+                record.birth_date.to_string(),
+                record.mobile.as_str(),
+                record.email.as_deref(),
+                id_verifier(pii_key, &record.id_number),
+                mask_id_number(&record.id_number),
+                at.as_str()
+            ],
+        )
+        .await?;
+        db.execute(
+            "UPDATE manual_reset_requests SET unit_path = ?2 WHERE staff_code = ?1 AND unit_path <> ?2",
+            params![code, unit_path.as_str()],
+        )
+        .await?;
+        if record.status != "normal" && previous.as_deref() != Some(record.status.as_str()) {
+            crate::sessions::revoke_all(db, cache, code, &record.status, now).await?;
+        }
+        match previous {
+            Some(_) => applied.updated += 1,
+            None => applied.created += 1,
+        }
+    }
+    Ok(applied)
 }

@@ -63,6 +63,50 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// An optional string that, when given, is one of `allowed`.
+    pub fn optional_one_of(&mut self, field: &str, allowed: &[&str]) -> Option<String> {
+        let text = self.optional_text(field, 64)?;
+        if allowed.contains(&text.as_str()) {
+            Some(text)
+        } else {
+            self.fail(field, "invalid");
+            None
+        }
+    }
+
+    /// A required date, `YYYY-MM-DD`.
+    pub fn date(&mut self, field: &str) -> Option<chrono::NaiveDate> {
+        let text = self.text(field, 10)?;
+        match chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+            Ok(date) if text.len() == 10 => Some(date),
+            _ => {
+                self.fail(field, "invalid_format");
+                None
+            }
+        }
+    }
+
+    /// An optional array of strings; `None` when absent or null.
+    pub fn optional_list(&mut self, field: &str) -> Option<Vec<String>> {
+        match self.record.get(field) {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(items)) => {
+                let texts: Option<Vec<String>> = items
+                    .iter()
+                    .map(|item| item.as_str().map(|t| t.trim().to_owned()))
+                    .collect();
+                if texts.is_none() {
+                    self.fail(field, "invalid_type");
+                }
+                texts
+            }
+            Some(_) => {
+                self.fail(field, "invalid_type");
+                None
+            }
+        }
+    }
+
     /// A required string that is one of `allowed`.
     pub fn one_of(&mut self, field: &str, allowed: &[&str]) -> Option<String> {
         let text = self.text(field, 64)?;

@@ -3,3 +3,4 @@
 //! batch is applied, into the same report.
 
 pub mod org_units;
+pub mod staff;

@@ -82,17 +82,28 @@ pub async fn mark_revoked(cache: &Cache, session_ids: &[String], now: i64) -> Re
     Ok(())
 }
 
-/// The HS256 signing key from the secret variable `jwt_signing_key`.
-pub async fn signing_key() -> Result<Vec<u8>, ApiError> {
-    let key = spin_sdk::variables::get("jwt_signing_key")
+/// A secret key from a Spin variable, refused (500, logged) when shorter than
+/// [`MIN_KEY_BYTES`].
+async fn key_variable(name: &str) -> Result<Vec<u8>, ApiError> {
+    let key = spin_sdk::variables::get(name)
         .await
-        .map_err(|e| ApiError::internal(format!("reading jwt_signing_key: {e:?}")))?;
+        .map_err(|e| ApiError::internal(format!("reading {name}: {e:?}")))?;
     if key.len() < MIN_KEY_BYTES {
         return Err(ApiError::internal(format!(
-            "jwt_signing_key must be at least {MIN_KEY_BYTES} bytes"
+            "{name} must be at least {MIN_KEY_BYTES} bytes"
         )));
     }
     Ok(key.into_bytes())
+}
+
+/// The HS256 signing key from the secret variable `jwt_signing_key`.
+pub async fn signing_key() -> Result<Vec<u8>, ApiError> {
+    key_variable("jwt_signing_key").await
+}
+
+/// The key of ID-number verifiers from the secret variable `pii_key`.
+pub async fn pii_key() -> Result<Vec<u8>, ApiError> {
+    key_variable("pii_key").await
 }
 
 /// The caller of a request; 401 without a valid token, 403 `password_change_required`

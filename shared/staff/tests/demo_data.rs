@@ -1,9 +1,13 @@
 //! The demo staff's stored hashes really are their initial passwords (the birth date,
 //! AUTH-2) and their ID numbers, so the README's sign-in instructions hold.
 
+use zhanye_staff::identity::verify_id;
 use zhanye_staff::password::{initial_password, verify};
 
 const DEMO: &str = include_str!("../../../demo/0002_org_and_staff.sql");
+const MANIFEST: &str = include_str!("../../../spin.toml");
+/// The demo default of the `pii_key` variable in spin.toml.
+const DEMO_PII_KEY: &str = "demo-pii-key-7d3b0c9a61e2f458a9c3e1";
 
 /// (code, birth date, ID number), as the README lists them.
 const STAFF: &[(&str, &str, &str)] = &[
@@ -16,15 +20,15 @@ const STAFF: &[(&str, &str, &str)] = &[
     ("A0004", "1992-06-08", "440301199206080082"),
 ];
 
-/// The first argon2id hash after `('code',` in `section`.
-fn hash_after(section: &str, code: &str) -> String {
+/// The first quoted text starting with `prefix` after `('code',` in `section`.
+fn stored_after(section: &str, code: &str, prefix: &str) -> String {
     let start = section
         .find(&format!("('{code}',"))
         .unwrap_or_else(|| panic!("{code} not in the demo data"));
     let rest = &section[start..];
-    let hash_start = rest.find("$argon2id$").expect("a hash");
-    let hash = &rest[hash_start..];
-    hash[..hash.find('\'').expect("closing quote")].to_owned()
+    let found = rest.find(&format!("'{prefix}")).expect("a stored secret") + 1;
+    let value = &rest[found..];
+    value[..value.find('\'').expect("closing quote")].to_owned()
 }
 
 #[test]
@@ -34,7 +38,7 @@ fn demo_hashes_match_birth_dates_and_id_numbers() {
         .expect("a credentials insert");
     for (code, birth, id_number) in STAFF {
         let birth = chrono::NaiveDate::parse_from_str(birth, "%Y-%m-%d").unwrap();
-        let password_hash = hash_after(credentials, code);
+        let password_hash = stored_after(credentials, code, "$argon2id$");
         assert!(
             verify(&initial_password(birth), &password_hash),
             "{code}: password hash is not the birth date"
@@ -44,7 +48,11 @@ fn demo_hashes_match_birth_dates_and_id_numbers() {
             "{code}: matches something else"
         );
         assert!(
-            verify(id_number, &hash_after(staff, code)),
+            verify_id(
+                DEMO_PII_KEY.as_bytes(),
+                id_number,
+                &stored_after(staff, code, "hmac-sha256:")
+            ),
             "{code}: ID verifier does not match"
         );
         assert!(
@@ -55,4 +63,9 @@ fn demo_hashes_match_birth_dates_and_id_numbers() {
             "{code}: masked ID number missing"
         );
     }
+}
+
+#[test]
+fn the_demo_pii_key_is_the_manifest_default() {
+    assert!(MANIFEST.contains(&format!("pii_key = {{ default = \"{DEMO_PII_KEY}\"")));
 }
