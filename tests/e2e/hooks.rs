@@ -45,6 +45,10 @@ impl<'a> Push<'a> {
     }
 
     fn send(&self, app: &TestApp) -> Reply {
+        self.send_with(app.client())
+    }
+
+    fn send_with(&self, client: zhanye_test_support::Client) -> Reply {
         let body = if self.gzip {
             let mut encoder =
                 flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
@@ -54,13 +58,10 @@ impl<'a> Push<'a> {
             self.body.clone()
         };
         let timestamp = self.at.to_string();
-        let mut client = app
-            .client()
-            .with_header("x-timestamp", &timestamp)
-            .with_header(
-                "x-signature",
-                &sign(self.secret.as_bytes(), &timestamp, &body),
-            );
+        let mut client = client.with_header("x-timestamp", &timestamp).with_header(
+            "x-signature",
+            &sign(self.secret.as_bytes(), &timestamp, &body),
+        );
         if !self.key.is_empty() {
             client = client.with_header("idempotency-key", self.key);
         }
@@ -375,5 +376,65 @@ fn staff_pushed_by_the_trading_system_sign_in_with_their_birth_date() {
     assert_eq!(
         sql_value(&app, "SELECT COUNT(*) FROM staff WHERE code = 'A0102'"),
         json!(0)
+    );
+}
+
+#[test]
+fn a_batch_cut_off_by_a_crash_is_applied_exactly_once_when_resent() {
+    let app = app();
+    if !app.runs_locally("killing the runtime") {
+        return;
+    }
+    const MEMBERS: usize = 4000;
+    let batch: Vec<Value> = (0..MEMBERS)
+        .map(|i| {
+            json!({"code": format!("A{}", 100_000 + i), "name": format!("批量{i}"),
+                   "unit_code": "T-SHSC-1", "birth_date": "1990-01-01",
+                   "mobile": format!("139{:08}", i), "id_number": format!("3101011990010{:05}", i)})
+        })
+        .collect();
+    let push = Push::json("staff", "bulk-1", &Value::Array(batch));
+    let loaded = |app: &TestApp| {
+        sql_value(
+            app,
+            "SELECT COUNT(*) FROM staff WHERE code >= 'A100000' AND code < 'A200000'",
+        )
+    };
+
+    // Crash the runtime while the batch is on its way or being applied.
+    let client = app.client();
+    let cut_off = std::thread::scope(|scope| {
+        let sending = scope.spawn(|| push.send_with(client).status);
+        std::thread::sleep(std::time::Duration::from_millis(150));
+        let state = app.crash_keep_state();
+        let status = sending.join().ok();
+        (state, status)
+    });
+    let (app_state, first_status) = cut_off;
+    eprintln!("first delivery before the crash: {first_status:?}");
+
+    // Started again on the same state, the resend lands exactly once, whatever the
+    // crash cut off.
+    let app = app_builder().state_dir(app_state).start();
+    // All or nothing survived the crash: never a part of the batch.
+    let survived = loaded(&app);
+    assert!(
+        survived == json!(0) || survived == json!(MEMBERS),
+        "{survived}"
+    );
+    eprintln!("records committed before the crash: {survived}");
+    let resent = push.send(&app);
+    assert_eq!(resent.status, 200, "{}", resent.text());
+    assert_eq!(loaded(&app), json!(MEMBERS));
+    let again = push.send(&app);
+    assert_eq!(again.status, 200);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(loaded(&app), json!(MEMBERS));
+    assert_eq!(
+        sql_value(
+            &app,
+            "SELECT COUNT(*) FROM hook_deliveries WHERE idempotency_key = 'bulk-1'"
+        ),
+        json!(1)
     );
 }

@@ -30,13 +30,17 @@ pub const HQ: (&str, &str, &str, &str) =
 /// The password every helper sign-in changes to.
 pub const NEW_PASSWORD: &str = "Zhanye2026ok";
 
-/// The app with demo data on fresh state.
-pub fn app() -> TestApp {
+/// How the suites start the app: demo data, known admin token and signing key.
+pub fn app_builder() -> zhanye_test_support::AppBuilder {
     TestApp::builder(ZHANYE, app_manifest())
         .env("SPIN_VARIABLE_ADMIN_TOKEN", ADMIN_TOKEN)
         .env("SPIN_VARIABLE_JWT_SIGNING_KEY", SIGNING_KEY)
         .arg("--demo")
-        .start()
+}
+
+/// The app with demo data on fresh state.
+pub fn app() -> TestApp {
+    app_builder().start()
 }
 
 pub fn login(client: &Client, code: &str, password: &str) -> Reply {

@@ -323,6 +323,16 @@ impl TestApp {
         }
     }
 
+    /// Kills the runtime with SIGKILL, as a crash would (nothing in flight finishes),
+    /// and hands back its state directory, to start again on it.
+    pub fn crash_keep_state(mut self) -> tempfile::TempDir {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        self.state_dir.take().expect("local app")
+    }
+
     /// Stops the app and hands back its state directory, to start again on it.
     pub fn stop_keep_state(mut self) -> tempfile::TempDir {
         self.terminate();
