@@ -3,7 +3,7 @@
 //! or cron event then gets a fresh store and instance from the pre-instance.
 
 use crate::capability::{self, cron_bindings::SpinCronPre, pool::SqlitePool};
-use crate::engine::{EPOCH_TICK, Limits, build_engine, load_component};
+use crate::engine::{Limits, build_engine, load_component};
 use crate::manifest::{ComponentDecl, FileMountDecl, LoadedManifest};
 use crate::outbound::{AllowedHosts, LocalDispatch, OutboundHooks};
 use crate::runtime_config::{RuntimeConfig, StoreLocation};
@@ -167,9 +167,21 @@ impl App {
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limits);
-        let ticks = (self.limits.timeout.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64;
-        store.set_epoch_deadline(ticks);
-        store.epoch_deadline_trap();
+        // Every epoch tick a running guest yields to the other requests on its serving
+        // thread (a CPU-bound guest such as password hashing would otherwise hold the
+        // thread for its whole run); past the time limit it is interrupted.
+        let deadline = std::time::Instant::now() + self.limits.timeout;
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(move |_| {
+            if std::time::Instant::now() >= deadline {
+                Ok(wasmtime::UpdateDeadline::Interrupt)
+            } else {
+                Ok(wasmtime::UpdateDeadline::YieldCustom(
+                    1,
+                    Box::pin(tokio::task::yield_now()),
+                ))
+            }
+        });
         Ok(store)
     }
 }
