@@ -43,6 +43,15 @@ impl Report {
     pub fn is_empty(&self) -> bool {
         self.error_count == 0
     }
+
+    /// `value` when nothing was reported, otherwise the report.
+    pub fn finish<T>(self, value: T) -> Result<T, Report> {
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,3 +4,14 @@
 
 pub mod org_units;
 pub mod staff;
+
+/// The records of a JSON array, for tests.
+#[cfg(test)]
+pub(crate) fn records(value: serde_json::Value) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    value
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|v| v.as_object().expect("an object").clone())
+        .collect()
+}

@@ -59,26 +59,14 @@ pub fn parse(records: &[Map<String, Value>]) -> Result<Vec<OrgUnitRecord>, Repor
         "code",
         &mut report,
     );
-    if report.is_empty() {
-        Ok(units)
-    } else {
-        Err(report)
-    }
+    report.finish(units)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::topics::records;
     use serde_json::json;
-
-    fn records(value: Value) -> Vec<Map<String, Value>> {
-        value
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_object().unwrap().clone())
-            .collect()
-    }
 
     #[test]
     fn kinds_nest() {

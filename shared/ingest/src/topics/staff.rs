@@ -122,26 +122,14 @@ pub fn parse(records: &[Map<String, Value>]) -> Result<Vec<StaffRecord>, Report>
         "code",
         &mut report,
     );
-    if report.is_empty() {
-        Ok(staff)
-    } else {
-        Err(report)
-    }
+    report.finish(staff)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::topics::records;
     use serde_json::json;
-
-    fn records(value: Value) -> Vec<Map<String, Value>> {
-        value
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_object().unwrap().clone())
-            .collect()
-    }
 
     fn good() -> Value {
         json!({"code": "a0101", "name": "钱进", "unit_code": "T-1", "birth_date": "1991-02-03",
