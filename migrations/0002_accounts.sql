@@ -100,7 +100,6 @@ CREATE TABLE password_resets (
 CREATE TABLE manual_reset_requests (
     id           INTEGER PRIMARY KEY,
     staff_code   TEXT NOT NULL REFERENCES staff (code),
-    unit_path    TEXT NOT NULL,
     requested_at TEXT NOT NULL,
     status       TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done')),
     resolved_by  TEXT,
@@ -108,7 +107,7 @@ CREATE TABLE manual_reset_requests (
 );
 
 CREATE UNIQUE INDEX manual_reset_one_pending ON manual_reset_requests (staff_code) WHERE status = 'pending';
-CREATE INDEX manual_reset_scope ON manual_reset_requests (status, unit_path, requested_at);
+CREATE INDEX manual_reset_pending ON manual_reset_requests (status, requested_at);
 
 -- Messages handed to the SMS gateway partner. The text is not kept (it carries codes).
 CREATE TABLE sms_outbox (

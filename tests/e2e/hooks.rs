@@ -270,6 +270,12 @@ fn unsigned_stale_or_unknown_requests_are_refused() {
 #[test]
 fn moving_a_team_moves_its_people_and_their_scope() {
     let app = app();
+    // A0003 asks the branch for a manual reset, then their team moves away.
+    let asked = app.client().post_json(
+        "/api/auth/reset/manual",
+        &json!({"code": "A0003", "id_number": A0003.2}),
+    );
+    assert_eq!(asked.status, 202);
     // 四川南路财富二组 (A0003's team) moves from the Shanghai branch to Hangzhou.
     let moved = Push::json(
         "org-units",
@@ -292,6 +298,8 @@ fn moving_a_team_moves_its_people_and_their_scope() {
     let branch = manager.get("/api/checkins/team").value();
     assert_eq!(branch["members_total"], 4);
     assert_problem(&manager.get("/api/checkins?code=A0003"), 403, "forbidden");
+    // The pending request went with them.
+    assert_eq!(manager.get("/api/auth/admin/resets").value()["total"], 0);
 
     // A unit cannot go under itself or change kind.
     let loop_ = Push::json(

@@ -46,8 +46,10 @@ async fn staff_in_scope(
         .ok_or_else(ApiError::not_found)
 }
 
+/// Scope follows the staff member's current unit, so a move between units moves
+/// their pending request with them.
 const PENDING_IN_SCOPE: &str = "FROM manual_reset_requests r JOIN staff s ON s.code = r.staff_code
-  WHERE r.status = 'pending' AND r.unit_path >= ?1 AND r.unit_path < ?2";
+  WHERE r.status = 'pending' AND s.unit_path >= ?1 AND s.unit_path < ?2";
 
 #[derive(Serialize)]
 struct PendingReset {

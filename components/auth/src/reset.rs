@@ -293,9 +293,8 @@ pub async fn request_manual(request: Request) -> ApiResult<Reply> {
         db.transaction(async |tx| {
             let added = tx
                 .execute(
-                    "INSERT OR IGNORE INTO manual_reset_requests (staff_code, unit_path, requested_at)
-                     VALUES (?1, ?2, ?3)",
-                    params![staff.code.as_str(), staff.unit_path.as_str(), now.as_str()],
+                    "INSERT OR IGNORE INTO manual_reset_requests (staff_code, requested_at) VALUES (?1, ?2)",
+                    params![staff.code.as_str(), now.as_str()],
                 )
                 .await?;
             if added == 1 {

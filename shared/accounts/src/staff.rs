@@ -234,11 +234,6 @@ pub async fn upsert_from_partner(
             ],
         )
         .await?;
-        db.execute(
-            "UPDATE manual_reset_requests SET unit_path = ?2 WHERE staff_code = ?1 AND unit_path <> ?2",
-            params![code, unit_path.as_str()],
-        )
-        .await?;
         if record.status != "normal" && previous.as_deref() != Some(record.status.as_str()) {
             crate::sessions::revoke_all(db, cache, code, &record.status, now).await?;
         }

@@ -14,8 +14,8 @@
 //! A component using it needs `key_value_stores = ["default"]` and the variable
 //! `jwt_signing_key = "{{ jwt_signing_key }}"`.
 
+use zhanye_staff::Roles;
 use zhanye_staff::org::is_within;
-use zhanye_staff::{Role, Roles};
 
 use crate::auth::bearer_token;
 use crate::kv::Cache;
@@ -46,10 +46,6 @@ impl Caller {
             unit_path: claims.upath,
             must_change_password: claims.mcp,
         }
-    }
-
-    pub fn has_role(&self, role: Role) -> bool {
-        self.roles.has(role)
     }
 
     /// ORG-4: the org subtree whose people the caller reads, or `None` when the caller

@@ -86,10 +86,6 @@ impl Roles {
         self.0.contains(&role)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = Role> + '_ {
-        self.0.iter().copied()
-    }
-
     /// ORG-4: whether the holder reads the people and data of their whole unit subtree
     /// (a lead their team, a branch manager their branch, HQ everything), rather than
     /// only their own.
