@@ -1,0 +1,5 @@
+//! The named SQL over migration 0004. Bulk statements take their rows as one JSON
+//! array parameter (`json_each`), so a batch of thousands is a handful of calls
+//! across the component boundary, not thousands.
+
+pub mod stats;
