@@ -158,7 +158,8 @@ fn unit_path(parent: Option<&Unit>, id: i64) -> String {
     }
 }
 
-/// Rewrites the paths under `old` (units and their staff) to start with `new`.
+/// Rewrites the paths under `old` (units, their staff and the staff's customers) to
+/// start with `new`.
 async fn move_subtree(db: &Db, old: &str, new: &str) -> Result<(), ApiError> {
     let (low, high) = subtree_range(old);
     let old_len = i64::try_from(old.chars().count()).unwrap_or(i64::MAX);
@@ -169,6 +170,12 @@ async fn move_subtree(db: &Db, old: &str, new: &str) -> Result<(), ApiError> {
     .await?;
     db.execute(
         "UPDATE staff SET unit_path = ?3 || substr(unit_path, ?4 + 1) WHERE unit_path >= ?1 AND unit_path < ?2",
+        params![low.as_str(), high.as_str(), new, old_len],
+    )
+    .await?;
+    // Customers carry their owner's path for the same range scans (ORG-4).
+    db.execute(
+        "UPDATE customers SET unit_path = ?3 || substr(unit_path, ?4 + 1) WHERE unit_path >= ?1 AND unit_path < ?2",
         params![low.as_str(), high.as_str(), new, old_len],
     )
     .await?;

@@ -234,6 +234,12 @@ pub async fn upsert_from_partner(
             ],
         )
         .await?;
+        // The member's customers follow them into their unit (ORG-4 scope by path).
+        db.execute(
+            "UPDATE customers SET unit_path = ?2 WHERE owner_code = ?1 AND unit_path <> ?2",
+            params![code, unit_path.as_str()],
+        )
+        .await?;
         if record.status != "normal" && previous.as_deref() != Some(record.status.as_str()) {
             crate::sessions::revoke_all(db, cache, code, &record.status, now).await?;
         }

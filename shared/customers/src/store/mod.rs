@@ -2,4 +2,5 @@
 //! array parameter (`json_each`), so a batch of thousands is a handful of calls
 //! across the component boundary, not thousands.
 
+pub mod owners;
 pub mod stats;

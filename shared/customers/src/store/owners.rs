@@ -1,0 +1,61 @@
+//! Giving customers a new owner (客户-员工关系 from the partner, an approved transfer):
+//! the customer follows the owner's unit for data scope, and the HOME-1 figures of
+//! every month move from the old owner to the new one.
+
+use zhanye_platform::{ApiError, Db, params};
+
+use crate::store::stats::{self, Deltas};
+
+/// Makes `owner_code` the owner of `customer_ids` (which must exist). Answers how many
+/// changed owner. Run it in a transaction.
+pub async fn reassign(
+    db: &Db,
+    customer_ids: &[i64],
+    owner_code: &str,
+    now: &str,
+) -> Result<usize, ApiError> {
+    if customer_ids.is_empty() {
+        return Ok(0);
+    }
+    let ids = serde_json::to_string(customer_ids).unwrap_or_default();
+    let moving: Vec<i64> = db
+        .query(
+            "SELECT c.id FROM json_each(?1) AS j JOIN customers AS c ON c.id = j.value \
+             WHERE c.owner_code IS NOT ?2",
+            params![ids, owner_code],
+        )
+        .await?
+        .iter()
+        .map(|row| row.get_at(0))
+        .collect::<Result<_, _>>()?;
+    if moving.is_empty() {
+        return Ok(0);
+    }
+    let mut deltas = Deltas::new();
+    stats::contributions(db, &moving, None, -1, &mut deltas).await?;
+    let moving_json = serde_json::to_string(&moving).unwrap_or_default();
+    db.execute(
+        "UPDATE customers SET owner_code = ?2, updated_at = ?3, \
+             unit_path = (SELECT unit_path FROM staff WHERE code = ?2) \
+         WHERE id IN (SELECT value FROM json_each(?1))",
+        params![moving_json, owner_code, now],
+    )
+    .await?;
+    stats::contributions(db, &moving, None, 1, &mut deltas).await?;
+    stats::apply(db, &deltas).await?;
+    Ok(moving.len())
+}
+
+/// Keeps customers' copied unit path in step when their owner moves to another unit.
+/// Run it in the transaction that moved the staff member.
+pub async fn follow_owner_unit(
+    db: &Db,
+    owner_code: &str,
+    unit_path: &str,
+) -> Result<u64, ApiError> {
+    db.execute(
+        "UPDATE customers SET unit_path = ?2 WHERE owner_code = ?1 AND unit_path <> ?2",
+        params![owner_code, unit_path],
+    )
+    .await
+}
