@@ -149,3 +149,30 @@ pub fn assert_problem(reply: &Reply, status: u16, code: &str) {
     );
     assert_eq!(reply.value()["code"], code, "{}", reply.text());
 }
+
+/// The demo trading partner's secret (`hook_secret_trading`).
+pub const TRADING_SECRET: &str = "demo-trading-secret";
+
+/// Sends `records` to `POST /hooks/trading/{topic}` as a signed JSON batch under the
+/// idempotency key `key`.
+pub fn push(app: &TestApp, topic: &str, key: &str, records: &Value) -> Reply {
+    let body = records.to_string().into_bytes();
+    let timestamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
+    let signature = zhanye_ingest::signature::sign(TRADING_SECRET.as_bytes(), &timestamp, &body);
+    app.client()
+        .with_header("x-timestamp", &timestamp)
+        .with_header("x-signature", &signature)
+        .with_header("idempotency-key", key)
+        .post(&format!("/hooks/trading/{topic}"), "application/json", body)
+}
+
+/// Like [`push`], asserting the batch was applied; answers the reply body.
+pub fn push_ok(app: &TestApp, topic: &str, key: &str, records: &Value) -> Value {
+    let reply = push(app, topic, key, records);
+    assert_eq!(reply.status, 200, "{topic}: {}", reply.text());
+    reply.json()
+}
