@@ -249,3 +249,19 @@ CREATE TABLE staff_month_stats (
     lost_assets              INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (staff_code, month)
 ) WITHOUT ROWID;
+
+-- ALERT-1 预警 for a customer's owner. read_at: acknowledged (with note).
+CREATE TABLE customer_alerts (
+    id          INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers (id),
+    staff_code  TEXT NOT NULL REFERENCES staff (code),
+    kind        TEXT NOT NULL,
+    day         TEXT NOT NULL,
+    detail      TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL,
+    read_at     TEXT,
+    note        TEXT
+);
+
+CREATE INDEX customer_alerts_unread ON customer_alerts (staff_code) WHERE read_at IS NULL;
+CREATE INDEX customer_alerts_customer ON customer_alerts (customer_id, day);

@@ -2,5 +2,6 @@
 //! array parameter (`json_each`), so a batch of thousands is a handful of calls
 //! across the component boundary, not thousands.
 
+pub mod home;
 pub mod owners;
 pub mod stats;

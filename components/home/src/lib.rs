@@ -1,0 +1,28 @@
+//! The `home` component (个人主页).
+//!
+//! | route | what |
+//! |---|---|
+//! | `GET /api/home?month=YYYY-MM` | HOME-1 figures of the month for the caller's customers, the profile card (HOME-2), to-dos, recent work, followed customers, favourite products and unread alerts (HOME-3) |
+//!
+//! The figures come from the per-staff-month row ingest keeps current, so the page
+//! costs a handful of indexed reads whatever the number of customers.
+
+mod page;
+
+use spin_sdk::http::Request;
+use spin_sdk::http_service;
+use zhanye_platform::respond::{handle, route_path};
+use zhanye_platform::{ApiError, ApiResult, Outgoing, Reply};
+
+#[http_service]
+async fn serve(request: Request) -> Outgoing {
+    handle(request, route).await
+}
+
+async fn route(request: Request) -> ApiResult<Reply> {
+    match (route_path(&request), request.method().clone()) {
+        ("/api/home", http::Method::GET) => page::view(request).await,
+        ("/api/home", _) => Err(ApiError::method_not_allowed("GET")),
+        _ => Err(ApiError::not_found()),
+    }
+}

@@ -1,0 +1,159 @@
+//! `GET /api/home?month=YYYY-MM`. `month` defaults to the current China-time month and
+//! may not lie in the future.
+
+use serde::Serialize;
+use spin_sdk::http::Request;
+use zhanye_customers::Month;
+use zhanye_customers::home::HomeFigures;
+use zhanye_customers::masking::mask_mobile;
+use zhanye_customers::store::home::{self, FollowedCustomer, RecentWork, Todo};
+use zhanye_customers::store::stats;
+use zhanye_platform::caller::authenticate;
+use zhanye_platform::lang::Lang;
+use zhanye_platform::problem::reason;
+use zhanye_platform::time::{china_date, now_unix, parse_date};
+use zhanye_platform::{ApiError, ApiResult, Db, QueryParams, Reply, json};
+use zhanye_staff::Role;
+use zhanye_staff::identity::age_on;
+
+/// How many followed customers, to-dos and recent items the page shows.
+const SHOWN: i64 = 10;
+
+#[derive(Serialize)]
+struct HomePage {
+    month: String,
+    /// "现在是2014年08月，以下为当前名下客户基本情况。"
+    heading: String,
+    #[serde(flatten)]
+    figures: HomeFigures,
+    profile: ProfileCard,
+    todos: Listed<Todo>,
+    recent_work: Listed<RecentWork>,
+    followed_customers: Listed<FollowedCustomer>,
+    favorite_products: Listed<serde_json::Value>,
+    unread_alerts: i64,
+}
+
+/// A short list with its total and what to show when it is empty.
+#[derive(Serialize)]
+struct Listed<T> {
+    items: Vec<T>,
+    total: i64,
+    empty_text: Option<&'static str>,
+}
+
+impl<T> Listed<T> {
+    fn new(items: Vec<T>, total: i64, lang: Lang, zh: &'static str, en: &'static str) -> Self {
+        let empty_text = (total == 0).then(|| lang.pick(zh, en));
+        Listed {
+            items,
+            total,
+            empty_text,
+        }
+    }
+}
+
+/// HOME-2 个人信息.
+#[derive(Serialize)]
+struct ProfileCard {
+    code: String,
+    name: String,
+    /// 所属.
+    branch: String,
+    unit: String,
+    /// 职务.
+    position: String,
+    /// 状态.
+    status: String,
+    age: i32,
+    gender: Option<String>,
+    /// Masked: the page is often on a shared screen.
+    mobile: String,
+    email: Option<String>,
+}
+
+pub async fn view(request: Request) -> ApiResult<Reply> {
+    let caller = authenticate(&request).await?;
+    let lang = Lang::from_headers(request.headers());
+    let query = QueryParams::from_uri(request.uri());
+    let today = china_date(now_unix());
+    let current = Month::of(today);
+    let month = match query.get_non_empty("month") {
+        None => current,
+        Some(text) => Month::parse(text)
+            .ok_or_else(|| ApiError::invalid_field("month", reason::INVALID_FORMAT))?,
+    };
+    if month > current {
+        return Err(ApiError::invalid_field("month", reason::OUT_OF_RANGE));
+    }
+
+    let db = Db::open_default().await?;
+    let profile = home::profile(&db, &caller.code)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    let figures = HomeFigures::from(&stats::for_month(&db, &caller.code, month).await?);
+    let today_text = today.to_string();
+    let (followed, followed_total) = home::followed(&db, &caller.code, &today_text, SHOWN).await?;
+    let todos = if caller.roles.has(Role::BranchManager) {
+        home::pending_transfers(&db, &caller.unit_path, SHOWN).await?
+    } else {
+        Vec::new()
+    };
+    let recent = home::recent_contacts(&db, &caller.code, SHOWN).await?;
+    let unread_alerts = home::unread_alerts(&db, &caller.code).await?;
+
+    let age = parse_date(&profile.birth_date).map_or(0, |birth| age_on(birth, today));
+    let page = HomePage {
+        month: month.to_string(),
+        heading: match lang {
+            Lang::En => {
+                format!("It is now {month}; below are the customers currently under your name.")
+            }
+            _ => format!("现在是{}，以下为当前名下客户基本情况。", month.chinese()),
+        },
+        figures,
+        profile: ProfileCard {
+            code: profile.code,
+            name: profile.name,
+            branch: profile.branch_name,
+            unit: profile.unit_name,
+            position: profile.position,
+            status: profile.status,
+            age,
+            gender: profile.gender,
+            mobile: mask_mobile(&profile.mobile),
+            email: profile.email,
+        },
+        todos: {
+            let total = todos.len() as i64;
+            Listed::new(
+                todos,
+                total,
+                lang,
+                "目前没有待办事项",
+                "Nothing to do right now",
+            )
+        },
+        recent_work: {
+            let total = recent.len() as i64;
+            Listed::new(recent, total, lang, "无", "None")
+        },
+        followed_customers: Listed::new(
+            followed,
+            followed_total,
+            lang,
+            "没有记录 (可以在客户明细中添加关注)",
+            "No records (follow customers from their detail page)",
+        ),
+        // Favourites arrive with the product catalog (PROD-3).
+        favorite_products: Listed::new(
+            Vec::new(),
+            0,
+            lang,
+            "没有收藏的产品",
+            "No favourite products",
+        ),
+        unread_alerts,
+    };
+    json::ok(&page)
+}

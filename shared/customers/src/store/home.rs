@@ -1,0 +1,198 @@
+//! What the home page (个人主页, HOME-2/3) reads besides the HOME-1 figures: the
+//! profile card, the followed customers, the approvals waiting for the caller and the
+//! caller's recent work. Each is one indexed query over the caller's own rows.
+
+use serde::Serialize;
+use zhanye_money::Money;
+use zhanye_platform::{ApiError, Db, params};
+use zhanye_staff::org::{path_ids, subtree_range};
+
+/// HOME-2 个人信息 as stored.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub code: String,
+    pub name: String,
+    /// 所属: the branch (营业部), or the unit itself above branch level.
+    pub branch_name: String,
+    pub unit_name: String,
+    pub unit_path: String,
+    pub position: String,
+    pub roles: String,
+    pub status: String,
+    pub gender: Option<String>,
+    pub birth_date: String,
+    pub mobile: String,
+    pub email: Option<String>,
+}
+
+pub async fn profile(db: &Db, code: &str) -> Result<Option<Profile>, ApiError> {
+    let Some(row) = db
+        .query_row(
+            "SELECT s.code, s.name, s.unit_path, s.position, s.roles, s.status, s.gender, \
+                    s.birth_date, s.mobile, s.email, u.name AS unit_name \
+             FROM staff AS s JOIN org_units AS u ON u.id = s.unit_id WHERE s.code = ?1",
+            params![code],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let unit_path: String = row.get("unit_path")?;
+    let unit_name: String = row.get("unit_name")?;
+    let ids = serde_json::to_string(&path_ids(&unit_path)).unwrap_or_default();
+    let branch_name: Option<String> = db
+        .query_value(
+            "SELECT name FROM org_units WHERE kind = 'branch' AND id IN (SELECT value FROM json_each(?1))",
+            params![ids],
+        )
+        .await?;
+    Ok(Some(Profile {
+        code: row.get("code")?,
+        name: row.get("name")?,
+        branch_name: branch_name.unwrap_or_else(|| unit_name.clone()),
+        unit_name,
+        unit_path,
+        position: row.get("position")?,
+        roles: row.get("roles")?,
+        status: row.get("status")?,
+        gender: row.get("gender")?,
+        birth_date: row.get("birth_date")?,
+        mobile: row.get("mobile")?,
+        email: row.get("email")?,
+    }))
+}
+
+/// A followed customer as the home page lists it (我关注的客户).
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowedCustomer {
+    pub id: i64,
+    pub account_no: String,
+    pub name: String,
+    pub grade: Option<String>,
+    pub total_assets: Money,
+}
+
+/// The caller's followed customers still owned by them or lent to them (a customer
+/// transferred away drops off), newest follow first, at most `limit`; and how many
+/// there are in all.
+pub async fn followed(
+    db: &Db,
+    code: &str,
+    today: &str,
+    limit: i64,
+) -> Result<(Vec<FollowedCustomer>, i64), ApiError> {
+    let rows = db
+        .query(
+            "SELECT c.id, c.account_no, c.name, c.grade, c.total_assets, COUNT(*) OVER () AS total \
+             FROM follows AS f JOIN customers AS c ON c.id = f.customer_id \
+             WHERE f.staff_code = ?1 AND c.deleted_at IS NULL \
+               AND (c.owner_code = ?1 OR EXISTS (SELECT 1 FROM delegations AS d \
+                    WHERE d.customer_id = c.id AND d.delegate_code = ?1 AND d.revoked_at IS NULL \
+                      AND d.starts_on <= ?2 AND d.ends_on >= ?2)) \
+             ORDER BY f.created_at DESC, c.id DESC LIMIT ?3",
+            params![code, today, limit],
+        )
+        .await?;
+    let total = match rows.first() {
+        Some(row) => row.get("total")?,
+        None => 0,
+    };
+    let items = rows
+        .iter()
+        .map(|row| {
+            Ok(FollowedCustomer {
+                id: row.get("id")?,
+                account_no: row.get("account_no")?,
+                name: row.get("name")?,
+                grade: row.get("grade")?,
+                total_assets: Money::from_fen(row.get("total_assets")?),
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Ok((items, total))
+}
+
+/// A to-do (待办事项) waiting for the caller.
+#[derive(Debug, Clone, Serialize)]
+pub struct Todo {
+    /// `customer_transfer`: a transfer (转让) to decide.
+    pub kind: &'static str,
+    pub id: i64,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub requested_by: String,
+    pub requested_at: String,
+}
+
+/// Transfer requests waiting in the branch the caller manages (ORG-5), oldest first.
+pub async fn pending_transfers(
+    db: &Db,
+    manager_unit_path: &str,
+    limit: i64,
+) -> Result<Vec<Todo>, ApiError> {
+    let (low, high) = subtree_range(manager_unit_path);
+    let rows = db
+        .query(
+            "SELECT t.id, t.customer_id, c.name, t.from_code, t.requested_at \
+             FROM customer_transfers AS t JOIN customers AS c ON c.id = t.customer_id \
+             WHERE t.status = 'pending' AND t.unit_path >= ?1 AND t.unit_path < ?2 \
+             ORDER BY t.requested_at, t.id LIMIT ?3",
+            params![low.as_str(), high.as_str(), limit],
+        )
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Todo {
+                kind: "customer_transfer",
+                id: row.get_at(0)?,
+                customer_id: row.get_at(1)?,
+                customer_name: row.get_at(2)?,
+                requested_by: row.get_at(3)?,
+                requested_at: row.get_at(4)?,
+            })
+        })
+        .collect()
+}
+
+/// One item of recent work (历史工作): a contact the caller recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecentWork {
+    pub kind: &'static str,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub at: String,
+    pub topic: String,
+}
+
+pub async fn recent_contacts(db: &Db, code: &str, limit: i64) -> Result<Vec<RecentWork>, ApiError> {
+    let rows = db
+        .query(
+            "SELECT r.customer_id, c.name, r.contacted_at, r.topic \
+             FROM contact_records AS r JOIN customers AS c ON c.id = r.customer_id \
+             WHERE r.staff_code = ?1 ORDER BY r.month DESC, r.contacted_at DESC LIMIT ?2",
+            params![code, limit],
+        )
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(RecentWork {
+                kind: "contact",
+                customer_id: row.get_at(0)?,
+                customer_name: row.get_at(1)?,
+                at: row.get_at(2)?,
+                topic: row.get_at(3)?,
+            })
+        })
+        .collect()
+}
+
+/// Alerts (预警) raised for the caller and not yet acknowledged.
+pub async fn unread_alerts(db: &Db, code: &str) -> Result<i64, ApiError> {
+    Ok(db
+        .query_value(
+            "SELECT COUNT(*) FROM customer_alerts WHERE staff_code = ?1 AND read_at IS NULL",
+            params![code],
+        )
+        .await?
+        .unwrap_or(0))
+}
