@@ -2,8 +2,15 @@
 //! applied. What needs the store (references to existing rows) is checked when the
 //! batch is applied, into the same report.
 
+pub mod account_events;
+pub mod customer_relations;
+pub mod customers;
+pub mod daily_assets;
+pub mod fund_transfers;
+pub mod monthly_performance;
 pub mod org_units;
 pub mod staff;
+pub mod trades;
 
 /// The records of a JSON array, for tests.
 #[cfg(test)]
