@@ -17,7 +17,30 @@
 //!
 //! | partner | topics |
 //! |---|---|
-//! | `trading` | `org-units`, `staff` |
+//! | `trading` | `org-units`, `staff`, `customers`, `customer-relations`, `monthly-performance`, `daily-assets`, `trades`, `fund-transfers`, `account-events` |
+//!
+//! The trading partner's records (the partner contract; amounts are yuan as decimal
+//! strings such as `"25435595.41"`, or JSON numbers with at most two decimals; days
+//! `YYYY-MM-DD`, months `YYYY-MM`; `?` marks an optional field):
+//!
+//! | topic | record | applied |
+//! |---|---|---|
+//! | `org-units` | `{code, name, kind: hq\|region\|branch\|team, parent_code?}` | upsert by `code` |
+//! | `staff` | `{code, name, unit_code, position?, roles?, status?, gender?, birth_date, mobile, email?, id_number}` | upsert by `code` |
+//! | `customers` | `{account_no, name, kind?, gender?, birth_date?, mobile?, email?, address?, id_number?, status?, grade?, level?, risk_tolerance?, open_date?, effective_date?, assessment_effective_date?, tags?, owner_code?}` | upsert by `account_no`; optional fields left out keep what is stored |
+//! | `customer-relations` | `{account_no, staff_code}` | the staff member becomes the owner |
+//! | `monthly-performance` | `{account_no, month, total_assets, normal_assets, margin_assets, repo_holding, floating_holding, quant_holding, daily_average_assets, total_volume, normal_volume, collateral_volume, credit_volume, total_commission, normal_commission, collateral_commission, credit_commission}` | upsert by (`account_no`, `month`); each total the sum of its parts |
+//! | `daily-assets` | `{account_no, date, total_assets, cash}` | upsert by (`account_no`, `date`); the newest date is the customer's current assets |
+//! | `trades` | `{trade_no, account_no, date, security_code, security_name, side: buy\|sell, quantity, amount, commission}` | insert; moves positions and the last trading day |
+//! | `fund-transfers` | `{transfer_no, account_no, date, direction: in\|out, amount}` | insert |
+//! | `account-events` | `{event_no, account_no, date, kind, detail?}` | insert; `opened`, `effective`, `assessment_effective` set the customer's date, `cancelled`, `custody_transferred`, `closed` lose it |
+//!
+//! Each field's rules are in `zhanye_ingest::topics::<topic>`. A key repeated within a
+//! batch (`account_no`, or with `month` / `date`; `trade_no`, `transfer_no`,
+//! `event_no`) is refused (`duplicate`); an account number, owner or staff code that is
+//! not stored is refused (`unknown_reference`); a number already stored (trades,
+//! transfers, events) is skipped. The answer's `outcome` counts the records
+//! `created`, `updated` and `unchanged`.
 
 mod deliveries;
 mod topics;
@@ -36,7 +59,20 @@ use zhanye_platform::{ApiError, ApiResult, Db, FieldError, Localized, Outgoing, 
 use crate::deliveries::Delivery;
 
 /// The partners and the topics each may push.
-const PARTNERS: &[(&str, &[&str])] = &[("trading", &["org-units", "staff"])];
+const PARTNERS: &[(&str, &[&str])] = &[(
+    "trading",
+    &[
+        "org-units",
+        "staff",
+        "customers",
+        "customer-relations",
+        "monthly-performance",
+        "daily-assets",
+        "trades",
+        "fund-transfers",
+        "account-events",
+    ],
+)];
 
 #[http_service]
 async fn serve(request: Request) -> Outgoing {

@@ -3,5 +3,6 @@
 //! across the component boundary, not thousands.
 
 pub mod home;
+pub mod ingest;
 pub mod owners;
 pub mod stats;

@@ -1,0 +1,159 @@
+//! Topic `account-events`: new events go on the customer's timeline and some change the
+//! customer (see [`AccountEvent`]): the opening, effective and assessment-effective
+//! dates (the latest of the batch), or its loss (the earliest loss of the batch, unless
+//! it was already lost on an earlier date: status `lost`, the loss date, and its total
+//! assets then as the assets lost). An event number already stored is skipped, and
+//! changes nothing. The touched customers' HOME-1 figures follow.
+
+use serde_json::json;
+use zhanye_ingest::Report;
+use zhanye_ingest::topics::account_events::AccountEventRecord;
+use zhanye_platform::{ApiError, Db, params};
+
+use super::{Applied, count, one_row, positions, report_at, rows_param};
+use crate::status::AccountEvent;
+use crate::store::stats::{self, Deltas};
+
+/// Unknown accounts and events stored already. Rows: `[event_no, account_no, day,
+/// kind, detail, effect]`, `effect` one of `opened`, `effective`,
+/// `assessment_effective`, `lost` or null.
+const CHECK: &str = "\
+    SELECT json_group_array(j.key) FILTER (WHERE c.id IS NULL), COUNT(e.id) \
+    FROM json_each(?1) AS j \
+    LEFT JOIN customers AS c ON c.account_no = j.value ->> '$[1]' \
+    LEFT JOIN account_events AS e ON e.event_no = j.value ->> '$[0]'";
+
+/// New events that change a customer, by customer: the dates they set.
+const NEW_EFFECTS: &str = "\
+    SELECT c.id AS id, \
+           MAX(j.value ->> '$[2]') FILTER (WHERE j.value ->> '$[5]' = 'opened') AS opened, \
+           MAX(j.value ->> '$[2]') FILTER (WHERE j.value ->> '$[5]' = 'effective') AS effective, \
+           MAX(j.value ->> '$[2]') FILTER (WHERE j.value ->> '$[5]' = 'assessment_effective') AS assessed, \
+           MIN(j.value ->> '$[2]') FILTER (WHERE j.value ->> '$[5]' = 'lost') AS lost \
+    FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> '$[1]' \
+    WHERE j.value ->> '$[5]' IS NOT NULL \
+      AND NOT EXISTS (SELECT 1 FROM account_events AS e WHERE e.event_no = j.value ->> '$[0]') \
+    GROUP BY c.id";
+
+fn touched_sql() -> String {
+    format!("SELECT id FROM ({NEW_EFFECTS})")
+}
+
+/// A loss keeps an earlier loss date; the assets lost are the total assets then.
+fn effects_sql() -> String {
+    format!(
+        "UPDATE customers SET \
+             open_date = COALESCE(n.opened, customers.open_date), \
+             effective_date = COALESCE(n.effective, customers.effective_date), \
+             assessment_effective_date = COALESCE(n.assessed, customers.assessment_effective_date), \
+             status = CASE WHEN n.lost IS NULL THEN customers.status ELSE 'lost' END, \
+             lost_assets = CASE WHEN n.lost IS NULL \
+                                  OR customers.lost_date IS NOT NULL AND customers.lost_date <= n.lost \
+                                THEN customers.lost_assets ELSE customers.total_assets END, \
+             lost_date = CASE WHEN n.lost IS NULL \
+                                OR customers.lost_date IS NOT NULL AND customers.lost_date <= n.lost \
+                              THEN customers.lost_date ELSE n.lost END, \
+             updated_at = ?2 \
+         FROM ({NEW_EFFECTS}) AS n WHERE customers.id = n.id"
+    )
+}
+
+const INSERT: &str = "\
+    INSERT INTO account_events (event_no, customer_id, day, kind, detail) \
+    SELECT j.value ->> '$[0]', c.id, j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]' \
+    FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> '$[1]' \
+    WHERE true \
+    ON CONFLICT (event_no) DO NOTHING";
+
+/// What an event kind changes on the customer, as the SQL above names it.
+pub fn effect(kind: &str) -> Option<&'static str> {
+    let event = AccountEvent::parse(kind)?;
+    match event {
+        AccountEvent::Opened => Some("opened"),
+        AccountEvent::Effective => Some("effective"),
+        AccountEvent::AssessmentEffective => Some("assessment_effective"),
+        _ if event.loses_customer() => Some("lost"),
+        _ => None,
+    }
+}
+
+/// Applies the events. Run it in a transaction.
+pub async fn apply(
+    db: &Db,
+    records: &[AccountEventRecord],
+    now: &str,
+    report: &mut Report,
+) -> Result<Applied, ApiError> {
+    let rows = rows_param(
+        records
+            .iter()
+            .map(|e| {
+                json!([
+                    e.event_no,
+                    e.account_no,
+                    e.date.to_string(),
+                    e.kind,
+                    e.detail,
+                    effect(&e.kind)
+                ])
+            })
+            .collect(),
+    );
+    let check = one_row(db, CHECK, &rows).await?;
+    let unknown = positions(&check, 0)?;
+    if !unknown.is_empty() {
+        let keys: Vec<(usize, &str)> = records
+            .iter()
+            .map(|e| (e.index, e.event_no.as_str()))
+            .collect();
+        report_at(report, &keys, &unknown, "account_no", "unknown_reference");
+        return Ok(Applied::default());
+    }
+    let stored = count(&check, 1)?;
+    let touched: Vec<i64> = db
+        .query(&touched_sql(), params![rows.as_str()])
+        .await?
+        .iter()
+        .map(|row| row.get_at(0))
+        .collect::<Result<_, _>>()?;
+    if !touched.is_empty() {
+        let mut deltas = Deltas::new();
+        stats::contributions(db, &touched, None, -1, &mut deltas).await?;
+        db.execute(&effects_sql(), params![rows.as_str(), now])
+            .await?;
+        stats::contributions(db, &touched, None, 1, &mut deltas).await?;
+        stats::apply(db, &deltas).await?;
+    }
+    let created = db.execute(INSERT, params![rows.as_str()]).await?;
+    Ok(Applied {
+        created: usize::try_from(created).unwrap_or(usize::MAX),
+        updated: 0,
+        unchanged: stored,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zhanye_ingest::topics::account_events::KINDS;
+
+    #[test]
+    fn every_kind_sent_is_an_account_event_with_its_effect() {
+        assert_eq!(KINDS, AccountEvent::ALL);
+        let effects: Vec<Option<&str>> = KINDS.iter().map(|k| effect(k)).collect();
+        assert_eq!(
+            effects,
+            [
+                Some("opened"),
+                Some("effective"),
+                Some("assessment_effective"),
+                Some("lost"),
+                Some("lost"),
+                Some("lost"),
+                None,
+                None,
+                None
+            ]
+        );
+    }
+}

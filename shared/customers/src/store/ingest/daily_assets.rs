@@ -1,0 +1,78 @@
+//! Topic `daily-assets`: one snapshot per customer and day, upserted; each customer's
+//! newest day in the batch, when it is not older than the stored one, becomes its
+//! current total assets and cash. Three statements per batch whatever its size.
+
+use serde_json::json;
+use zhanye_ingest::Report;
+use zhanye_ingest::topics::daily_assets::DailyAssetsRecord;
+use zhanye_platform::{ApiError, Db, params};
+
+use super::{Applied, count, one_row, positions, report_at, rows_param};
+
+/// Unknown accounts, snapshots already stored, and those stored with the same figures.
+/// Rows: `[account_no, day, total_assets, cash]`.
+const CHECK: &str = "\
+    SELECT json_group_array(j.key) FILTER (WHERE c.id IS NULL), \
+           COUNT(d.day), \
+           COUNT(d.day) FILTER (WHERE d.total_assets = j.value ->> '$[2]' AND d.cash = j.value ->> '$[3]') \
+    FROM json_each(?1) AS j \
+    LEFT JOIN customers AS c ON c.account_no = j.value ->> '$[0]' \
+    LEFT JOIN daily_assets AS d ON d.customer_id = c.id AND d.day = j.value ->> '$[1]'";
+
+const UPSERT: &str = "\
+    INSERT INTO daily_assets (customer_id, day, total_assets, cash) \
+    SELECT c.id, j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]' \
+    FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> '$[0]' \
+    WHERE true \
+    ON CONFLICT (customer_id, day) DO UPDATE SET \
+        total_assets = excluded.total_assets, cash = excluded.cash \
+    WHERE daily_assets.total_assets <> excluded.total_assets OR daily_assets.cash <> excluded.cash";
+
+/// Each account's newest day in the batch (SQLite takes the bare columns from the row
+/// holding the max) onto the customer, unless the customer already has a newer one.
+const NEWEST: &str = "\
+    UPDATE customers SET total_assets = n.total_assets, cash = n.cash, assets_day = n.day, \
+                         updated_at = ?2 \
+    FROM (SELECT j.value ->> '$[0]' AS account_no, MAX(j.value ->> '$[1]') AS day, \
+                 j.value ->> '$[2]' AS total_assets, j.value ->> '$[3]' AS cash \
+          FROM json_each(?1) AS j GROUP BY 1) AS n \
+    WHERE customers.account_no = n.account_no \
+      AND (customers.assets_day IS NULL OR customers.assets_day <= n.day) \
+      AND (customers.assets_day IS NOT n.day OR customers.total_assets <> n.total_assets \
+           OR customers.cash <> n.cash)";
+
+/// Applies the snapshots. Run it in a transaction.
+pub async fn apply(
+    db: &Db,
+    records: &[DailyAssetsRecord],
+    now: &str,
+    report: &mut Report,
+) -> Result<Applied, ApiError> {
+    let rows = rows_param(
+        records
+            .iter()
+            .map(|r| {
+                json!([
+                    r.account_no,
+                    r.date.to_string(),
+                    r.total_assets.fen(),
+                    r.cash.fen()
+                ])
+            })
+            .collect(),
+    );
+    let check = one_row(db, CHECK, &rows).await?;
+    let unknown = positions(&check, 0)?;
+    if !unknown.is_empty() {
+        let keys: Vec<(usize, &str)> = records
+            .iter()
+            .map(|r| (r.index, r.account_no.as_str()))
+            .collect();
+        report_at(report, &keys, &unknown, "account_no", "unknown_reference");
+        return Ok(Applied::default());
+    }
+    let applied = Applied::counted(records.len(), count(&check, 1)?, count(&check, 2)?);
+    db.execute(UPSERT, params![rows.as_str()]).await?;
+    db.execute(NEWEST, params![rows.as_str(), now]).await?;
+    Ok(applied)
+}
