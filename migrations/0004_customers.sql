@@ -51,6 +51,9 @@ CREATE TABLE customers (
 CREATE INDEX customers_owner ON customers (owner_code, name);
 CREATE INDEX customers_unit ON customers (unit_path, name);
 CREATE INDEX customers_name ON customers (name);
+-- Whole-firm lists (HQ) ordered by assets or opening date walk these (CUST-1).
+CREATE INDEX customers_assets ON customers (total_assets);
+CREATE INDEX customers_open_date ON customers (open_date);
 
 -- CUST-1 tags, one row each, so a tag search is an index lookup.
 CREATE TABLE customer_tags (
@@ -202,6 +205,7 @@ CREATE TABLE delegations (
 
 CREATE UNIQUE INDEX delegations_one_active ON delegations (customer_id) WHERE revoked_at IS NULL;
 CREATE INDEX delegations_delegate ON delegations (delegate_code, ends_on) WHERE revoked_at IS NULL;
+CREATE INDEX delegations_owner ON delegations (owner_code, ends_on) WHERE revoked_at IS NULL;
 
 -- ORG-5 转让: the owner asks, the branch manager of the customer's branch decides and
 -- names the new owner. unit_path: the customer's when asked, for the manager's list.
@@ -222,6 +226,8 @@ CREATE TABLE customer_transfers (
 CREATE UNIQUE INDEX customer_transfers_one_pending ON customer_transfers (customer_id) WHERE status = 'pending';
 CREATE INDEX customer_transfers_pending ON customer_transfers (unit_path) WHERE status = 'pending';
 CREATE INDEX customer_transfers_customer ON customer_transfers (customer_id, id);
+CREATE INDEX customer_transfers_from ON customer_transfers (from_code, status);
+CREATE INDEX customer_transfers_status ON customer_transfers (status, unit_path);
 
 -- HOME-1 figures per staff member (the customers' current owner) and month, kept
 -- current by ingest. 存量 stock: opened before the month's year, not lost by the month's

@@ -10,12 +10,14 @@
 //! | [`performance`] | CUST-3 monthly performance and its parts |
 //! | [`home`] | HOME-1: what a customer adds to its owner's month |
 //! | [`masking`] | contact data as shown to those who may not see it whole |
+//! | [`rules`] | notes, contact records, delegations and transfers, checked before they are stored |
 //! | [`store`] | the SQL |
 
 pub mod home;
 pub mod masking;
 pub mod month;
 pub mod performance;
+pub mod rules;
 pub mod scope;
 pub mod status;
 pub mod store;

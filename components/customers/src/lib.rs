@@ -1,0 +1,123 @@
+//! The `customers` component (客户).
+//!
+//! | route | what |
+//! |---|---|
+//! | `GET /api/customers` | CUST-1 list and search in scope (`q`, `status`, `grade`, `level`, `tag`, `stock`, `sort`, paged) |
+//! | `GET /api/customers/export` | the same list as CSV (at most 10,000 rows, mobiles masked; audited) |
+//! | `GET /api/customers/followed` | CUST-4 the caller's followed customers still in scope |
+//! | `GET /api/customers/contacts/due?month=` | CUST-5 the caller's existing customers not contacted in the month |
+//! | `GET /api/customers/delegations` | ORG-5 delegations the caller gave and received, active |
+//! | `GET /api/customers/transfers?status=` | ORG-5 transfer requests: a branch manager's branch, or the caller's own |
+//! | `POST /api/customers/transfers/{id}/decision` | ORG-5 the branch manager approves (naming the new owner) or rejects |
+//! | `GET /api/customers/{id}` | CUST-2/8 detail, contact data masked (`?unmask=true` for who serves it; audited) |
+//! | `DELETE /api/customers/{id}` | ORG-5 soft delete, by the branch manager of the customer's branch |
+//! | `GET /api/customers/{id}/performance?months=&month=` | CUST-3 monthly performance, newest first |
+//! | `GET /api/customers/{id}/assets?days=` | the daily asset trend |
+//! | `PUT`/`DELETE /api/customers/{id}/follow` | CUST-4 follow, unfollow |
+//! | `GET`/`POST /api/customers/{id}/notes` | CUST-5 批注 |
+//! | `GET`/`POST /api/customers/{id}/contacts` | CUST-5 沟通记录 |
+//! | `POST /api/customers/{id}/delegations` | ORG-5 授权代管, by the owner |
+//! | `POST /api/customers/{id}/delegations/{delegation_id}/revoke` | ORG-5 end a delegation, by the owner |
+//! | `POST /api/customers/{id}/transfers` | ORG-5 转让 request, by the owner |
+//!
+//! ORG-4 on every route: a customer the caller does not read is 404 (its existence is
+//! never revealed); one the caller reads but does not serve (a lead's, manager's or
+//! HQ's view) is 403 for writes. Every write and every unmasked read is audited.
+
+mod access;
+mod detail;
+mod list;
+mod org5;
+mod records;
+
+use spin_sdk::http::Request;
+use spin_sdk::http_service;
+use zhanye_platform::respond::{handle, route_path};
+use zhanye_platform::{ApiError, ApiResult, Outgoing, Reply};
+
+#[http_service]
+async fn serve(request: Request) -> Outgoing {
+    handle(request, route).await
+}
+
+/// A path id: digits only, positive, fitting an i64; anything else names no resource.
+fn id(text: &str) -> Option<i64> {
+    if text.is_empty() || text.len() > 18 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok().filter(|id| *id > 0)
+}
+
+async fn route(request: Request) -> ApiResult<Reply> {
+    use http::Method;
+    let path = route_path(&request).to_owned();
+    let Some(rest) = path.strip_prefix("/api/customers") else {
+        return Err(ApiError::not_found());
+    };
+    if !(rest.is_empty() || rest.starts_with('/')) {
+        return Err(ApiError::not_found());
+    }
+    let parts: Vec<&str> = rest.split('/').skip(1).collect();
+    let method = request.method().clone();
+    let get = method == Method::GET;
+    let post = method == Method::POST;
+    match parts.as_slice() {
+        [] if get => list::list(request).await,
+        ["export"] if get => list::export(request).await,
+        ["followed"] if get => list::followed(request).await,
+        ["contacts", "due"] if get => list::due(request).await,
+        ["delegations"] if get => org5::delegations(request).await,
+        ["transfers"] if get => org5::transfers(request).await,
+        ["transfers", t, "decision"] if post && id(t).is_some() => {
+            org5::decide(request, id(t).unwrap_or_default()).await
+        }
+        [] | ["export"] | ["followed"] | ["contacts", "due"] | ["delegations"] | ["transfers"] => {
+            Err(ApiError::method_not_allowed("GET"))
+        }
+        ["transfers", t, "decision"] if id(t).is_some() => {
+            Err(ApiError::method_not_allowed("POST"))
+        }
+        [c, tail @ ..] => {
+            let Some(customer) = id(c) else {
+                return Err(ApiError::not_found());
+            };
+            customer_route(request, &method, customer, tail).await
+        }
+    }
+}
+
+async fn customer_route(
+    request: Request,
+    method: &http::Method,
+    customer: i64,
+    tail: &[&str],
+) -> ApiResult<Reply> {
+    use http::Method;
+    match (tail, method) {
+        ([], &Method::GET) => detail::detail(request, customer).await,
+        ([], &Method::DELETE) => detail::remove(request, customer).await,
+        ([], _) => Err(ApiError::method_not_allowed("GET, DELETE")),
+        (["performance"], &Method::GET) => detail::performance(request, customer).await,
+        (["assets"], &Method::GET) => detail::assets(request, customer).await,
+        (["performance"] | ["assets"], _) => Err(ApiError::method_not_allowed("GET")),
+        (["follow"], &Method::PUT) => records::follow(request, customer, true).await,
+        (["follow"], &Method::DELETE) => records::follow(request, customer, false).await,
+        (["follow"], _) => Err(ApiError::method_not_allowed("PUT, DELETE")),
+        (["notes"], &Method::GET) => records::notes(request, customer).await,
+        (["notes"], &Method::POST) => records::add_note(request, customer).await,
+        (["contacts"], &Method::GET) => records::contacts(request, customer).await,
+        (["contacts"], &Method::POST) => records::add_contact(request, customer).await,
+        (["notes"] | ["contacts"], _) => Err(ApiError::method_not_allowed("GET, POST")),
+        (["delegations"], &Method::POST) => org5::delegate(request, customer).await,
+        (["transfers"], &Method::POST) => org5::request_transfer(request, customer).await,
+        (["delegations"] | ["transfers"], _) => Err(ApiError::method_not_allowed("POST")),
+        (["delegations", d, "revoke"], m) => match id(d) {
+            None => Err(ApiError::not_found()),
+            Some(delegation) if *m == Method::POST => {
+                org5::revoke(request, customer, delegation).await
+            }
+            Some(_) => Err(ApiError::method_not_allowed("POST")),
+        },
+        _ => Err(ApiError::not_found()),
+    }
+}

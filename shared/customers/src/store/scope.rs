@@ -1,0 +1,139 @@
+//! ORG-4 as SQL: which rows of `customers AS c` a caller reads. It says in SQL what
+//! [`CustomerScope::may_read`] says in Rust, and every branch of it is an index lookup:
+//!
+//! - own: `owner_code = ?` (`customers_owner`) or an active delegation to the caller
+//!   (`delegations_delegate`, then the primary key);
+//! - subtree: additionally `unit_path` in the subtree's range (`customers_unit`);
+//! - all: no filter.
+
+use chrono::NaiveDate;
+use zhanye_platform::Value;
+use zhanye_staff::org::subtree_range;
+
+use crate::scope::{CustomerScope, Reads};
+
+/// SQL text with its `?` parameters in the order they appear.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sql {
+    pub text: String,
+    pub params: Vec<Value>,
+}
+
+impl Sql {
+    pub fn new() -> Sql {
+        Sql::default()
+    }
+
+    /// Appends text without parameters.
+    pub fn push(&mut self, text: &str) -> &mut Sql {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends text holding one `?` and its value.
+    pub fn bind(&mut self, text: &str, value: impl Into<Value>) -> &mut Sql {
+        self.text.push_str(text);
+        self.params.push(value.into());
+        self
+    }
+
+    /// Appends another fragment with its parameters.
+    pub fn append(&mut self, other: &Sql) -> &mut Sql {
+        self.text.push_str(&other.text);
+        self.params.extend(other.params.iter().cloned());
+        self
+    }
+}
+
+/// `c.id IN (…)`: the customers delegated to `code` on `today`.
+pub fn delegated_to(code: &str, today: NaiveDate) -> Sql {
+    let day = today.to_string();
+    let mut sql = Sql::new();
+    sql.bind(
+        "c.id IN (SELECT d.customer_id FROM delegations AS d WHERE d.delegate_code = ?",
+        code,
+    )
+    .bind(
+        " AND d.revoked_at IS NULL AND d.starts_on <= ?",
+        day.as_str(),
+    )
+    .bind(" AND d.ends_on >= ?)", day.as_str());
+    sql
+}
+
+/// `EXISTS (…)`: whether customer `c` is delegated to `code` on `today`.
+pub fn is_delegated_to(code: &str, today: NaiveDate) -> Sql {
+    let day = today.to_string();
+    let mut sql = Sql::new();
+    sql.bind(
+        "EXISTS (SELECT 1 FROM delegations AS d WHERE d.customer_id = c.id AND d.revoked_at IS NULL \
+         AND d.delegate_code = ?",
+        code,
+    )
+    .bind(" AND d.starts_on <= ?", day.as_str())
+    .bind(" AND d.ends_on >= ?)", day.as_str());
+    sql
+}
+
+/// The customers the caller serves: owns or has delegated now (the CUST-5 due list).
+pub fn served(code: &str, today: NaiveDate) -> Sql {
+    let mut sql = Sql::new();
+    sql.bind("(c.owner_code = ? OR ", code)
+        .append(&delegated_to(code, today))
+        .push(")");
+    sql
+}
+
+/// The read filter of `scope` on `today`, or `None` when the caller reads every customer.
+pub fn readable(scope: &CustomerScope, today: NaiveDate) -> Option<Sql> {
+    match &scope.reads {
+        Reads::All => None,
+        Reads::Own => Some(served(&scope.code, today)),
+        Reads::Subtree(root) => {
+            let (low, high) = subtree_range(root);
+            let mut sql = Sql::new();
+            sql.bind("((c.unit_path >= ?", low)
+                .bind(" AND c.unit_path < ? AND c.owner_code IS NOT NULL)", high)
+                .bind(" OR c.owner_code = ? OR ", scope.code.as_str())
+                .append(&delegated_to(&scope.code, today))
+                .push(")");
+            Some(sql)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zhanye_staff::Roles;
+
+    #[test]
+    fn each_scope_is_its_filter() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+        let rep = CustomerScope::of("A0001", &Roles::from_stored("rep"), "/1/2/4/8/");
+        let own = readable(&rep, today).unwrap();
+        assert_eq!(
+            own.text,
+            "(c.owner_code = ? OR c.id IN (SELECT d.customer_id FROM delegations AS d \
+             WHERE d.delegate_code = ? AND d.revoked_at IS NULL AND d.starts_on <= ? AND d.ends_on >= ?))"
+        );
+        let text = |v: &Value| match v {
+            Value::Text(t) => t.clone(),
+            other => panic!("{other:?}"),
+        };
+        let params: Vec<String> = own.params.iter().map(text).collect();
+        assert_eq!(params, ["A0001", "A0001", "2026-03-10", "2026-03-10"]);
+
+        let manager =
+            CustomerScope::of("0010002", &Roles::from_stored("branch_manager"), "/1/2/4/");
+        let branch = readable(&manager, today).unwrap();
+        assert_eq!(branch.text.matches('?').count(), branch.params.len());
+        let params: Vec<String> = branch.params.iter().map(text).collect();
+        assert_eq!(params[..3], ["/1/2/4/", "/1/2/40", "0010002"]);
+
+        let hq = CustomerScope::of("0010003", &Roles::from_stored("hq_admin"), "/1/");
+        assert_eq!(readable(&hq, today), None);
+        let exists = is_delegated_to("A0001", today);
+        assert_eq!(exists.text.matches('?').count(), 3);
+    }
+}
