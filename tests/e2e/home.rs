@@ -299,9 +299,10 @@ fn the_profile_card_lists_and_empty_states() {
         .clone()
         .with_header("accept-language", "en")
         .get("/api/home?month=2025-08");
+    assert_eq!(en.value()["todos"]["empty_text"], "Nothing to do right now");
     assert_eq!(
-        en.value()["followed_customers"]["empty_text"],
-        "No records (follow customers from their detail page)"
+        en.value()["heading"],
+        "It is now 2025-08; below are the customers currently under your name."
     );
 }
 
