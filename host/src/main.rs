@@ -8,6 +8,7 @@ mod bench;
 mod build_cmd;
 mod capability;
 mod engine;
+mod generate;
 mod log;
 mod manifest;
 mod migrate;
@@ -116,9 +117,13 @@ enum Cmd {
         /// Build the components first.
         #[arg(long)]
         build: bool,
-        /// Load the demo data before serving.
+        /// Load the demo data before serving (and the demo customers, through the app's
+        /// own trading webhook, before the banner).
         #[arg(long)]
         demo: bool,
+        /// With --demo, skip the demo customers.
+        #[arg(long, hide = true)]
+        no_demo_customers: bool,
         /// Leave the schema as it is (e.g. to migrate through the admin routes).
         #[arg(long)]
         no_migrate: bool,
@@ -150,6 +155,9 @@ enum Cmd {
     },
     /// Load-test a running app and print requests/s and latency percentiles.
     Bench(bench::BenchArgs),
+    /// Generate data (org, staff, customers and their figures) from a seed and load it
+    /// through the trading partner's webhooks of a running app.
+    Generate(generate::GenerateArgs),
 }
 
 #[derive(Subcommand)]
@@ -235,6 +243,7 @@ async fn run(cmd: Cmd) -> Result<()> {
             listen,
             build,
             demo,
+            no_demo_customers,
             no_migrate,
             no_cron,
             http_threads,
@@ -256,6 +265,7 @@ async fn run(cmd: Cmd) -> Result<()> {
                 !no_cron,
                 http_threads.unwrap_or_else(default_threads),
                 stop_on_stdin_eof,
+                demo && !no_demo_customers,
             )
             .await
         }
@@ -291,6 +301,7 @@ async fn run(cmd: Cmd) -> Result<()> {
             Ok(())
         }
         Cmd::Bench(args) => bench::run(args).await,
+        Cmd::Generate(args) => generate::run(args).await,
     }
 }
 
@@ -304,6 +315,7 @@ async fn up(
     with_cron: bool,
     threads: usize,
     stop_on_eof: bool,
+    demo_customers: bool,
 ) -> Result<()> {
     let app = Arc::new(App::load(opts)?);
     let http = trigger::http::HttpTrigger::new(app.clone())?;
@@ -312,6 +324,9 @@ async fn up(
     let serving = trigger::server::start(listen, http.clone(), threads, stop_rx)?;
     let addr = serving.addr;
     http.set_origin(format!("http://{addr}"));
+    if demo_customers {
+        load_demo_customers(opts, addr).await?;
+    }
     print_banner(&addr.to_string(), &http, &opts.state_dir);
     if with_cron && !cron.jobs.is_empty() {
         tokio::spawn(cron.clone().run());
@@ -328,6 +343,25 @@ async fn up(
     let _ = stop_tx.send(true);
     tokio::task::spawn_blocking(move || serving.wait()).await??;
     log_info!("stopped");
+    Ok(())
+}
+
+/// The demo customers, pushed through the app's own trading webhook before the banner
+/// (so whoever waits for it finds them loaded); apps without that partner skip it.
+async fn load_demo_customers(opts: &AppOptions, addr: std::net::SocketAddr) -> Result<()> {
+    let manifest = manifest::LoadedManifest::load(&opts.manifest)?;
+    let variables = variables::AppVariables::resolve(&manifest.manifest, std::env::vars())?;
+    let Some(secret) = variables
+        .get("hook_secret_trading")
+        .filter(|s| !s.is_empty())
+    else {
+        return Ok(());
+    };
+    let mut target = addr;
+    if target.ip().is_unspecified() {
+        target.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    generate::load_demo(&format!("http://{target}"), secret).await;
     Ok(())
 }
 

@@ -60,7 +60,6 @@ impl AppVariables {
             .collect()
     }
 
-    #[cfg(test)]
     pub fn get(&self, name: &str) -> Option<&str> {
         self.values.get(name).map(String::as_str)
     }
