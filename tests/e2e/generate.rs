@@ -101,7 +101,10 @@ fn assert_demo_customers(app: &TestApp) {
         ),
         0
     );
-    let month = sql_value(app, "SELECT CAST(strftime('%Y%m', 'now', '+8 hours') AS INTEGER)");
+    let month = sql_value(
+        app,
+        "SELECT CAST(strftime('%Y%m', 'now', '+8 hours') AS INTEGER)",
+    );
     let stock = sql_value(
         app,
         &format!(
