@@ -1,6 +1,6 @@
 //! Topic `trades` (成交): `{trade_no, account_no, date, security_code, security_name,
-//! side: buy|sell, quantity, amount, commission}`; `quantity` a whole number above zero,
-//! `amount` and `commission` in yuan, not negative. A trade number already stored is
+//! side: buy|sell, quantity, amount, commission}`; `quantity` a whole number from 1 to
+//! [`MAX_QUANTITY`], `amount` and `commission` in yuan, not negative. A trade number already stored is
 //! skipped (counted `unchanged`); new trades move the customer's positions and last
 //! trading day.
 
@@ -11,6 +11,10 @@ use zhanye_money::Money;
 use crate::batch::report_duplicates;
 use crate::fields::Fields;
 use crate::report::Report;
+
+/// The most shares (units) one trade may move, far above any real trade, so positions
+/// summed over many trades stay exact integers.
+pub const MAX_QUANTITY: i64 = 1_000_000_000_000;
 
 /// One trade as sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +55,13 @@ pub fn parse(records: &[Map<String, Value>]) -> Result<Vec<TradeRecord>, Report>
         let security_code = fields.text("security_code", 16);
         let security_name = fields.text("security_name", 64);
         let side = fields.one_of("side", &["buy", "sell"]);
-        let quantity = fields.positive_integer("quantity");
+        let quantity = fields.positive_integer("quantity").filter(|q| {
+            let ok = *q <= MAX_QUANTITY;
+            if !ok {
+                fields.fail("quantity", "out_of_range");
+            }
+            ok
+        });
         let amount = not_negative(&mut fields, "amount");
         let commission = not_negative(&mut fields, "commission");
         if let (
@@ -135,7 +145,10 @@ mod tests {
         unnamed["trade_no"] = json!("T2");
         unnamed.as_object_mut().unwrap().remove("security_name");
         unnamed["quantity"] = json!(1.5);
-        let report = parse(&records(json!([bad, unnamed, good(), good()]))).unwrap_err();
+        let mut huge = good();
+        huge["trade_no"] = json!("T3");
+        huge["quantity"] = json!(MAX_QUANTITY + 1);
+        let report = parse(&records(json!([bad, unnamed, huge, good(), good()]))).unwrap_err();
         let got: Vec<(usize, &str, &str)> = report
             .errors
             .iter()
@@ -153,7 +166,8 @@ mod tests {
                 (0, "commission", "invalid_format"),
                 (1, "security_name", "required"),
                 (1, "quantity", "invalid_format"),
-                (3, "trade_no", "duplicate"),
+                (2, "quantity", "out_of_range"),
+                (4, "trade_no", "duplicate"),
             ]
         );
         assert_eq!(report.errors[7].key.as_deref(), Some("T2"));
