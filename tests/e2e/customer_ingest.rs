@@ -48,8 +48,11 @@ fn push_raw(app: &TestApp, topic: &str, key: &str, content_type: &str, body: &st
         )
 }
 
-/// A refused batch's report: (index, key, field, reason) of each record error.
-fn refusal(reply: &Reply) -> Vec<(i64, Option<String>, String, String)> {
+/// One record error of a refused batch: index, key, field, reason.
+type RecordError = (i64, Option<String>, String, String);
+
+/// A refused batch's report.
+fn refusal(reply: &Reply) -> Vec<RecordError> {
     assert_problem(reply, 422, "validation_failed");
     let v = reply.value();
     v["records"]
@@ -293,7 +296,7 @@ fn bad_batches_are_refused_whole_with_their_report() {
     let owner = "SELECT owner_code FROM customers WHERE account_no = '870000000001'";
 
     let good_month = month_row("870000000001", "2025-06", (100, 0), 100, (0, 0), (0, 0));
-    let cases: Vec<(&str, Value, Vec<(i64, Option<String>, String, String)>)> = vec![
+    let cases: Vec<(&str, Value, Vec<RecordError>)> = vec![
         (
             "customer-relations",
             json!([{"account_no": "870000000001", "staff_code": R2},
