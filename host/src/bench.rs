@@ -12,6 +12,9 @@
 //!   prepares demo staff `A0001` (changes the initial password once), then loads
 //!   `POST /api/auth/login` and `POST /api/checkins`. Start the app with the sign-in
 //!   rate limits raised, or one client address is throttled after 30 sign-ins a minute.
+//! - `zhanye bench customers` / `zhanye bench t1`: see [`customers`].
+
+mod customers;
 
 use crate::app::{App, AppOptions};
 use crate::trigger::http::HttpTrigger;
@@ -55,6 +58,11 @@ enum BenchCmd {
         #[arg(short = 'd', long, default_value_t = 10)]
         duration: u64,
     },
+    /// HOME-1, customer search, detail and performance latency, one client at a time.
+    Customers(customers::CustomersArgs),
+    /// One day's T+1 delivery (daily assets for every customer, trades) through the
+    /// webhooks: wall time and records/s.
+    T1(customers::T1Args),
     /// Start the fixture app in-process and run the standard scenarios.
     Suite {
         #[command(flatten)]
@@ -97,6 +105,8 @@ pub async fn run(args: BenchArgs) -> Result<()> {
             )
             .await
         }
+        BenchCmd::Customers(args) => customers::customers(args).await,
+        BenchCmd::T1(args) => customers::t1(args).await,
         BenchCmd::Suite {
             app,
             connections,
