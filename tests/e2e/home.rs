@@ -271,7 +271,15 @@ fn the_profile_card_lists_and_empty_states() {
     );
     assert_eq!(page["todos"]["empty_text"], "目前没有待办事项");
     assert_eq!(page["favorite_products"]["total"], 0);
-    assert_eq!(page["unread_alerts"], 0);
+    // C4's cancellation raised one alert (ALERT-1 actual churn) for its owner.
+    assert_eq!(page["unread_alerts"], 1);
+    assert_eq!(
+        sql_value(
+            &app,
+            "SELECT kind || ' ' || day || ' ' || detail FROM customer_alerts WHERE staff_code = 'A0101'"
+        ),
+        "actual_churn 2025-08-20 cancelled"
+    );
 
     // Following a customer puts it on the home page.
     let id = sql_value(

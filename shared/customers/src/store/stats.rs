@@ -65,10 +65,11 @@ pub async fn contributions(
                 .or_default()
                 .add(&scaled);
         };
-        if only_month.is_none() && last_customer != Some(id) {
-            if let Some((month, delta)) = lost_contribution(&facts) {
-                add(month, delta);
-            }
+        if only_month.is_none()
+            && last_customer != Some(id)
+            && let Some((month, delta)) = lost_contribution(&facts)
+        {
+            add(month, delta);
         }
         last_customer = Some(id);
         let Some(month) = row.get_at::<Option<i64>>(6)?.and_then(Month::from_stored) else {

@@ -3,7 +3,8 @@
 //! dates (the latest of the batch), or its loss (the earliest loss of the batch, unless
 //! it was already lost on an earlier date: status `lost`, the loss date, and its total
 //! assets then as the assets lost). An event number already stored is skipped, and
-//! changes nothing. The touched customers' HOME-1 figures follow.
+//! changes nothing. The touched customers' HOME-1 figures follow, and the owner gets
+//! an alert (ALERT-1) for a loss or an equity event.
 
 use serde_json::json;
 use zhanye_ingest::Report;
@@ -57,6 +58,18 @@ fn effects_sql() -> String {
          FROM ({NEW_EFFECTS}) AS n WHERE customers.id = n.id"
     )
 }
+
+/// ALERT-1 for the owner, from new events: actual churn (销户, 转托管, 关闭) and equity
+/// events (分红, 配股, 新股中签). Run before the events are stored (it skips stored ones).
+const ALERTS: &str = "\
+    INSERT INTO customer_alerts (customer_id, staff_code, kind, day, detail, created_at) \
+    SELECT c.id, c.owner_code, \
+           CASE WHEN j.value ->> '$[5]' = 'lost' THEN 'actual_churn' ELSE 'equity_event' END, \
+           j.value ->> '$[2]', j.value ->> '$[3]', ?2 \
+    FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> '$[1]' \
+    WHERE c.owner_code IS NOT NULL \
+      AND (j.value ->> '$[5]' = 'lost' OR j.value ->> '$[3]' IN ('dividend', 'rights_issue', 'ipo_win')) \
+      AND NOT EXISTS (SELECT 1 FROM account_events AS e WHERE e.event_no = j.value ->> '$[0]')";
 
 const INSERT: &str = "\
     INSERT INTO account_events (event_no, customer_id, day, kind, detail) \
@@ -124,6 +137,7 @@ pub async fn apply(
         stats::contributions(db, &touched, None, 1, &mut deltas).await?;
         stats::apply(db, &deltas).await?;
     }
+    db.execute(ALERTS, params![rows.as_str(), now]).await?;
     let created = db.execute(INSERT, params![rows.as_str()]).await?;
     Ok(Applied {
         created: usize::try_from(created).unwrap_or(usize::MAX),
