@@ -150,7 +150,7 @@ pub fn month_instants(month: Month) -> (String, String) {
 /// no contact record in `month`. `last_contact_month` answers for most without looking
 /// at records: before `month` means none in it, equal means one; only a customer
 /// contacted after `month` needs the records' index.
-fn due_from(code: &str, today: NaiveDate, month: Month) -> Sql {
+pub fn due_from(code: &str, today: NaiveDate, month: Month) -> Sql {
     let (start, end) = month_instants(month);
     let mut sql = Sql::new();
     sql.push(

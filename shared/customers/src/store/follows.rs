@@ -38,7 +38,7 @@ pub async fn unfollow(db: &Db, staff_code: &str, customer_id: i64) -> Result<boo
 }
 
 /// `FROM follows … WHERE …`: the caller's follows of customers in scope, not deleted.
-fn followed_from(scope: &CustomerScope, today: NaiveDate) -> Sql {
+pub fn followed_from(scope: &CustomerScope, today: NaiveDate) -> Sql {
     let mut sql = Sql::new();
     sql.bind(
         " FROM follows AS f JOIN customers AS c ON c.id = f.customer_id \

@@ -278,7 +278,7 @@ impl ListItem {
 }
 
 /// The rows of one page: ids chosen by the filters in order, then their columns.
-fn page_sql(
+pub fn page_sql(
     scope: &CustomerScope,
     today: NaiveDate,
     filters: &Filters,
@@ -307,7 +307,8 @@ fn page_sql(
     sql
 }
 
-fn count_sql(scope: &CustomerScope, today: NaiveDate, filters: &Filters) -> Sql {
+/// How many customers pass the filters.
+pub fn count_sql(scope: &CustomerScope, today: NaiveDate, filters: &Filters) -> Sql {
     let mut sql = Sql::new();
     sql.push("SELECT COUNT(*) FROM customers AS c")
         .append(&conditions(scope, today, filters));
