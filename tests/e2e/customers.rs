@@ -995,12 +995,27 @@ fn an_approved_transfer_moves_the_customer_and_its_home_figures() {
         "王芳"
     );
 
-    // A rejection leaves the owner as it was.
+    // Requests sent at once: one is filed, the others are told one is pending.
     let wei = id_of(&app, "110000000002");
-    let asked = owner.post_json(
-        &format!("/api/customers/{wei}/transfers"),
-        &json!({"reason": "工作量"}),
-    );
+    let replies: Vec<zhanye_test_support::Reply> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..6)
+            .map(|_| {
+                let owner = owner.clone();
+                scope.spawn(move || {
+                    owner.post_json(
+                        &format!("/api/customers/{wei}/transfers"),
+                        &json!({"reason": "工作量"}),
+                    )
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 409, 409, 409, 409, 409]);
+    let asked = replies.iter().find(|r| r.status == 201).unwrap();
+    // A rejection leaves the owner as it was.
     let tid = asked.value()["id"].as_i64().unwrap();
     let rejected = manager.post_json(
         &format!("/api/customers/transfers/{tid}/decision"),

@@ -86,19 +86,20 @@ pub async fn delegate(request: Request, id: i64) -> ApiResult<Reply> {
         true,
     )
     .await?;
-    if delegations::open_for(&ctx.db, record.id, ctx.today)
-        .await?
-        .is_some()
-    {
-        return Err(ApiError::conflict().with_detail(Localized::new(
-            "该客户已有未结束的授权代管，请先撤销。",
-            "The customer already has a delegation that has not ended; revoke it first.",
-        )));
-    }
     let now = ctx.stamp();
     let delegation_id = ctx
         .db
         .transaction(async |tx| {
+            // Checked inside the write transaction, so two requests cannot both pass.
+            if delegations::open_for(tx, record.id, ctx.today)
+                .await?
+                .is_some()
+            {
+                return Err(ApiError::conflict().with_detail(Localized::new(
+                    "该客户已有未结束的授权代管，请先撤销。",
+                    "The customer already has a delegation that has not ended; revoke it first.",
+                )));
+            }
             let delegation_id = delegations::create(
                 tx,
                 record.id,
@@ -213,16 +214,17 @@ pub async fn request_transfer(request: Request, id: i64) -> ApiResult<Reply> {
             Some(staff_field(&ctx, "suggested_code", text, &owner, &branch, false).await?)
         }
     };
-    if transfers::pending_for(&ctx.db, record.id).await?.is_some() {
-        return Err(ApiError::conflict().with_detail(Localized::new(
-            "该客户已有待审批的转让申请。",
-            "The customer already has a pending transfer request.",
-        )));
-    }
     let now = ctx.stamp();
     let transfer_id = ctx
         .db
         .transaction(async |tx| {
+            // Checked inside the write transaction, so two requests cannot both pass.
+            if transfers::pending_for(tx, record.id).await?.is_some() {
+                return Err(ApiError::conflict().with_detail(Localized::new(
+                    "该客户已有待审批的转让申请。",
+                    "The customer already has a pending transfer request.",
+                )));
+            }
             let transfer_id = transfers::request(
                 tx,
                 record.id,
