@@ -55,6 +55,14 @@ CREATE INDEX customers_name ON customers (name);
 -- every customer walks the narrow one rather than the table (CUST-1).
 CREATE INDEX customers_assets ON customers (total_assets, deleted_at) WHERE deleted_at IS NULL;
 CREATE INDEX customers_open_date ON customers (open_date) WHERE deleted_at IS NULL;
+-- A lead's or branch manager's customers, and HQ's by status, grade or level: ranges
+-- of these, in name order. Live customers only, and `deleted_at` carried (always
+-- NULL) so that counting them never reaches the table.
+CREATE INDEX customers_unit_live ON customers (unit_path, name, status, grade, level, open_date, deleted_at)
+    WHERE deleted_at IS NULL;
+CREATE INDEX customers_status_live ON customers (status, name, deleted_at) WHERE deleted_at IS NULL;
+CREATE INDEX customers_grade_live ON customers (grade, name, deleted_at) WHERE deleted_at IS NULL;
+CREATE INDEX customers_level_live ON customers (level, name, deleted_at) WHERE deleted_at IS NULL;
 
 -- CUST-1 tags, one row each, so a tag search is an index lookup.
 CREATE TABLE customer_tags (

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
-use zhanye_customers::store::scope::Sql;
+use zhanye_customers::store::scope::{Sql, readable};
 use zhanye_customers::store::search::{Filters, count_sql, page_sql};
 use zhanye_customers::store::{contacts::due_from, follows::followed_from};
 use zhanye_customers::{CustomerScope, Month};
@@ -87,25 +87,54 @@ fn list_pages_and_counts_never_scan_the_customers() {
         "sort=open_date",
         "sort=-open_date&tag=x",
     ];
-    for (who, scope) in scopes() {
-        for query in queries {
-            let filters = Filters::from_params(&QueryParams::parse(Some(query))).unwrap();
-            let page = plan(&db, &page_sql(&scope, today, &filters, 20, 0));
-            assert!(!scans_customers(&page), "{who} {query}: {page:#?}");
-            // Counting everything HQ reads walks an index; nothing else may scan.
-            let count = plan(&db, &count_sql(&scope, today, &filters));
-            assert!(!scans_customers(&count), "{who} {query} count: {count:#?}");
-            if who == "hq" && query.is_empty() {
-                assert_eq!(count, ["SCAN c USING COVERING INDEX customers_assets"]);
-            }
-            if who != "hq" {
-                assert!(
-                    !count.iter().chain(&page).any(|l| l.starts_with("SCAN c")),
-                    "{who} {query}: {page:#?} {count:#?}"
+    for delegated in [false, true] {
+        for (who, scope) in scopes() {
+            for query in queries {
+                let filters = Filters::from_params(&QueryParams::parse(Some(query))).unwrap();
+                let filter = readable(&scope, today, delegated);
+                let page = plan(
+                    &db,
+                    &page_sql(&scope.code, filter.as_ref(), &filters, 20, 0),
                 );
+                let count = plan(&db, &count_sql(filter.as_ref(), &filters));
+                let context = format!("{who} delegated={delegated} {query}: {page:#?} {count:#?}");
+                assert!(!scans_customers(&page), "{context}");
+                assert!(!scans_customers(&count), "{context}");
+                // Within a scope, the scope's own index finds the rows (never a walk
+                // of every customer with a status or a name).
+                let expected = match (who, delegated) {
+                    ("hq", _) => continue,
+                    ("rep", _) | (_, true) => "customers_owner",
+                    _ => "customers_unit_live",
+                };
+                for lines in [&page, &count] {
+                    assert!(!lines.iter().any(|l| l.starts_with("SCAN c")), "{context}");
+                    // A name or account-number prefix, a tag or a held stock may
+                    // narrow further than the scope; all are index lookups too.
+                    let narrowed = lines.iter().any(|l| {
+                        l.contains(expected)
+                            || l.contains("customers_name")
+                            || l.contains("sqlite_autoindex_customers")
+                            || l.contains("SEARCH t USING PRIMARY KEY (tag=?)")
+                            || l.contains("positions_security")
+                    });
+                    assert!(narrowed, "{context}");
+                }
             }
         }
     }
+    let hq = &scopes()[3].1;
+    let everything = plan(
+        &db,
+        &count_sql(readable(hq, today, false).as_ref(), &Filters::default()),
+    );
+    assert_eq!(everything, ["SCAN c USING COVERING INDEX customers_assets"]);
+    let existing = Filters::from_params(&QueryParams::parse(Some("status=existing"))).unwrap();
+    let counted = plan(&db, &count_sql(None, &existing));
+    assert_eq!(
+        counted,
+        ["SEARCH c USING COVERING INDEX customers_status_live (status=?)"]
+    );
 }
 
 #[test]
@@ -118,10 +147,11 @@ fn due_and_followed_lists_start_from_the_caller() {
     let lines = plan(&db, &due);
     assert!(!lines.iter().any(|l| l.starts_with("SCAN c")), "{lines:#?}");
     for (who, scope) in scopes() {
+        let filter = readable(&scope, today, false);
         let mut followed = Sql::new();
         followed
             .push("SELECT c.id")
-            .append(&followed_from(&scope, today));
+            .append(&followed_from(&scope.code, filter.as_ref()));
         let lines = plan(&db, &followed);
         assert!(
             lines.iter().any(|l| l.starts_with("SEARCH f")),

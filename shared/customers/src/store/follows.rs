@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use zhanye_platform::{ApiError, Db, Page, PageQuery, params};
 
 use crate::scope::CustomerScope;
-use crate::store::scope::{Sql, readable};
+use crate::store::scope::{Sql, read_filter};
 use crate::store::search::ListItem;
 
 /// Follows a customer; answers whether it was not followed before.
@@ -37,17 +37,18 @@ pub async fn unfollow(db: &Db, staff_code: &str, customer_id: i64) -> Result<boo
         == 1)
 }
 
-/// `FROM follows … WHERE …`: the caller's follows of customers in scope, not deleted.
-pub fn followed_from(scope: &CustomerScope, today: NaiveDate) -> Sql {
+/// `FROM follows … WHERE …`: the follows of `code` of customers within the read filter
+/// `scope` (`None`: all), not deleted.
+pub fn followed_from(code: &str, scope: Option<&Sql>) -> Sql {
     let mut sql = Sql::new();
     sql.bind(
         " FROM follows AS f JOIN customers AS c ON c.id = f.customer_id \
           LEFT JOIN staff AS s ON s.code = c.owner_code \
           WHERE f.staff_code = ? AND c.deleted_at IS NULL",
-        scope.code.as_str(),
+        code,
     );
-    if let Some(filter) = readable(scope, today) {
-        sql.push(" AND ").append(&filter);
+    if let Some(filter) = scope {
+        sql.push(" AND ").append(filter);
     }
     sql
 }
@@ -59,7 +60,8 @@ pub async fn followed(
     today: NaiveDate,
     page: PageQuery,
 ) -> Result<Page<ListItem>, ApiError> {
-    let from = followed_from(scope, today);
+    let filter = read_filter(db, scope, today).await?;
+    let from = followed_from(&scope.code, filter.as_ref());
     let mut count = Sql::new();
     count.push("SELECT COUNT(*)").append(&from);
     let total: i64 = db

@@ -3,11 +3,12 @@
 //!
 //! - own: `owner_code = ?` (`customers_owner`) or an active delegation to the caller
 //!   (`delegations_delegate`, then the primary key);
-//! - subtree: additionally `unit_path` in the subtree's range (`customers_unit`);
+//! - subtree: `unit_path` in the subtree's range (`customers_unit_live`), and the
+//!   caller's own and delegated ones when something is delegated to them;
 //! - all: no filter.
 
 use chrono::NaiveDate;
-use zhanye_platform::Value;
+use zhanye_platform::{ApiError, Db, Value, params};
 use zhanye_staff::org::subtree_range;
 
 use crate::scope::{CustomerScope, Reads};
@@ -84,8 +85,12 @@ pub fn served(code: &str, today: NaiveDate) -> Sql {
     sql
 }
 
-/// The read filter of `scope` on `today`, or `None` when the caller reads every customer.
-pub fn readable(scope: &CustomerScope, today: NaiveDate) -> Option<Sql> {
+/// The read filter of `scope` on `today`, or `None` when the caller reads every
+/// customer. `delegated`: whether anything is delegated to the caller today (see
+/// [`has_delegations`]). Without delegations a lead's or manager's filter is the
+/// subtree's range alone — their own customers lie in it — so it is one range of one
+/// index rather than a union of three.
+pub fn readable(scope: &CustomerScope, today: NaiveDate, delegated: bool) -> Option<Sql> {
     match &scope.reads {
         Reads::All => None,
         Reads::Own => Some(served(&scope.code, today)),
@@ -93,13 +98,42 @@ pub fn readable(scope: &CustomerScope, today: NaiveDate) -> Option<Sql> {
             let (low, high) = subtree_range(root);
             let mut sql = Sql::new();
             sql.bind("((c.unit_path >= ?", low)
-                .bind(" AND c.unit_path < ? AND c.owner_code IS NOT NULL)", high)
-                .bind(" OR c.owner_code = ? OR ", scope.code.as_str())
-                .append(&delegated_to(&scope.code, today))
-                .push(")");
+                .bind(" AND c.unit_path < ?)", high);
+            if delegated {
+                sql.bind(" OR c.owner_code = ? OR ", scope.code.as_str())
+                    .append(&delegated_to(&scope.code, today));
+            }
+            sql.push(")");
             Some(sql)
         }
     }
+}
+
+/// Whether any customer is delegated to `code` on `today` (`delegations_delegate`).
+pub async fn has_delegations(db: &Db, code: &str, today: NaiveDate) -> Result<bool, ApiError> {
+    let day = today.to_string();
+    Ok(db
+        .query_value::<i64>(
+            "SELECT 1 FROM delegations WHERE delegate_code = ?1 AND revoked_at IS NULL \
+             AND ends_on >= ?2 AND starts_on <= ?2 LIMIT 1",
+            params![code, day.as_str()],
+        )
+        .await?
+        .is_some())
+}
+
+/// The read filter of `scope` on `today`, asking the store whether anything is
+/// delegated to the caller when that changes the filter.
+pub async fn read_filter(
+    db: &Db,
+    scope: &CustomerScope,
+    today: NaiveDate,
+) -> Result<Option<Sql>, ApiError> {
+    let delegated = match scope.reads {
+        Reads::Subtree(_) => has_delegations(db, &scope.code, today).await?,
+        Reads::Own | Reads::All => false,
+    };
+    Ok(readable(scope, today, delegated))
 }
 
 #[cfg(test)]
@@ -111,7 +145,7 @@ mod tests {
     fn each_scope_is_its_filter() {
         let today = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
         let rep = CustomerScope::of("A0001", &Roles::from_stored("rep"), "/1/2/4/8/");
-        let own = readable(&rep, today).unwrap();
+        let own = readable(&rep, today, false).unwrap();
         assert_eq!(
             own.text,
             "(c.owner_code = ? OR c.id IN (SELECT d.customer_id FROM delegations AS d \
@@ -126,13 +160,17 @@ mod tests {
 
         let manager =
             CustomerScope::of("0010002", &Roles::from_stored("branch_manager"), "/1/2/4/");
-        let branch = readable(&manager, today).unwrap();
-        assert_eq!(branch.text.matches('?').count(), branch.params.len());
+        let branch = readable(&manager, today, false).unwrap();
+        assert_eq!(branch.text, "((c.unit_path >= ? AND c.unit_path < ?))");
         let params: Vec<String> = branch.params.iter().map(text).collect();
+        assert_eq!(params, ["/1/2/4/", "/1/2/40"]);
+        let lent = readable(&manager, today, true).unwrap();
+        assert_eq!(lent.text.matches('?').count(), lent.params.len());
+        let params: Vec<String> = lent.params.iter().map(text).collect();
         assert_eq!(params[..3], ["/1/2/4/", "/1/2/40", "0010002"]);
 
         let hq = CustomerScope::of("0010003", &Roles::from_stored("hq_admin"), "/1/");
-        assert_eq!(readable(&hq, today), None);
+        assert_eq!(readable(&hq, today, true), None);
         let exists = is_delegated_to("A0001", today);
         assert_eq!(exists.text.matches('?').count(), 3);
     }

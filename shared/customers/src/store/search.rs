@@ -23,7 +23,7 @@ use zhanye_platform::{ApiError, Db, FieldError, Page, PageQuery, QueryParams, Ro
 
 use crate::scope::CustomerScope;
 use crate::status::CustomerStatus;
-use crate::store::scope::{Sql, readable};
+use crate::store::scope::{Sql, read_filter};
 
 /// The most rows an export holds.
 pub const EXPORT_MAX_ROWS: u32 = 10_000;
@@ -177,13 +177,23 @@ pub fn prefix_range(prefix: &str) -> (String, String) {
     (prefix.to_owned(), format!("{prefix}\u{10FFFF}"))
 }
 
-/// `WHERE …` of a list: not deleted, in scope, and every filter.
-fn conditions(scope: &CustomerScope, today: NaiveDate, filters: &Filters) -> Sql {
+/// `WHERE …` of a list: not deleted, in scope (`scope`, `None` for all), and every
+/// filter. Within a scope the status, grade and level terms are written `+c.status`
+/// so that no index on them is chosen over the scope's own (a rep's few hundred
+/// customers must not be found by walking every existing customer of the firm).
+fn conditions(scope: Option<&Sql>, filters: &Filters) -> Sql {
     let mut sql = Sql::new();
     sql.push(" WHERE c.deleted_at IS NULL");
-    if let Some(scope) = readable(scope, today) {
-        sql.push(" AND ").append(&scope);
+    if let Some(scope) = scope {
+        sql.push(" AND ").append(scope);
     }
+    let column = |name: &str| {
+        if scope.is_some() {
+            format!(" AND +c.{name} = ?")
+        } else {
+            format!(" AND c.{name} = ?")
+        }
+    };
     match &filters.text {
         Some(Text::Name(q)) => {
             let (low, high) = prefix_range(q);
@@ -198,13 +208,13 @@ fn conditions(scope: &CustomerScope, today: NaiveDate, filters: &Filters) -> Sql
         None => {}
     }
     if let Some(status) = filters.status {
-        sql.bind(" AND c.status = ?", status.as_str());
+        sql.bind(&column("status"), status.as_str());
     }
     if let Some(grade) = &filters.grade {
-        sql.bind(" AND c.grade = ?", grade.as_str());
+        sql.bind(&column("grade"), grade.as_str());
     }
     if let Some(level) = &filters.level {
-        sql.bind(" AND c.level = ?", level.as_str());
+        sql.bind(&column("level"), level.as_str());
     }
     if let Some(tag) = &filters.tag {
         sql.bind(
@@ -277,10 +287,11 @@ impl ListItem {
     }
 }
 
-/// The rows of one page: ids chosen by the filters in order, then their columns.
+/// The rows of one page for the caller `code` whose read filter is `scope`: ids chosen
+/// by the filters in order, then their columns.
 pub fn page_sql(
-    scope: &CustomerScope,
-    today: NaiveDate,
+    code: &str,
+    scope: Option<&Sql>,
     filters: &Filters,
     limit: u32,
     offset: u64,
@@ -293,9 +304,9 @@ pub fn page_sql(
                 EXISTS (SELECT 1 FROM follows AS f WHERE f.staff_code = ? AND f.customer_id = c.id) \
                   AS followed \
          FROM (SELECT c.id FROM customers AS c",
-        scope.code.as_str(),
+        code,
     )
-    .append(&conditions(scope, today, filters))
+    .append(&conditions(scope, filters))
     .push(&format!(" ORDER BY {order}"))
     .bind(" LIMIT ?", i64::from(limit))
     .bind(" OFFSET ?", i64::try_from(offset).unwrap_or(i64::MAX))
@@ -308,21 +319,16 @@ pub fn page_sql(
 }
 
 /// How many customers pass the filters.
-pub fn count_sql(scope: &CustomerScope, today: NaiveDate, filters: &Filters) -> Sql {
+pub fn count_sql(scope: Option<&Sql>, filters: &Filters) -> Sql {
     let mut sql = Sql::new();
     sql.push("SELECT COUNT(*) FROM customers AS c")
-        .append(&conditions(scope, today, filters));
+        .append(&conditions(scope, filters));
     sql
 }
 
-/// How many customers `scope` reads on `today` pass `filters`.
-pub async fn count(
-    db: &Db,
-    scope: &CustomerScope,
-    today: NaiveDate,
-    filters: &Filters,
-) -> Result<u64, ApiError> {
-    let count = count_sql(scope, today, filters);
+/// How many customers pass `filters` within the read filter `scope`.
+async fn count(db: &Db, scope: Option<&Sql>, filters: &Filters) -> Result<u64, ApiError> {
+    let count = count_sql(scope, filters);
     let total: i64 = db
         .query_value(&count.text, count.params)
         .await?
@@ -346,10 +352,17 @@ pub async fn search(
     filters: &Filters,
     page: PageQuery,
 ) -> Result<Page<ListItem>, ApiError> {
-    let total = count(db, scope, today, filters).await?;
+    let filter = read_filter(db, scope, today).await?;
+    let total = count(db, filter.as_ref(), filters).await?;
     let items = rows(
         db,
-        page_sql(scope, today, filters, page.limit(), page.offset()),
+        page_sql(
+            &scope.code,
+            filter.as_ref(),
+            filters,
+            page.limit(),
+            page.offset(),
+        ),
     )
     .await?;
     Ok(Page::new(items, total, page))
@@ -362,8 +375,13 @@ pub async fn export(
     today: NaiveDate,
     filters: &Filters,
 ) -> Result<(Vec<ListItem>, u64), ApiError> {
-    let total = count(db, scope, today, filters).await?;
-    let items = rows(db, page_sql(scope, today, filters, EXPORT_MAX_ROWS, 0)).await?;
+    let filter = read_filter(db, scope, today).await?;
+    let total = count(db, filter.as_ref(), filters).await?;
+    let items = rows(
+        db,
+        page_sql(&scope.code, filter.as_ref(), filters, EXPORT_MAX_ROWS, 0),
+    )
+    .await?;
     Ok((items, total))
 }
 
@@ -434,12 +452,13 @@ mod tests {
     fn statements_bind_every_parameter() {
         let today = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
         let lead = CustomerScope::of("0010001", &Roles::from_stored("lead,rep"), "/1/2/4/8/");
+        let scope = crate::store::scope::readable(&lead, today, true);
         let all =
             filters("q=张&status=existing&grade=金手指&level=VIP&tag=t&stock=600000").unwrap();
         for f in [Filters::default(), all] {
-            let page = page_sql(&lead, today, &f, 20, 40);
+            let page = page_sql(&lead.code, scope.as_ref(), &f, 20, 40);
             assert_eq!(page.text.matches('?').count(), page.params.len());
-            let count = count_sql(&lead, today, &f);
+            let count = count_sql(scope.as_ref(), &f);
             assert_eq!(count.text.matches('?').count(), count.params.len());
             assert!(page.text.contains("c.deleted_at IS NULL"));
         }
