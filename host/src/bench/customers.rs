@@ -61,7 +61,8 @@ pub struct T1Args {
     /// The trading day delivered (default: today, China time).
     #[arg(long)]
     date: Option<chrono::NaiveDate>,
-    #[arg(long, default_value_t = 3)]
+    /// Batches in flight at once.
+    #[arg(long, default_value_t = 2)]
     concurrency: usize,
     #[arg(long, default_value_t = 20_000)]
     batch_size: usize,

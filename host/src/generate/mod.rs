@@ -58,8 +58,8 @@ pub struct GenerateArgs {
     /// A0002 60, A0003 40, A0004 40.
     #[arg(long)]
     pub demo: bool,
-    /// Batches in flight at once.
-    #[arg(long, default_value_t = 3)]
+    /// Batches in flight at once (two keep a 2-core server busy; more only queue).
+    #[arg(long, default_value_t = 2)]
     pub concurrency: usize,
     /// Records per batch (the webhooks take at most 20,000).
     #[arg(long, default_value_t = 20_000)]
