@@ -7,7 +7,7 @@ use zhanye_ingest::Report;
 use zhanye_ingest::topics::daily_assets::DailyAssetsRecord;
 use zhanye_platform::{ApiError, Db, params};
 
-use super::{Applied, count, one_row, positions, report_at, rows_param};
+use super::{Applied, count, one_row, refuse_unknown_accounts, rows_param};
 
 /// Unknown accounts, snapshots already stored, and those stored with the same figures.
 /// Rows: `[account_no, day, total_assets, cash]`.
@@ -62,13 +62,8 @@ pub async fn apply(
             .collect(),
     );
     let check = one_row(db, CHECK, &rows).await?;
-    let unknown = positions(&check, 0)?;
-    if !unknown.is_empty() {
-        let keys: Vec<(usize, &str)> = records
-            .iter()
-            .map(|r| (r.index, r.account_no.as_str()))
-            .collect();
-        report_at(report, &keys, &unknown, "account_no", "unknown_reference");
+    let keys = records.iter().map(|r| (r.index, r.account_no.as_str()));
+    if refuse_unknown_accounts(&check, keys, report)? {
         return Ok(Applied::default());
     }
     let applied = Applied::counted(records.len(), count(&check, 1)?, count(&check, 2)?);

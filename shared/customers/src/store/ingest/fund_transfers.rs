@@ -6,7 +6,7 @@ use zhanye_ingest::Report;
 use zhanye_ingest::topics::fund_transfers::FundTransferRecord;
 use zhanye_platform::{ApiError, Db, params};
 
-use super::{Applied, count, one_row, positions, report_at, rows_param};
+use super::{Applied, count, one_row, refuse_unknown_accounts, rows_param};
 
 /// Unknown accounts and transfers stored already. Rows: `[transfer_no, account_no,
 /// day, direction, amount]`.
@@ -44,13 +44,8 @@ pub async fn apply(
             .collect(),
     );
     let check = one_row(db, CHECK, &rows).await?;
-    let unknown = positions(&check, 0)?;
-    if !unknown.is_empty() {
-        let keys: Vec<(usize, &str)> = records
-            .iter()
-            .map(|t| (t.index, t.transfer_no.as_str()))
-            .collect();
-        report_at(report, &keys, &unknown, "account_no", "unknown_reference");
+    let keys = records.iter().map(|t| (t.index, t.transfer_no.as_str()));
+    if refuse_unknown_accounts(&check, keys, report)? {
         return Ok(Applied::default());
     }
     let stored = count(&check, 1)?;

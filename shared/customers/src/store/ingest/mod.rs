@@ -80,6 +80,23 @@ fn report_at(
     }
 }
 
+/// Reports the records whose account number is unknown (the positions in column 0 of
+/// `check`), keyed as `keys` gives them; answers whether there were any, so the batch
+/// stops there.
+fn refuse_unknown_accounts<'a>(
+    check: &Row,
+    keys: impl Iterator<Item = (usize, &'a str)>,
+    report: &mut Report,
+) -> Result<bool, ApiError> {
+    let unknown = positions(check, 0)?;
+    if unknown.is_empty() {
+        return Ok(false);
+    }
+    let keys: Vec<(usize, &str)> = keys.collect();
+    report_at(report, &keys, &unknown, "account_no", "unknown_reference");
+    Ok(true)
+}
+
 /// Runs a statement that answers one row.
 async fn one_row(db: &Db, sql: &str, rows: &str) -> Result<Row, ApiError> {
     db.query_row(sql, zhanye_platform::params![rows])

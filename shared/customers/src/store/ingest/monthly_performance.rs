@@ -10,7 +10,7 @@ use zhanye_ingest::Report;
 use zhanye_ingest::topics::monthly_performance::{AMOUNTS, MonthlyPerformanceRecord};
 use zhanye_platform::{ApiError, Db, params};
 
-use super::{Applied, count, one_row, positions, report_at, rows_param};
+use super::{Applied, count, one_row, refuse_unknown_accounts, rows_param};
 use crate::month::Month;
 use crate::performance::MonthlyPerformance;
 use crate::store::stats::{self, Deltas};
@@ -108,13 +108,8 @@ pub async fn apply(
             .collect(),
     );
     let check = one_row(db, &check_sql(), &rows).await?;
-    let unknown = positions(&check, 0)?;
-    if !unknown.is_empty() {
-        let keys: Vec<(usize, &str)> = records
-            .iter()
-            .map(|r| (r.index, r.account_no.as_str()))
-            .collect();
-        report_at(report, &keys, &unknown, "account_no", "unknown_reference");
+    let keys = records.iter().map(|r| (r.index, r.account_no.as_str()));
+    if refuse_unknown_accounts(&check, keys, report)? {
         return Ok(Applied::default());
     }
     let applied = Applied::counted(records.len(), count(&check, 1)?, count(&check, 2)?);

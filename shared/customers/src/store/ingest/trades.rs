@@ -7,7 +7,7 @@ use zhanye_ingest::Report;
 use zhanye_ingest::topics::trades::TradeRecord;
 use zhanye_platform::{ApiError, Db, params};
 
-use super::{Applied, count, one_row, positions, report_at, rows_param};
+use super::{Applied, count, one_row, refuse_unknown_accounts, rows_param};
 
 /// Unknown accounts and trades stored already. Rows: `[trade_no, account_no, day,
 /// security_code, security_name, side, quantity, amount, commission]`.
@@ -70,13 +70,8 @@ pub async fn apply(
             .collect(),
     );
     let check = one_row(db, CHECK, &rows).await?;
-    let unknown = positions(&check, 0)?;
-    if !unknown.is_empty() {
-        let keys: Vec<(usize, &str)> = records
-            .iter()
-            .map(|t| (t.index, t.trade_no.as_str()))
-            .collect();
-        report_at(report, &keys, &unknown, "account_no", "unknown_reference");
+    let keys = records.iter().map(|t| (t.index, t.trade_no.as_str()));
+    if refuse_unknown_accounts(&check, keys, report)? {
         return Ok(Applied::default());
     }
     let stored = count(&check, 1)?;
