@@ -27,7 +27,7 @@ pub async fn export(request: Request) -> ApiResult<Reply> {
     let ctx = Ctx::new(&request).await?;
     let query = QueryParams::from_uri(request.uri());
     let filters = Filters::from_params(&query)?;
-    let (items, total) = search::export(&ctx.db, &ctx.scope, ctx.today, &filters).await?;
+    let (items, total, capped) = search::export(&ctx.db, &ctx.scope, ctx.today, &filters).await?;
     let mut csv = Csv::new(&[
         "资金账号",
         "客户姓名",
@@ -63,6 +63,7 @@ pub async fn export(request: Request) -> ApiResult<Reply> {
         "filters": filters.describe(),
         "rows": items.len(),
         "total": total,
+        "total_capped": capped,
         "limit": EXPORT_MAX_ROWS,
     });
     ctx.db
@@ -77,6 +78,11 @@ pub async fn export(request: Request) -> ApiResult<Reply> {
     reply
         .headers_mut()
         .insert("x-total-count", http::HeaderValue::from(total));
+    if capped {
+        reply
+            .headers_mut()
+            .insert("x-total-capped", http::HeaderValue::from_static("true"));
+    }
     Ok(reply)
 }
 

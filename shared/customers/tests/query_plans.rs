@@ -128,11 +128,22 @@ fn list_pages_and_counts_never_scan_the_customers() {
         &db,
         &count_sql(readable(hq, today, false).as_ref(), &Filters::default()),
     );
-    assert_eq!(everything, ["SCAN c USING COVERING INDEX customers_assets"]);
+    // The count is a capped subquery; inside it, one narrow index and nothing else.
+    let customer_lines = |lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
+            .filter(|l| l.contains(" c "))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        customer_lines(&everything),
+        ["SCAN c USING COVERING INDEX customers_assets"]
+    );
     let existing = Filters::from_params(&QueryParams::parse(Some("status=existing"))).unwrap();
     let counted = plan(&db, &count_sql(None, &existing));
     assert_eq!(
-        counted,
+        customer_lines(&counted),
         ["SEARCH c USING COVERING INDEX customers_status_live (status=?)"]
     );
 }
@@ -162,4 +173,37 @@ fn due_and_followed_lists_start_from_the_caller() {
             "{who}: {lines:#?}"
         );
     }
+}
+
+/// Counting stops one past the cap, so a search matching millions costs no more than
+/// one matching ten thousand.
+#[test]
+fn counts_stop_past_the_cap() {
+    use zhanye_customers::store::search::COUNT_CAP;
+    let db = schema();
+    db.execute_batch(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10050) \
+         INSERT INTO customers (account_no, name, status, created_at, updated_at) \
+         SELECT printf('%012d', i), '王' || i, 'existing', '', '' FROM n",
+    )
+    .unwrap();
+    // HQ reads every customer: no scope filter.
+    let count = |query: &str| -> i64 {
+        let filters = Filters::from_params(&QueryParams::parse(Some(query))).unwrap();
+        let sql = count_sql(None, &filters);
+        let params: Vec<rusqlite::types::Value> = sql
+            .params
+            .iter()
+            .map(|v| match v {
+                Value::Integer(i) => rusqlite::types::Value::Integer(*i),
+                Value::Text(t) => rusqlite::types::Value::Text(t.clone()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        db.query_row(&sql.text, rusqlite::params_from_iter(params), |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(count("q=%E7%8E%8B"), COUNT_CAP as i64 + 1);
+    // 王1005 and 王10050: a narrow search is counted exactly.
+    assert_eq!(count("q=%E7%8E%8B1005"), 2);
 }

@@ -90,10 +90,14 @@ fn read(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
-    /// All matching items, over every page.
+    /// All matching items, over every page; with `total_capped`, at least this many.
     pub total: u64,
     pub page: u32,
     pub page_size: u32,
+    /// Set when counting stopped at a cap (a search over millions of rows): there are
+    /// more than `total`, and the client should narrow the search. Absent otherwise.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub total_capped: bool,
 }
 
 impl<T> Page<T> {
@@ -103,7 +107,14 @@ impl<T> Page<T> {
             total,
             page: query.page,
             page_size: query.page_size,
+            total_capped: false,
         }
+    }
+
+    /// Marks `total` as a lower bound (see `total_capped`).
+    pub fn capped(mut self, capped: bool) -> Self {
+        self.total_capped = capped;
+        self
     }
 
     /// Converts the items, keeping the paging.
@@ -113,6 +124,7 @@ impl<T> Page<T> {
             total: self.total,
             page: self.page,
             page_size: self.page_size,
+            total_capped: self.total_capped,
         }
     }
 }

@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use zhanye_money::Money;
 use zhanye_platform::problem::reason;
-use zhanye_platform::{ApiError, Db, FieldError, Page, PageQuery, QueryParams, Row};
+use zhanye_platform::{ApiError, Db, FieldError, Localized, Page, PageQuery, QueryParams, Row};
 
 use crate::scope::CustomerScope;
 use crate::status::CustomerStatus;
@@ -318,22 +318,33 @@ pub fn page_sql(
     sql
 }
 
-/// How many customers pass the filters.
+/// Lists count their matches up to this many: past it, a search over millions of
+/// customers costs as much as reading them all, and nobody pages that far. Pages start
+/// below it too.
+pub const COUNT_CAP: u64 = 10_000;
+
+/// How many customers pass the filters, counting at most [`COUNT_CAP`] + 1.
 pub fn count_sql(scope: Option<&Sql>, filters: &Filters) -> Sql {
     let mut sql = Sql::new();
-    sql.push("SELECT COUNT(*) FROM customers AS c")
-        .append(&conditions(scope, filters));
+    sql.push("SELECT COUNT(*) FROM (SELECT 1 FROM customers AS c")
+        .append(&conditions(scope, filters))
+        .bind(
+            " LIMIT ?)",
+            i64::try_from(COUNT_CAP + 1).unwrap_or(i64::MAX),
+        );
     sql
 }
 
-/// How many customers pass `filters` within the read filter `scope`.
-async fn count(db: &Db, scope: Option<&Sql>, filters: &Filters) -> Result<u64, ApiError> {
+/// How many customers pass `filters` within the read filter `scope`, at most
+/// [`COUNT_CAP`], and whether there are more.
+async fn count(db: &Db, scope: Option<&Sql>, filters: &Filters) -> Result<(u64, bool), ApiError> {
     let count = count_sql(scope, filters);
     let total: i64 = db
         .query_value(&count.text, count.params)
         .await?
         .unwrap_or(0);
-    Ok(u64::try_from(total).unwrap_or(0))
+    let total = u64::try_from(total).unwrap_or(0);
+    Ok((total.min(COUNT_CAP), total > COUNT_CAP))
 }
 
 async fn rows(db: &Db, sql: Sql) -> Result<Vec<ListItem>, ApiError> {
@@ -352,8 +363,18 @@ pub async fn search(
     filters: &Filters,
     page: PageQuery,
 ) -> Result<Page<ListItem>, ApiError> {
+    if page.offset() >= COUNT_CAP {
+        return Err(
+            ApiError::invalid_field("page", reason::OUT_OF_RANGE).with_detail(Localized::new(
+                format!("只能翻看前 {COUNT_CAP} 条结果，请缩小查询范围。"),
+                format!(
+                    "Only the first {COUNT_CAP} results can be paged through; narrow the search."
+                ),
+            )),
+        );
+    }
     let filter = read_filter(db, scope, today).await?;
-    let total = count(db, filter.as_ref(), filters).await?;
+    let (total, capped) = count(db, filter.as_ref(), filters).await?;
     let items = rows(
         db,
         page_sql(
@@ -365,24 +386,25 @@ pub async fn search(
         ),
     )
     .await?;
-    Ok(Page::new(items, total, page))
+    Ok(Page::new(items, total, page).capped(capped))
 }
 
-/// The first [`EXPORT_MAX_ROWS`] customers of the list, and how many there are in all.
+/// The first [`EXPORT_MAX_ROWS`] customers of the list, how many there are (at most
+/// [`COUNT_CAP`]), and whether there are more than that.
 pub async fn export(
     db: &Db,
     scope: &CustomerScope,
     today: NaiveDate,
     filters: &Filters,
-) -> Result<(Vec<ListItem>, u64), ApiError> {
+) -> Result<(Vec<ListItem>, u64, bool), ApiError> {
     let filter = read_filter(db, scope, today).await?;
-    let total = count(db, filter.as_ref(), filters).await?;
+    let (total, capped) = count(db, filter.as_ref(), filters).await?;
     let items = rows(
         db,
         page_sql(&scope.code, filter.as_ref(), filters, EXPORT_MAX_ROWS, 0),
     )
     .await?;
-    Ok((items, total))
+    Ok((items, total, capped))
 }
 
 #[cfg(test)]
