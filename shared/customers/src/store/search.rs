@@ -194,16 +194,26 @@ fn conditions(scope: Option<&Sql>, filters: &Filters) -> Sql {
             format!(" AND c.{name} = ?")
         }
     };
+    // Likewise a name or account-number prefix: a common surname matches hundreds of
+    // thousands firm-wide, far more than any scope holds.
+    let range = |name: &str| {
+        let column = if scope.is_some() {
+            format!("+c.{name}")
+        } else {
+            format!("c.{name}")
+        };
+        (format!(" AND {column} >= ?"), format!(" AND {column} < ?"))
+    };
     match &filters.text {
         Some(Text::Name(q)) => {
             let (low, high) = prefix_range(q);
-            sql.bind(" AND c.name >= ?", low)
-                .bind(" AND c.name < ?", high);
+            let (from, to) = range("name");
+            sql.bind(&from, low).bind(&to, high);
         }
         Some(Text::AccountNo(q)) => {
             let (low, high) = prefix_range(q);
-            sql.bind(" AND c.account_no >= ?", low)
-                .bind(" AND c.account_no < ?", high);
+            let (from, to) = range("account_no");
+            sql.bind(&from, low).bind(&to, high);
         }
         None => {}
     }
