@@ -3,21 +3,23 @@
 
 use serde::Serialize;
 use spin_sdk::http::Request;
-use zhanye_customers::Month;
 use zhanye_customers::home::HomeFigures;
 use zhanye_customers::masking::mask_mobile;
-use zhanye_customers::store::home::{self, FollowedCustomer, RecentWork, Todo};
+use zhanye_customers::store::follows;
+use zhanye_customers::store::home::{self, RecentWork, Todo};
+use zhanye_customers::store::search::ListItem;
 use zhanye_customers::store::stats;
+use zhanye_customers::{CustomerScope, Month};
 use zhanye_platform::caller::authenticate;
 use zhanye_platform::lang::Lang;
 use zhanye_platform::problem::reason;
 use zhanye_platform::time::{china_date, now_unix, parse_date};
-use zhanye_platform::{ApiError, ApiResult, Db, QueryParams, Reply, json};
+use zhanye_platform::{ApiError, ApiResult, Db, PageQuery, QueryParams, Reply, json};
 use zhanye_staff::Role;
 use zhanye_staff::identity::age_on;
 
 /// How many followed customers, to-dos and recent items the page shows.
-const SHOWN: i64 = 10;
+const SHOWN: u32 = 10;
 
 #[derive(Serialize)]
 struct HomePage {
@@ -29,7 +31,7 @@ struct HomePage {
     profile: ProfileCard,
     todos: Listed<Todo>,
     recent_work: Listed<RecentWork>,
-    followed_customers: Listed<FollowedCustomer>,
+    followed_customers: Listed<ListItem>,
     favorite_products: Listed<serde_json::Value>,
     unread_alerts: i64,
 }
@@ -92,14 +94,19 @@ pub async fn view(request: Request) -> ApiResult<Reply> {
         .await?
         .ok_or_else(ApiError::unauthorized)?;
     let figures = HomeFigures::from(&stats::for_month(&db, &caller.code, month).await?);
-    let today_text = today.to_string();
-    let (followed, followed_total) = home::followed(&db, &caller.code, &today_text, SHOWN).await?;
+    // The same list as `GET /api/customers/followed`: followed customers still in scope.
+    let scope = CustomerScope::of(&caller.code, &caller.roles, &caller.unit_path);
+    let first = PageQuery {
+        page: 1,
+        page_size: SHOWN,
+    };
+    let followed = follows::followed(&db, &scope, today, first).await?;
     let todos = if caller.roles.has(Role::BranchManager) {
-        home::pending_transfers(&db, &caller.unit_path, SHOWN).await?
+        home::pending_transfers(&db, &caller.unit_path, SHOWN.into()).await?
     } else {
         Vec::new()
     };
-    let recent = home::recent_contacts(&db, &caller.code, SHOWN).await?;
+    let recent = home::recent_contacts(&db, &caller.code, SHOWN.into()).await?;
     let unread_alerts = home::unread_alerts(&db, &caller.code).await?;
 
     let age = parse_date(&profile.birth_date).map_or(0, |birth| age_on(birth, today));
@@ -139,8 +146,8 @@ pub async fn view(request: Request) -> ApiResult<Reply> {
             Listed::new(recent, total, lang, "无", "None")
         },
         followed_customers: Listed::new(
-            followed,
-            followed_total,
+            followed.items,
+            i64::try_from(followed.total).unwrap_or(i64::MAX),
             lang,
             "没有记录 (可以在客户明细中添加关注)",
             "No records (follow customers from their detail page)",

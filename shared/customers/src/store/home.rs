@@ -1,9 +1,9 @@
 //! What the home page (个人主页, HOME-2/3) reads besides the HOME-1 figures: the
 //! profile card, the followed customers, the approvals waiting for the caller and the
-//! caller's recent work. Each is one indexed query over the caller's own rows.
+//! caller's recent work. Each is one indexed query over the caller's own rows; the
+//! followed customers are `follows::followed`'s first page.
 
 use serde::Serialize;
-use zhanye_money::Money;
 use zhanye_platform::{ApiError, Db, params};
 use zhanye_staff::org::{path_ids, subtree_range};
 
@@ -60,56 +60,6 @@ pub async fn profile(db: &Db, code: &str) -> Result<Option<Profile>, ApiError> {
         mobile: row.get("mobile")?,
         email: row.get("email")?,
     }))
-}
-
-/// A followed customer as the home page lists it (我关注的客户).
-#[derive(Debug, Clone, Serialize)]
-pub struct FollowedCustomer {
-    pub id: i64,
-    pub account_no: String,
-    pub name: String,
-    pub grade: Option<String>,
-    pub total_assets: Money,
-}
-
-/// The caller's followed customers still owned by them or lent to them (a customer
-/// transferred away drops off), newest follow first, at most `limit`; and how many
-/// there are in all.
-pub async fn followed(
-    db: &Db,
-    code: &str,
-    today: &str,
-    limit: i64,
-) -> Result<(Vec<FollowedCustomer>, i64), ApiError> {
-    let rows = db
-        .query(
-            "SELECT c.id, c.account_no, c.name, c.grade, c.total_assets, COUNT(*) OVER () AS total \
-             FROM follows AS f JOIN customers AS c ON c.id = f.customer_id \
-             WHERE f.staff_code = ?1 AND c.deleted_at IS NULL \
-               AND (c.owner_code = ?1 OR EXISTS (SELECT 1 FROM delegations AS d \
-                    WHERE d.customer_id = c.id AND d.delegate_code = ?1 AND d.revoked_at IS NULL \
-                      AND d.starts_on <= ?2 AND d.ends_on >= ?2)) \
-             ORDER BY f.created_at DESC, c.id DESC LIMIT ?3",
-            params![code, today, limit],
-        )
-        .await?;
-    let total = match rows.first() {
-        Some(row) => row.get("total")?,
-        None => 0,
-    };
-    let items = rows
-        .iter()
-        .map(|row| {
-            Ok(FollowedCustomer {
-                id: row.get("id")?,
-                account_no: row.get("account_no")?,
-                name: row.get("name")?,
-                grade: row.get("grade")?,
-                total_assets: Money::from_fen(row.get("total_assets")?),
-            })
-        })
-        .collect::<Result<Vec<_>, ApiError>>()?;
-    Ok((items, total))
 }
 
 /// A to-do (待办事项) waiting for the caller.
