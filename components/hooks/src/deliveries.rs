@@ -48,7 +48,7 @@ pub async fn replay(db: &Db, delivery: &Delivery) -> Result<Option<Reply>, ApiEr
     }
     let status: u16 = row.get("status")?;
     let response: String = row.get("response")?;
-    let mut reply = http::Response::new(bytes::Bytes::from(response));
+    let mut reply = http::Response::new(bytes::Bytes::from(response).into());
     *reply.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
     let headers = reply.headers_mut();
     headers.insert(

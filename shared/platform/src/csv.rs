@@ -41,7 +41,7 @@ impl Csv {
                 format!("attachment; filename=\"{filename}\""),
             )
             .header(http::header::CACHE_CONTROL, "no-store")
-            .body(Bytes::from(self.text))
+            .body(Bytes::from(self.text).into())
             .map_err(|e| ApiError::internal(format!("building a CSV download: {e}")))
     }
 }

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use std::fmt::Display;
 
 use crate::problem::{ApiError, FieldError, Localized, reason};
+use crate::body::ReplyBody;
 use crate::respond::Reply;
 
 /// The `Content-Type` of every JSON answer.
@@ -187,7 +188,7 @@ pub fn json_response<T: Serialize + ?Sized>(
 ) -> Result<Reply, ApiError> {
     let body = serde_json::to_vec(value)
         .map_err(|e| ApiError::internal(format!("serialising a JSON answer: {e}")))?;
-    let mut response = http::Response::new(Bytes::from(body));
+    let mut response = http::Response::new(ReplyBody::from(body));
     *response.status_mut() = status;
     response.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -208,7 +209,7 @@ pub fn created<T: Serialize + ?Sized>(value: &T) -> Result<Reply, ApiError> {
 
 /// A 204 answer without a body.
 pub fn no_content() -> Reply {
-    let mut response = http::Response::new(Bytes::new());
+    let mut response = http::Response::new(ReplyBody::from(Bytes::new()));
     *response.status_mut() = StatusCode::NO_CONTENT;
     response
 }
@@ -452,6 +453,6 @@ mod tests {
         assert_eq!(created(&[1, 2]).unwrap().status(), StatusCode::CREATED);
         let empty = no_content();
         assert_eq!(empty.status(), StatusCode::NO_CONTENT);
-        assert!(empty.body().is_empty());
+        assert!(empty.body().bytes().is_empty());
     }
 }

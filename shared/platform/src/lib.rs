@@ -9,6 +9,7 @@
 //! | [`csv`] | CSV downloads (exports) |
 //! | [`json`] | reading JSON bodies with a size limit, building JSON answers |
 //! | [`respond`] | [`Reply`] / [`Outgoing`]: from a handler's result to the HTTP response |
+//! | [`body`] | [`ReplyBody`]: a whole body, or a stream of chunks for large downloads |
 //! | [`db`] | [`Db`]: `spin:sqlite` queries, typed rows, transactions, the audit log |
 //! | [`auth`] | bearer tokens, constant-time comparison |
 //! | [`caller`] | [`Caller`]: the one auth extractor (access token, revocation, forced password change) |
@@ -23,6 +24,7 @@
 //! `cargo test -p zhanye-platform`).
 
 pub mod auth;
+pub mod body;
 pub mod caller;
 pub mod csv;
 pub mod db;
@@ -40,6 +42,7 @@ pub mod time;
 #[cfg(test)]
 mod testing;
 
+pub use body::ReplyBody;
 pub use caller::Caller;
 pub use db::{Db, FromValue, Row, Value};
 pub use lang::Lang;

@@ -11,20 +11,19 @@
 //! async fn route(request: spin_sdk::http::Request) -> Result<Reply, ApiError> { … }
 //! ```
 //!
-//! [`Outgoing`] is an `http::Response` over a full body, which spin-sdk 7 turns into a
-//! WASI response through its `IntoResponse` impl for `http::Response<B: Body>`.
+//! [`Outgoing`] is an `http::Response` over a [`ReplyBody`] (whole, or streamed for large
+//! exports), which spin-sdk 7 turns into a WASI response through its `IntoResponse` impl
+//! for `http::Response<B: Body>`.
 
-use bytes::Bytes;
-use http_body_util::Full;
-
+use crate::body::ReplyBody;
 use crate::lang::Lang;
 use crate::problem::ApiError;
 
-/// What handlers build: a response with its whole body in memory.
-pub type Reply = http::Response<Bytes>;
+/// What handlers build: a response whose body is in memory or streamed.
+pub type Reply = http::Response<ReplyBody>;
 
 /// What an `#[http_service]` function returns.
-pub type Outgoing = http::Response<Full<Bytes>>;
+pub type Outgoing = http::Response<ReplyBody>;
 
 /// The result of a handler.
 pub type ApiResult<T = Reply> = Result<T, ApiError>;
@@ -38,10 +37,10 @@ pub fn respond(lang: Lang, result: ApiResult<Reply>) -> Outgoing {
             if error.status.is_server_error() && !error.is_logged() {
                 eprintln!("zhanye: answering {error}");
             }
-            error.to_response(lang)
+            error.to_response(lang).map(ReplyBody::from)
         }
     };
-    reply.map(Full::new)
+    reply
 }
 
 /// Runs `handler` on `request` and renders its result in the request's language (taken

@@ -1,0 +1,3 @@
+//! End-to-end suite (filled in with the feature).
+
+mod common;
