@@ -1,0 +1,244 @@
+//! Who may do what with a task (ORG-4 over TASK-1..5).
+//!
+//! - a task is seen by its responsible staff member (负责营销人员), its creator, its
+//!   co-workers (协同人员), and whoever reads the unit it belongs to: a lead the team, a
+//!   branch manager the branch, HQ everything. To anyone else it does not exist (404);
+//! - only the responsible executes it; the responsible or the creator (a lead who
+//!   assigned it) cancels it; someone who sees it but may not is refused (403);
+//! - a lead, branch manager or HQ may set up a task for a normal-status member of their
+//!   unit's subtree; a rep only for themself.
+
+use zhanye_customers::rules::StaffFacts;
+use zhanye_platform::{ApiError, Localized};
+use zhanye_staff::org::is_within;
+use zhanye_staff::{Role, Roles};
+
+use crate::fields::why;
+
+/// Whoever is asking.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer<'a> {
+    pub code: &'a str,
+    pub roles: &'a Roles,
+    /// The viewer's org-unit path.
+    pub unit_path: &'a str,
+}
+
+/// A task as access needs to see it.
+#[derive(Debug, Clone, Copy)]
+pub struct Parties<'a> {
+    pub responsible_code: &'a str,
+    pub created_by: &'a str,
+    /// The task's unit path (its responsible's when it was set up).
+    pub unit_path: &'a str,
+    /// Whether the viewer is one of its co-workers.
+    pub viewer_coworks: bool,
+}
+
+impl Viewer<'_> {
+    /// The org subtree whose tasks the viewer reads (a lead their team, a manager their
+    /// branch, HQ all); `None` for a rep.
+    pub fn team_root(&self) -> Option<&str> {
+        self.roles.reads_unit_subtree().then_some(self.unit_path)
+    }
+
+    pub fn sees(&self, task: Parties<'_>) -> bool {
+        self.code == task.responsible_code
+            || self.code == task.created_by
+            || task.viewer_coworks
+            || self
+                .team_root()
+                .is_some_and(|root| is_within(task.unit_path, root))
+    }
+
+    pub fn may_execute(&self, task: Parties<'_>) -> bool {
+        self.code == task.responsible_code
+    }
+
+    pub fn may_cancel(&self, task: Parties<'_>) -> bool {
+        self.code == task.responsible_code || self.code == task.created_by
+    }
+
+    /// Whether the viewer sets up tasks for others (a lead, branch manager or HQ).
+    pub fn assigns(&self) -> bool {
+        self.roles.has(Role::Lead)
+            || self.roles.has(Role::BranchManager)
+            || self.roles.has(Role::HqAdmin)
+    }
+
+    /// Why `candidate` (named as the responsible by an assigning viewer) is refused:
+    /// unknown and outside the viewer's unit alike (never told apart), or not in normal
+    /// status.
+    pub fn assignee_refusal(&self, candidate: Option<&StaffFacts>) -> Option<&'static str> {
+        match candidate {
+            None => Some(why::UNKNOWN_REFERENCE),
+            Some(staff) if !is_within(&staff.unit_path, self.unit_path) => {
+                Some(why::UNKNOWN_REFERENCE)
+            }
+            Some(staff) if staff.status != "normal" => Some(why::NOT_ACTIVE),
+            Some(_) => None,
+        }
+    }
+}
+
+/// 403: executing a task the caller sees but is not responsible for.
+pub fn not_responsible() -> ApiError {
+    ApiError::forbidden().with_detail(Localized::new(
+        "只有该任务的负责营销人员可以执行任务。",
+        "Only the task's responsible staff member may execute it.",
+    ))
+}
+
+/// 403: cancelling a task the caller sees but neither owns nor set up.
+pub fn may_not_cancel() -> ApiError {
+    ApiError::forbidden().with_detail(Localized::new(
+        "只有该任务的负责营销人员或发起人可以取消任务。",
+        "Only the task's responsible staff member or its creator may cancel it.",
+    ))
+}
+
+/// 403: a rep naming someone else as the responsible.
+pub fn may_not_assign() -> ApiError {
+    ApiError::forbidden().with_detail(Localized::new(
+        "只有团队长、营业部经理或总部人员可以为他人安排营销任务。",
+        "Only a team lead, branch manager or HQ may set up tasks for someone else.",
+    ))
+}
+
+/// 403: a rep asking for a team's tasks or activity.
+pub fn no_team() -> ApiError {
+    ApiError::forbidden().with_detail(Localized::new(
+        "只有团队长、营业部经理或总部人员可以查看团队的营销任务。",
+        "Only a team lead, branch manager or HQ may see a team's tasks.",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roles(text: &str) -> Roles {
+        Roles::from_stored(text)
+    }
+
+    #[test]
+    fn who_sees_executes_and_cancels() {
+        let rep_roles = roles("rep");
+        let lead_roles = roles("lead,rep");
+        let manager_roles = roles("branch_manager,broker_admin");
+        let hq_roles = roles("hq_admin");
+        let viewer = |code, roles, unit_path| Viewer {
+            code,
+            roles,
+            unit_path,
+        };
+        let owner = viewer("A0001", &rep_roles, "/1/2/4/8/");
+        let teammate = viewer("A0002", &rep_roles, "/1/2/4/8/");
+        let lead = viewer("0010001", &lead_roles, "/1/2/4/8/");
+        let manager = viewer("0010002", &manager_roles, "/1/2/4/");
+        let hq = viewer("0010003", &hq_roles, "/1/");
+        let other_team = viewer("A0003", &rep_roles, "/1/2/4/9/");
+        let other_branch_rep = viewer("A0004", &rep_roles, "/1/3/6/11/");
+
+        // A0001's own task in team 8.
+        let own = Parties {
+            responsible_code: "A0001",
+            created_by: "A0001",
+            unit_path: "/1/2/4/8/",
+            viewer_coworks: false,
+        };
+        // The lead assigned it to A0001.
+        let assigned = Parties {
+            created_by: "0010001",
+            ..own
+        };
+        // A0003 helped with it.
+        let coworked = Parties {
+            viewer_coworks: true,
+            ..own
+        };
+        // (viewer, task, sees, executes, cancels)
+        let table = [
+            (owner, own, true, true, true),
+            (teammate, own, false, false, false),
+            (lead, own, true, false, false),
+            (lead, assigned, true, false, true),
+            (owner, assigned, true, true, true),
+            (manager, own, true, false, false),
+            (hq, own, true, false, false),
+            (other_team, own, false, false, false),
+            (other_team, coworked, true, false, false),
+            (other_branch_rep, own, false, false, false),
+        ];
+        for (i, (viewer, task, sees, executes, cancels)) in table.into_iter().enumerate() {
+            assert_eq!(viewer.sees(task), sees, "row {i} sees");
+            assert_eq!(viewer.may_execute(task), executes, "row {i} executes");
+            assert_eq!(viewer.may_cancel(task), cancels, "row {i} cancels");
+        }
+        assert_eq!(owner.team_root(), None);
+        assert_eq!(lead.team_root(), Some("/1/2/4/8/"));
+        assert_eq!(hq.team_root(), Some("/1/"));
+    }
+
+    #[test]
+    fn who_assigns_whom() {
+        let staff = |code: &str, unit: &str, status: &str| StaffFacts {
+            code: code.into(),
+            name: String::new(),
+            status: status.into(),
+            roles: roles("rep"),
+            unit_path: unit.into(),
+        };
+        let lead_roles = roles("lead,rep");
+        let lead = Viewer {
+            code: "0010001",
+            roles: &lead_roles,
+            unit_path: "/1/2/4/8/",
+        };
+        let manager_roles = roles("branch_manager");
+        let manager = Viewer {
+            code: "0010002",
+            roles: &manager_roles,
+            unit_path: "/1/2/4/",
+        };
+        let rep_roles = roles("rep");
+        let rep = Viewer {
+            code: "A0001",
+            roles: &rep_roles,
+            unit_path: "/1/2/4/8/",
+        };
+        let admin_roles = roles("broker_admin");
+        let admin = Viewer {
+            code: "0010009",
+            roles: &admin_roles,
+            unit_path: "/1/2/4/",
+        };
+        assert!(lead.assigns() && manager.assigns());
+        assert!(!rep.assigns() && !admin.assigns());
+        let member = staff("A0002", "/1/2/4/8/", "normal");
+        let other_team = staff("A0003", "/1/2/4/9/", "normal");
+        let suspended = staff("A0005", "/1/2/4/8/", "suspended");
+        // (assigner, candidate, refusal)
+        let table = [
+            (lead, Some(&member), None),
+            (lead, Some(&other_team), Some("unknown_reference")),
+            (lead, Some(&suspended), Some("not_active")),
+            (lead, None, Some("unknown_reference")),
+            (manager, Some(&other_team), None),
+        ];
+        for (i, (viewer, candidate, expected)) in table.into_iter().enumerate() {
+            assert_eq!(viewer.assignee_refusal(candidate), expected, "row {i}");
+        }
+    }
+
+    #[test]
+    fn refusals_are_403_in_both_languages() {
+        for error in [not_responsible(), may_not_cancel(), may_not_assign(), no_team()] {
+            assert_eq!(error.status.as_u16(), 403);
+            assert_eq!(error.code, "forbidden");
+            let zh = error.detail(zhanye_platform::Lang::ZhCn);
+            let en = error.detail(zhanye_platform::Lang::En);
+            assert!(zh != en && !zh.is_empty() && en.starts_with("Only"));
+        }
+    }
+}

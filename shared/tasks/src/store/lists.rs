@@ -1,0 +1,172 @@
+//! Task lists (TASK-2 待办, TASK-4 历史任务, a team's tasks): each one range of one
+//! index, paged.
+//!
+//! | whose | open, by planned time | done/cancelled, newest first |
+//! |---|---|---|
+//! | the responsible's | `tasks_responsible_open` | `tasks_responsible_closed` |
+//! | a unit subtree's | `tasks_unit_open` | `tasks_unit_closed` |
+//! | a co-worker's | `task_coworkers_staff`, then the primary key | the same |
+//!
+//! The customer filter (`q`) narrows within that range.
+
+use zhanye_customers::store::search::prefix_range;
+use zhanye_platform::{ApiError, Db, Page, PageQuery};
+use zhanye_staff::org::subtree_range;
+
+use crate::listing::{CustomerText, ListQuery, Listed};
+use crate::store::Sql;
+use crate::store::records::{COLUMNS, NAME_JOINS, TaskRecord};
+
+/// Whose tasks a list holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whose<'a> {
+    /// The tasks a staff member is responsible for.
+    Responsible(&'a str),
+    /// The tasks of a unit subtree (its path).
+    Unit(&'a str),
+    /// The tasks a staff member was a co-worker on.
+    Coworker(&'a str),
+}
+
+/// One page of a list, with how many of all its tasks are overdue.
+#[derive(Debug, Clone)]
+pub struct TaskList {
+    pub page: Page<TaskRecord>,
+    pub overdue: u64,
+}
+
+/// A list's statement in parts: its tables, its ` WHERE …`, its ` ORDER BY …`.
+struct Parts {
+    from: &'static str,
+    conditions: Sql,
+    order: &'static str,
+}
+
+fn parts(whose: Whose<'_>, query: &ListQuery) -> Parts {
+    let mut sql = Sql::new();
+    let open = query.status.is_open();
+    let (from, time) = match whose {
+        Whose::Coworker(code) => {
+            sql.bind(" WHERE w.staff_code = ?", code);
+            let time = if open {
+                sql.push(" AND t.status = 'open'");
+                "t.planned_at"
+            } else {
+                "w.done_at"
+            };
+            (
+                " FROM task_coworkers AS w JOIN tasks AS t ON t.id = w.task_id",
+                time,
+            )
+        }
+        Whose::Responsible(code) => {
+            sql.bind(" WHERE t.responsible_code = ?", code);
+            (" FROM tasks AS t", open_or_closed(&mut sql, open))
+        }
+        Whose::Unit(root) => {
+            let (low, high) = subtree_range(root);
+            sql.bind(" WHERE t.unit_path >= ?", low)
+                .bind(" AND t.unit_path < ?", high);
+            (" FROM tasks AS t", open_or_closed(&mut sql, open))
+        }
+    };
+    if let Listed::One(status) = query.status
+        && !open
+    {
+        sql.bind(" AND t.status = ?", status.as_str());
+    }
+    if let Some((start, end)) = &query.range {
+        sql.bind(&format!(" AND {time} >= ?"), start.as_str())
+            .bind(&format!(" AND {time} < ?"), end.as_str());
+    }
+    if let Some(text) = &query.text {
+        let (column, prefix) = match text {
+            CustomerText::AccountNo(q) => ("t.account_no", q),
+            CustomerText::Name(q) => ("t.customer_name", q),
+        };
+        let (low, high) = prefix_range(prefix);
+        sql.bind(&format!(" AND {column} >= ?"), low)
+            .bind(&format!(" AND {column} < ?"), high);
+    }
+    let order = match (open, whose) {
+        (true, _) => " ORDER BY t.planned_at, t.id",
+        (false, Whose::Coworker(_)) => " ORDER BY w.done_at DESC, w.task_id DESC",
+        (false, _) => " ORDER BY t.closed_at DESC, t.id DESC",
+    };
+    Parts {
+        from,
+        conditions: sql,
+        order,
+    }
+}
+
+/// The status condition of the responsible's and a unit's lists, matching the partial
+/// indexes; answers the column the date range applies to.
+fn open_or_closed(sql: &mut Sql, open: bool) -> &'static str {
+    if open {
+        sql.push(" AND t.status = 'open'");
+        "t.planned_at"
+    } else {
+        sql.push(" AND t.closed_at IS NOT NULL");
+        "t.closed_at"
+    }
+}
+
+/// The page's rows.
+pub fn page_sql(whose: Whose<'_>, query: &ListQuery, page: PageQuery) -> Sql {
+    let parts = parts(whose, query);
+    let mut sql = Sql::new();
+    sql.push(&format!("SELECT {COLUMNS}"))
+        .push(parts.from)
+        .push(NAME_JOINS)
+        .append(&parts.conditions)
+        .push(parts.order)
+        .bind(" LIMIT ?", i64::from(page.limit()))
+        .bind(
+            " OFFSET ?",
+            i64::try_from(page.offset()).unwrap_or(i64::MAX),
+        );
+    sql
+}
+
+/// All matching tasks and, of an open list, how many are overdue at `now`.
+pub fn count_sql(whose: Whose<'_>, query: &ListQuery, now: &str) -> Sql {
+    let parts = parts(whose, query);
+    let mut sql = Sql::new();
+    if query.status.is_open() {
+        sql.bind(
+            "SELECT COUNT(*), COALESCE(SUM(t.planned_at < ?), 0)",
+            now,
+        );
+    } else {
+        sql.push("SELECT COUNT(*), 0");
+    }
+    sql.push(parts.from).append(&parts.conditions);
+    sql
+}
+
+/// One page of a list at `now` (stored form).
+pub async fn list(
+    db: &Db,
+    whose: Whose<'_>,
+    query: &ListQuery,
+    now: &str,
+    page: PageQuery,
+) -> Result<TaskList, ApiError> {
+    let count = count_sql(whose, query, now);
+    let (total, overdue) = match db.query_row(&count.text, count.params).await? {
+        Some(row) => (row.get_at::<u64>(0)?, row.get_at::<u64>(1)?),
+        None => (0, 0),
+    };
+    let rows = page_sql(whose, query, page);
+    let items = db
+        .query(&rows.text, rows.params)
+        .await?
+        .iter()
+        .map(TaskRecord::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(TaskList {
+        page: Page::new(items, total, page),
+        overdue,
+    })
+}
