@@ -18,6 +18,7 @@
 //! | partner | topics |
 //! |---|---|
 //! | `trading` | `org-units`, `staff`, `customers`, `customer-relations`, `monthly-performance`, `daily-assets`, `trades`, `fund-transfers`, `account-events` |
+//! | `issuer` | `products` |
 //!
 //! The trading partner's records (the partner contract; amounts are yuan as decimal
 //! strings such as `"25435595.41"`, or JSON numbers with at most two decimals; days
@@ -34,6 +35,12 @@
 //! | `trades` | `{trade_no, account_no, date, security_code, security_name, side: buy\|sell, quantity, amount, commission}` | insert; moves positions and the last trading day |
 //! | `fund-transfers` | `{transfer_no, account_no, date, direction: in\|out, amount}` | insert |
 //! | `account-events` | `{event_no, account_no, date, kind, detail?}` | insert; `opened`, `effective`, `assessment_effective` set the customer's date, `cancelled`, `custody_transferred`, `closed` lose it |
+//!
+//! The issuer partner's records (PROD-5; secret `hook_secret_issuer`):
+//!
+//! | topic | record | applied |
+//! |---|---|---|
+//! | `products` | `{code, name, manager, risk_level: 1..5 \| "R1".."R5", status: on_sale\|issuing\|ended, category: financial\|information\|advisory, term?, expected_yield?, value_date?, maturity_date?, min_subscription?, intro?, risk_characteristics?, face_value?, custodian?, management_term?, fees?, documents?: [{kind: risk_disclosure\|contract\|prospectus, file_name, content_base64}]}` | upsert by `code` (upper-cased); the record replaces every field (optional ones left out are cleared); each document sent (a PDF, `%PDF-`, at most 2 MiB) replaces that kind, kinds not sent are kept |
 //!
 //! Each field's rules are in `zhanye_ingest::topics::<topic>`. A key repeated within a
 //! batch (`account_no`, or with `month` / `date`; `trade_no`, `transfer_no`,
@@ -59,20 +66,23 @@ use zhanye_platform::{ApiError, ApiResult, Db, FieldError, Localized, Outgoing, 
 use crate::deliveries::Delivery;
 
 /// The partners and the topics each may push.
-const PARTNERS: &[(&str, &[&str])] = &[(
-    "trading",
-    &[
-        "org-units",
-        "staff",
-        "customers",
-        "customer-relations",
-        "monthly-performance",
-        "daily-assets",
-        "trades",
-        "fund-transfers",
-        "account-events",
-    ],
-)];
+const PARTNERS: &[(&str, &[&str])] = &[
+    (
+        "trading",
+        &[
+            "org-units",
+            "staff",
+            "customers",
+            "customer-relations",
+            "monthly-performance",
+            "daily-assets",
+            "trades",
+            "fund-transfers",
+            "account-events",
+        ],
+    ),
+    ("issuer", &["products"]),
+];
 
 #[http_service]
 async fn serve(request: Request) -> Outgoing {

@@ -7,7 +7,7 @@ use zhanye_customers::store::ingest as customer_ingest;
 use zhanye_ingest::Report;
 use zhanye_ingest::topics::{
     account_events, customer_relations, customers, daily_assets, fund_transfers,
-    monthly_performance, org_units, staff, trades,
+    monthly_performance, org_units, products, staff, trades,
 };
 use zhanye_platform::caller::pii_key;
 use zhanye_platform::kv::Cache;
@@ -102,6 +102,12 @@ pub async fn apply(
         "account-events" => match account_events::parse(records) {
             Ok(rows) => Ok(outcome(
                 customer_ingest::account_events::apply(db, &rows, &now_rfc3339(), report).await?,
+            )),
+            Err(found) => refused(report, found),
+        },
+        "products" => match products::parse(records) {
+            Ok(rows) => Ok(outcome(
+                zhanye_products::store::issuer::apply(db, &rows, &now_rfc3339(), report).await?,
             )),
             Err(found) => refused(report, found),
         },

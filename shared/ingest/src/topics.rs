@@ -9,6 +9,7 @@ pub mod daily_assets;
 pub mod fund_transfers;
 pub mod monthly_performance;
 pub mod org_units;
+pub mod products;
 pub mod staff;
 pub mod trades;
 

@@ -1,0 +1,26 @@
+//! PROD-2 the catalog list and search; PROD-3 the caller's favourites.
+
+use spin_sdk::http::Request;
+use zhanye_platform::{ApiResult, PageQuery, QueryParams, Reply, json};
+use zhanye_products::Filters;
+use zhanye_products::store::{catalog, favorites as favorite_store};
+
+use crate::access::Ctx;
+
+/// `GET /api/products`.
+pub async fn list(request: Request) -> ApiResult<Reply> {
+    let ctx = Ctx::new(&request).await?;
+    let query = QueryParams::from_uri(request.uri());
+    let page = PageQuery::from_params(&query)?;
+    let filters = Filters::from_params(&query)?;
+    let found = catalog::search(&ctx.db, &ctx.caller.code, &filters, page).await?;
+    json::ok(&found.map(|item| item.localize(ctx.lang)))
+}
+
+/// `GET /api/products/favorites`.
+pub async fn favorites(request: Request) -> ApiResult<Reply> {
+    let ctx = Ctx::new(&request).await?;
+    let page = PageQuery::from_query(request.uri().query())?;
+    let found = favorite_store::list(&ctx.db, &ctx.caller.code, page).await?;
+    json::ok(&found.map(|item| item.localize(ctx.lang)))
+}
