@@ -7,8 +7,6 @@
 //! | `GET /api/customers/followed` | CUST-4 the caller's followed customers still in scope |
 //! | `GET /api/customers/contacts/due?month=` | CUST-5 the caller's existing customers not contacted in the month |
 //! | `GET /api/customers/delegations` | ORG-5 delegations the caller gave and received, active |
-//! | `GET /api/customers/transfers?status=` | ORG-5 transfer requests: a branch manager's branch, or the caller's own |
-//! | `POST /api/customers/transfers/{id}/decision` | ORG-5 the branch manager approves (naming the new owner) or rejects |
 //! | `GET /api/customers/{id}` | CUST-2/8 detail, contact data masked (`?unmask=true` for who serves it; audited) |
 //! | `DELETE /api/customers/{id}` | ORG-5 soft delete, by the branch manager of the customer's branch |
 //! | `GET /api/customers/{id}/performance?months=&month=` | CUST-3 monthly performance, newest first |
@@ -18,7 +16,7 @@
 //! | `GET`/`POST /api/customers/{id}/contacts` | CUST-5 沟通记录 |
 //! | `POST /api/customers/{id}/delegations` | ORG-5 授权代管, by the owner |
 //! | `POST /api/customers/{id}/delegations/{delegation_id}/revoke` | ORG-5 end a delegation, by the owner |
-//! | `POST /api/customers/{id}/transfers` | ORG-5 转让 request, by the owner |
+//! | `POST /api/customers/{id}/transfers` | ORG-5 转让 request, by the owner, filed with the approvals engine (listed and decided under `/api/approvals`) |
 //!
 //! ORG-4 on every route: a customer the caller does not read is 404 (its existence is
 //! never revealed); one the caller reads but does not serve (a lead's, manager's or
@@ -60,22 +58,14 @@ async fn route(request: Request) -> ApiResult<Reply> {
     let parts: Vec<&str> = rest.split('/').skip(1).collect();
     let method = request.method().clone();
     let get = method == Method::GET;
-    let post = method == Method::POST;
     match parts.as_slice() {
         [] if get => list::list(request).await,
         ["export"] if get => list::export(request).await,
         ["followed"] if get => list::followed(request).await,
         ["contacts", "due"] if get => list::due(request).await,
         ["delegations"] if get => org5::delegations(request).await,
-        ["transfers"] if get => org5::transfers(request).await,
-        ["transfers", t, "decision"] if post && id(t).is_some() => {
-            org5::decide(request, id(t).unwrap_or_default()).await
-        }
-        [] | ["export"] | ["followed"] | ["contacts", "due"] | ["delegations"] | ["transfers"] => {
+        [] | ["export"] | ["followed"] | ["contacts", "due"] | ["delegations"] => {
             Err(ApiError::method_not_allowed("GET"))
-        }
-        ["transfers", t, "decision"] if id(t).is_some() => {
-            Err(ApiError::method_not_allowed("POST"))
         }
         [c, tail @ ..] => {
             let Some(customer) = id(c) else {

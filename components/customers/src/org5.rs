@@ -3,22 +3,25 @@
 //! - the owner delegates a customer to a normal rep of the same branch for at most 180
 //!   days, and may revoke it; while it runs the delegate serves the customer as the
 //!   owner does, but cannot delegate or transfer it;
-//! - the owner asks for a transfer; the branch manager of the customer's branch approves
-//!   it (naming a normal staff member of the branch as the new owner, who takes the
+//! - the owner asks for a transfer, filed with the approvals engine (kind
+//!   `customer_transfer`); the branch manager of the customer's branch approves it
+//!   there (naming a normal staff member of the branch as the new owner, who takes the
 //!   customer's HOME-1 figures) or rejects it. Approval ends any delegation.
 
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::Request;
-use zhanye_customers::rules::{self, Decision, StaffFacts, why};
+use zhanye_approvals::Actor;
+use zhanye_approvals::engine::{self, Filing};
+use zhanye_approvals::payload::{Payload, TransferRequest};
+use zhanye_customers::rules::{self, StaffFacts, why};
 use zhanye_customers::store::delegations::{self, Delegation};
 use zhanye_customers::store::people;
-use zhanye_customers::store::transfers::{self, Requests};
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::problem::reason;
-use zhanye_platform::{ApiError, ApiResult, FieldError, Localized, PageQuery, QueryParams, Reply};
-use zhanye_staff::{Role, StaffCode};
+use zhanye_platform::{ApiError, ApiResult, FieldError, Localized, Reply};
+use zhanye_staff::StaffCode;
 
-use crate::access::{BODY_LIMIT, Ctx, not_manager};
+use crate::access::{BODY_LIMIT, Ctx};
 
 /// A staff code field: normalised as sign-in does (AUTH-1), looked up, and checked
 /// against the ORG-5 rule for the customer's branch.
@@ -194,7 +197,10 @@ struct NewTransfer {
     suggested_code: Option<String>,
 }
 
-/// `POST /api/customers/{id}/transfers`, by the owner; one pending per customer.
+/// `POST /api/customers/{id}/transfers`, by the owner: files a `customer_transfer`
+/// request with the approvals engine (one pending per customer), decided by the branch
+/// manager of the customer's branch through `POST /api/approvals/{id}/decision`.
+/// Answers the request as `GET /api/approvals/{id}` does.
 pub async fn request_transfer(request: Request, id: i64) -> ApiResult<Reply> {
     let ctx = Ctx::new(&request).await?;
     let record = ctx.owned(id).await?;
@@ -214,165 +220,22 @@ pub async fn request_transfer(request: Request, id: i64) -> ApiResult<Reply> {
             Some(staff_field(&ctx, "suggested_code", text, &owner, &branch, false).await?)
         }
     };
+    let payload = Payload::CustomerTransfer(TransferRequest {
+        reason,
+        suggested_code: suggested.map(|s| s.code),
+    });
+    let filing = Filing {
+        title: payload.title(Some(&record.name)),
+        payload,
+        subject_id: Some(record.id),
+        anchor_unit_path: record.unit_path.clone(),
+        comment: String::new(),
+    };
+    let requester = Actor::new(&owner, ctx.caller.roles.clone(), &ctx.caller.unit_path);
     let now = ctx.stamp();
-    let transfer_id = ctx
-        .db
-        .transaction(async |tx| {
-            // Checked inside the write transaction, so two requests cannot both pass.
-            if transfers::pending_for(tx, record.id).await?.is_some() {
-                return Err(ApiError::conflict().with_detail(Localized::new(
-                    "该客户已有待审批的转让申请。",
-                    "The customer already has a pending transfer request.",
-                )));
-            }
-            let transfer_id = transfers::request(
-                tx,
-                record.id,
-                &owner,
-                suggested.as_ref().map(|s| s.code.as_str()),
-                &record.unit_path,
-                &reason,
-                &now,
-            )
-            .await?;
-            let detail = serde_json::json!({
-                "transfer_id": transfer_id,
-                "suggested_code": suggested.as_ref().map(|s| s.code.as_str()),
-            });
-            tx.audit(
-                &owner,
-                "customer.transfer_request",
-                Some(&record.id.to_string()),
-                Some(&detail.to_string()),
-            )
-            .await?;
-            Ok(transfer_id)
-        })
-        .await?;
-    let created = transfers::find(&ctx.db, transfer_id)
+    let filed = engine::file(&ctx.db, &requester, filing, &now).await?;
+    let view = engine::visible(&ctx.db, &requester, filed)
         .await?
-        .ok_or_else(|| ApiError::internal("a new transfer request is not found"))?;
-    json::created(&created)
-}
-
-/// `GET /api/customers/transfers?status=pending`: a branch manager sees the requests of
-/// their branch; anyone else their own.
-pub async fn transfers(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
-    let query = QueryParams::from_uri(request.uri());
-    let page = PageQuery::from_params(&query)?;
-    let status = match query.get_non_empty("status") {
-        None => "pending",
-        Some(text) => rules::TRANSFER_STATUSES
-            .into_iter()
-            .find(|s| *s == text)
-            .ok_or_else(|| ApiError::invalid_field("status", reason::INVALID))?,
-    };
-    let whose = if ctx.caller.roles.has(Role::BranchManager) {
-        Requests::Within(&ctx.caller.unit_path)
-    } else {
-        Requests::By(&ctx.caller.code)
-    };
-    json::ok(&transfers::list(&ctx.db, &whose, status, page).await?)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewDecision {
-    decision: String,
-    #[serde(default)]
-    new_owner_code: Option<String>,
-    #[serde(default)]
-    comment: Option<String>,
-}
-
-/// `POST /api/customers/transfers/{transfer_id}/decision`, by the branch manager of the
-/// customer's branch.
-pub async fn decide(request: Request, transfer_id: i64) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
-    let transfer = transfers::find(&ctx.db, transfer_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    // The request is as visible as its customer.
-    let record = ctx.readable(transfer.customer_id).await?;
-    if !ctx.manages(&record) {
-        return Err(not_manager());
-    }
-    let input: NewDecision = read_json(request, BODY_LIMIT).await?;
-    let mut errors = Vec::new();
-    let decision = Decision::parse(input.decision.trim());
-    if decision.is_none() {
-        errors.push(FieldError::new("decision", reason::INVALID));
-    }
-    let comment = rules::optional_text(
-        "comment",
-        input.comment.as_deref(),
-        rules::COMMENT_MAX_CHARS,
-    )
-    .map_err(|e| errors.push(e))
-    .unwrap_or_default();
-    let new_owner_text = input
-        .new_owner_code
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    if decision == Some(Decision::Approve) && new_owner_text.is_none() {
-        errors.push(FieldError::new("new_owner_code", reason::REQUIRED));
-    }
-    let Some(decision) = decision.filter(|_| errors.is_empty()) else {
-        return Err(ApiError::validation(errors));
-    };
-    if transfer.status != "pending" {
-        return Err(already_decided());
-    }
-    let owner = record.owner_code.clone().unwrap_or_default();
-    let new_owner = match (decision, new_owner_text) {
-        (Decision::Approve, Some(text)) => {
-            let branch = branch(&ctx, &record.unit_path).await?;
-            Some(staff_field(&ctx, "new_owner_code", text, &owner, &branch, false).await?)
-        }
-        _ => None,
-    };
-    let now = ctx.stamp();
-    ctx.db
-        .transaction(async |tx| {
-            let done = match &new_owner {
-                Some(staff) => {
-                    transfers::approve(tx, &transfer, &staff.code, &ctx.caller.code, &comment, &now)
-                        .await?
-                }
-                None => transfers::reject(tx, &transfer, &ctx.caller.code, &comment, &now).await?,
-            };
-            if !done {
-                return Err(already_decided());
-            }
-            let action = match decision {
-                Decision::Approve => "customer.transfer_approve",
-                Decision::Reject => "customer.transfer_reject",
-            };
-            let detail = serde_json::json!({
-                "transfer_id": transfer.id,
-                "from_code": owner,
-                "to_code": new_owner.as_ref().map(|s| s.code.as_str()),
-            });
-            tx.audit(
-                &ctx.caller.code,
-                action,
-                Some(&record.id.to_string()),
-                Some(&detail.to_string()),
-            )
-            .await
-        })
-        .await?;
-    let decided = transfers::find(&ctx.db, transfer.id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    json::ok(&decided)
-}
-
-fn already_decided() -> ApiError {
-    ApiError::conflict().with_detail(Localized::new(
-        "该转让申请已处理。",
-        "The transfer request has already been decided.",
-    ))
+        .view(&requester);
+    json::created(&view)
 }

@@ -6,7 +6,9 @@ use spin_sdk::http::Request;
 use zhanye_customers::home::HomeFigures;
 use zhanye_customers::masking::mask_mobile;
 use zhanye_customers::store::follows;
-use zhanye_customers::store::home::{self, RecentWork, Todo};
+use zhanye_approvals::store::todo;
+use zhanye_approvals::view::TodoApproval;
+use zhanye_customers::store::home::{self, RecentWork};
 use zhanye_customers::store::search::ListItem;
 use zhanye_customers::store::stats;
 use zhanye_customers::{CustomerScope, Month};
@@ -15,7 +17,6 @@ use zhanye_platform::lang::Lang;
 use zhanye_platform::problem::reason;
 use zhanye_platform::time::{china_date, now_unix, parse_date};
 use zhanye_platform::{ApiError, ApiResult, Db, PageQuery, QueryParams, Reply, json};
-use zhanye_staff::Role;
 use zhanye_staff::identity::age_on;
 
 /// How many followed customers, to-dos and recent items the page shows.
@@ -29,7 +30,8 @@ struct HomePage {
     #[serde(flatten)]
     figures: HomeFigures,
     profile: ProfileCard,
-    todos: Listed<Todo>,
+    /// 待办: the requests waiting for the caller's decision (approvals engine).
+    todos: Listed<TodoApproval>,
     recent_work: Listed<RecentWork>,
     followed_customers: Listed<ListItem>,
     favorite_products: Listed<serde_json::Value>,
@@ -101,11 +103,7 @@ pub async fn view(request: Request) -> ApiResult<Reply> {
         page_size: SHOWN,
     };
     let followed = follows::followed(&db, &scope, today, first).await?;
-    let todos = if caller.roles.has(Role::BranchManager) {
-        home::pending_transfers(&db, &caller.unit_path, SHOWN.into()).await?
-    } else {
-        Vec::new()
-    };
+    let (todos, todo_total) = todo::for_approver(&db, &caller, SHOWN).await?;
     let recent = home::recent_contacts(&db, &caller.code, SHOWN.into()).await?;
     let unread_alerts = home::unread_alerts(&db, &caller.code).await?;
 
@@ -131,16 +129,13 @@ pub async fn view(request: Request) -> ApiResult<Reply> {
             mobile: mask_mobile(&profile.mobile),
             email: profile.email,
         },
-        todos: {
-            let total = todos.len() as i64;
-            Listed::new(
-                todos,
-                total,
-                lang,
-                "目前没有待办事项",
-                "Nothing to do right now",
-            )
-        },
+        todos: Listed::new(
+            todos,
+            todo_total,
+            lang,
+            "目前没有待办事项",
+            "Nothing to do right now",
+        ),
         recent_work: {
             let total = recent.len() as i64;
             Listed::new(recent, total, lang, "无", "None")

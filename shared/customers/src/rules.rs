@@ -1,7 +1,8 @@
 //! What staff write about a customer, checked before anything is stored: notes and
-//! contact records (CUST-5), delegation periods, delegates and transfer decisions
-//! (ORG-5). Plain Rust; the store supplies the facts (who a staff member is, which
-//! branch a unit belongs to).
+//! contact records (CUST-5), delegation periods, and who may take a customer as its
+//! delegate or new owner (ORG-5; transfers are decided through the approvals engine).
+//! Plain Rust; the store supplies the facts (who a staff member is, which branch a unit
+//! belongs to).
 
 use chrono::{DateTime, Days, NaiveDate};
 use zhanye_platform::FieldError;
@@ -21,8 +22,6 @@ pub const TOPIC_MAX_CHARS: usize = 100;
 pub const REMARKS_MAX_CHARS: usize = 500;
 /// Reasons of delegations and transfers, characters.
 pub const REASON_MAX_CHARS: usize = 200;
-/// A transfer decision's comment, characters.
-pub const COMMENT_MAX_CHARS: usize = 500;
 /// The longest delegation, in days, both ends counted.
 pub const DELEGATION_MAX_DAYS: u64 = 180;
 /// How far ahead a delegation may be set to start, in days.
@@ -258,34 +257,6 @@ pub fn staff_refusal(
     }
 }
 
-/// A branch manager's answer to a transfer request (ORG-5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    Approve,
-    Reject,
-}
-
-impl Decision {
-    pub fn parse(text: &str) -> Option<Decision> {
-        match text {
-            "approve" => Some(Decision::Approve),
-            "reject" => Some(Decision::Reject),
-            _ => None,
-        }
-    }
-
-    /// The transfer's status after it.
-    pub fn status(self) -> &'static str {
-        match self {
-            Decision::Approve => "approved",
-            Decision::Reject => "rejected",
-        }
-    }
-}
-
-/// Transfer statuses, as listed and stored.
-pub const TRANSFER_STATUSES: [&str; 4] = ["pending", "approved", "rejected", "withdrawn"];
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -480,16 +451,7 @@ mod tests {
     }
 
     #[test]
-    fn decisions_and_texts() {
-        assert_eq!(
-            Decision::parse("approve").map(Decision::status),
-            Some("approved")
-        );
-        assert_eq!(
-            Decision::parse("reject").map(Decision::status),
-            Some("rejected")
-        );
-        assert_eq!(Decision::parse("Approve"), None);
+    fn required_and_optional_texts() {
         assert_eq!(required_text("reason", " 调岗 ", 200).unwrap(), "调岗");
         assert_eq!(
             required_text("reason", "", 200).unwrap_err().reason,

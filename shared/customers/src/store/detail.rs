@@ -285,12 +285,7 @@ pub async fn soft_delete(db: &Db, customer_id: i64, now: &str) -> Result<bool, A
         return Ok(false);
     }
     stats::apply(db, &deltas).await?;
-    db.execute(
-        "UPDATE customer_transfers SET status = 'withdrawn', decided_at = ?2 \
-         WHERE customer_id = ?1 AND status = 'pending'",
-        params![customer_id, now],
-    )
-    .await?;
+    crate::store::transfers::withdraw_pending(db, customer_id, now).await?;
     db.execute(
         "UPDATE delegations SET revoked_at = ?2 WHERE customer_id = ?1 AND revoked_at IS NULL",
         params![customer_id, now],

@@ -1,11 +1,12 @@
 //! What the home page (个人主页, HOME-2/3) reads besides the HOME-1 figures: the
-//! profile card, the followed customers, the approvals waiting for the caller and the
-//! caller's recent work. Each is one indexed query over the caller's own rows; the
-//! followed customers are `follows::followed`'s first page.
+//! profile card, the followed customers and the caller's recent work. Each is one
+//! indexed query over the caller's own rows; the followed customers are
+//! `follows::followed`'s first page. The approvals waiting for the caller (待办) come
+//! from the approvals engine (`zhanye_approvals::store::todo`).
 
 use serde::Serialize;
 use zhanye_platform::{ApiError, Db, params};
-use zhanye_staff::org::{path_ids, subtree_range};
+use zhanye_staff::org::path_ids;
 
 /// HOME-2 个人信息 as stored.
 #[derive(Debug, Clone)]
@@ -60,48 +61,6 @@ pub async fn profile(db: &Db, code: &str) -> Result<Option<Profile>, ApiError> {
         mobile: row.get("mobile")?,
         email: row.get("email")?,
     }))
-}
-
-/// A to-do (待办事项) waiting for the caller.
-#[derive(Debug, Clone, Serialize)]
-pub struct Todo {
-    /// `customer_transfer`: a transfer (转让) to decide.
-    pub kind: &'static str,
-    pub id: i64,
-    pub customer_id: i64,
-    pub customer_name: String,
-    pub requested_by: String,
-    pub requested_at: String,
-}
-
-/// Transfer requests waiting in the branch the caller manages (ORG-5), oldest first.
-pub async fn pending_transfers(
-    db: &Db,
-    manager_unit_path: &str,
-    limit: i64,
-) -> Result<Vec<Todo>, ApiError> {
-    let (low, high) = subtree_range(manager_unit_path);
-    let rows = db
-        .query(
-            "SELECT t.id, t.customer_id, c.name, t.from_code, t.requested_at \
-             FROM customer_transfers AS t JOIN customers AS c ON c.id = t.customer_id \
-             WHERE t.status = 'pending' AND t.unit_path >= ?1 AND t.unit_path < ?2 \
-             ORDER BY t.requested_at, t.id LIMIT ?3",
-            params![low.as_str(), high.as_str(), limit],
-        )
-        .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Todo {
-                kind: "customer_transfer",
-                id: row.get_at(0)?,
-                customer_id: row.get_at(1)?,
-                customer_name: row.get_at(2)?,
-                requested_by: row.get_at(3)?,
-                requested_at: row.get_at(4)?,
-            })
-        })
-        .collect()
 }
 
 /// One item of recent work (历史工作): a contact the caller recorded.

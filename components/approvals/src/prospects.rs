@@ -1,0 +1,120 @@
+//! 潜在客户 (CUST-6): recording one, listing and reading them within the caller's data
+//! scope (ORG-4: their own; a lead's team; a branch manager's branch; HQ all).
+
+use serde::{Deserialize, Serialize};
+use spin_sdk::http::Request;
+use zhanye_approvals::Kind;
+use zhanye_approvals::prospect::{self, ProspectInput};
+use zhanye_approvals::store::prospects::{self as store, Prospect, ProspectFilter};
+use zhanye_approvals::store::requests;
+use zhanye_approvals::view::ApprovalSummary;
+use zhanye_platform::json::{self, read_json};
+use zhanye_platform::problem::reason;
+use zhanye_platform::{ApiError, ApiResult, PageQuery, QueryParams, Reply};
+
+use crate::access::{BODY_LIMIT, Ctx};
+
+/// The longest search text, characters.
+const Q_MAX_CHARS: usize = 64;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewProspect {
+    name: String,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    mobile: Option<String>,
+    #[serde(default)]
+    company: Option<String>,
+    #[serde(default)]
+    address: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    remarks: Option<String>,
+}
+
+/// `POST /api/prospects` → 201 with the prospect, owned by the caller.
+pub async fn create(request: Request) -> ApiResult<Reply> {
+    let ctx = Ctx::new(&request).await?;
+    let input: NewProspect = read_json(request, BODY_LIMIT).await?;
+    let checked = prospect::new_prospect(&ProspectInput {
+        name: &input.name,
+        kind: input.kind.as_deref(),
+        mobile: input.mobile.as_deref(),
+        company: input.company.as_deref(),
+        address: input.address.as_deref(),
+        source: input.source.as_deref(),
+        remarks: input.remarks.as_deref(),
+    })
+    .map_err(ApiError::validation)?;
+    let now = ctx.stamp();
+    let actor = &ctx.actor;
+    let id = ctx
+        .db
+        .transaction(async |tx| {
+            let id = store::insert(tx, &checked, &actor.code, &actor.unit_path, &now).await?;
+            let detail = serde_json::json!({"name": checked.name, "kind": checked.kind});
+            tx.audit(
+                &actor.code,
+                "prospect.create",
+                Some(&id.to_string()),
+                Some(&detail.to_string()),
+            )
+            .await?;
+            Ok(id)
+        })
+        .await?;
+    let created = store::find(&ctx.db, id)
+        .await?
+        .ok_or_else(|| ApiError::internal("a new prospect is not found"))?;
+    json::created(&created)
+}
+
+/// `GET /api/prospects?status=&q=&page=&page_size=`, newest first.
+pub async fn list(request: Request) -> ApiResult<Reply> {
+    let ctx = Ctx::new(&request).await?;
+    let query = QueryParams::from_uri(request.uri());
+    let page = PageQuery::from_params(&query)?;
+    let status = match query.get_non_empty("status") {
+        None => None,
+        Some(text) => Some(
+            prospect::STATUSES
+                .into_iter()
+                .find(|s| *s == text)
+                .ok_or_else(|| ApiError::invalid_field("status", reason::INVALID))?
+                .to_owned(),
+        ),
+    };
+    let q = query.get_non_empty("q").map(str::to_owned);
+    if q.as_ref().is_some_and(|q| q.chars().count() > Q_MAX_CHARS) {
+        return Err(ApiError::invalid_field("q", reason::TOO_LONG));
+    }
+    let narrowing = ProspectFilter { status, q };
+    json::ok(&store::list(&ctx.db, &ctx.actor, &narrowing, page).await?)
+}
+
+#[derive(Serialize)]
+struct ProspectDetail {
+    #[serde(flatten)]
+    prospect: Prospect,
+    /// Its development task books and new-customer confirmations, newest first.
+    approvals: Vec<ApprovalSummary>,
+}
+
+/// `GET /api/prospects/{id}`: one the caller reads (its owner, or an ORG-4 reader of
+/// its unit); 404 otherwise.
+pub async fn one(request: Request, id: i64) -> ApiResult<Reply> {
+    let ctx = Ctx::new(&request).await?;
+    let found = store::find(&ctx.db, id)
+        .await?
+        .filter(|p| p.owner_code() == ctx.actor.code || ctx.actor.reads_unit(&p.unit_path))
+        .ok_or_else(ApiError::not_found)?;
+    let approvals =
+        requests::about(&ctx.db, &[Kind::Development, Kind::NewCustomer], found.id).await?;
+    json::ok(&ProspectDetail {
+        prospect: found,
+        approvals,
+    })
+}

@@ -1,0 +1,157 @@
+//! The requests' routes: filing, the three boxes, one request, deciding, withdrawing.
+
+use serde::Deserialize;
+use serde_json::Value;
+use spin_sdk::http::Request;
+use zhanye_approvals::engine::{self, DecisionInput};
+use zhanye_approvals::store::lists::{self, Inbox, Narrowing};
+use zhanye_approvals::{Kind, Status};
+use zhanye_platform::json::{self, check_content_type, parse_json, read_body, read_json};
+use zhanye_platform::problem::reason;
+use zhanye_platform::{ApiError, ApiResult, FieldError, PageQuery, QueryParams, Reply};
+
+use crate::access::{BODY_LIMIT, Ctx};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewRequest {
+    kind: String,
+    payload: Value,
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+/// `POST /api/approvals` → 201 with the request.
+pub async fn file(request: Request) -> ApiResult<Reply> {
+    let ctx = Ctx::new(&request).await?;
+    let input: NewRequest = read_json(request, BODY_LIMIT).await?;
+    let now = ctx.stamp();
+    let id = engine::file_form(
+        &ctx.db,
+        &ctx.actor,
+        &input.kind,
+        &input.payload,
+        input.comment.as_deref(),
+        ctx.today,
+        &now,
+    )
+    .await?;
+    let filed = engine::visible(&ctx.db, &ctx.actor, id).await?;
+    json::created(&filed.view(&ctx.actor))
+}
+
+/// `GET /api/approvals?box=todo|mine|done&kind=&status=&page=&page_size=`; `box`
+/// defaults to `todo`.
+pub async fn list(request: Request) -> ApiResult<Reply> {
+    let ctx = Ctx::new(&request).await?;
+    let query = QueryParams::from_uri(request.uri());
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut refuse = |field: &str| errors.push(FieldError::new(field, reason::INVALID));
+    let inbox = match query.get_non_empty("box") {
+        None => Some(Inbox::Todo),
+        Some(text) => Inbox::parse(text).or_else(|| {
+            refuse("box");
+            None
+        }),
+    };
+    let kind = query.get_non_empty("kind").and_then(|text| {
+        Kind::parse(text).or_else(|| {
+            refuse("kind");
+            None
+        })
+    });
+    let status = query.get_non_empty("status").and_then(|text| {
+        Status::parse(text).or_else(|| {
+            refuse("status");
+            None
+        })
+    });
+    let page = PageQuery::from_params(&query)
+        .map_err(|e| errors.extend(e.field_errors))
+        .ok();
+    let (Some(inbox), Some(page)) = (inbox, page) else {
+        return Err(ApiError::validation(errors));
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let narrowing = Narrowing { kind, status };
+    json::ok(&lists::list(&ctx.db, inbox, &ctx.actor, narrowing, page).await?)
+}
+
+/// `GET /api/approvals/{id}`.
+pub async fn one(request: Request, id: i64) -> ApiResult<Reply> {
+    let ctx = Ctx::new(&request).await?;
+    let found = engine::visible(&ctx.db, &ctx.actor, id).await?;
+    json::ok(&found.view(&ctx.actor))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewDecision {
+    decision: String,
+    #[serde(default)]
+    comment: Option<String>,
+    #[serde(default)]
+    new_owner_code: Option<String>,
+    #[serde(default)]
+    owner_code: Option<String>,
+}
+
+/// `POST /api/approvals/{id}/decision` → 200 with the request as it now stands.
+pub async fn decide(request: Request, id: i64) -> ApiResult<Reply> {
+    let ctx = Ctx::new(&request).await?;
+    let found = engine::visible(&ctx.db, &ctx.actor, id).await?;
+    // Who may decide is answered before what they sent is read.
+    zhanye_approvals::decision::check_decider(&ctx.actor, &found.state())
+        .map_err(|refusal| refusal.to_error())?;
+    let input: NewDecision = read_json(request, BODY_LIMIT).await?;
+    let decision = DecisionInput::parse(
+        found.kind(),
+        &input.decision,
+        input.comment.as_deref(),
+        input.new_owner_code.as_deref(),
+        input.owner_code.as_deref(),
+    )
+    .map_err(ApiError::validation)?;
+    let now = ctx.stamp();
+    engine::decide(&ctx.db, &ctx.actor, &found, decision, &now).await?;
+    let decided = engine::visible(&ctx.db, &ctx.actor, id).await?;
+    json::ok(&decided.view(&ctx.actor))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Withdrawal {
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+/// `POST /api/approvals/{id}/withdraw`, with an optional body `{comment}` → 200 with
+/// the request.
+pub async fn withdraw(request: Request, id: i64) -> ApiResult<Reply> {
+    let ctx = Ctx::new(&request).await?;
+    let found = engine::visible(&ctx.db, &ctx.actor, id).await?;
+    zhanye_approvals::decision::check_withdrawer(&ctx.actor, &found.state())?;
+    let content_type = request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap_or("invalid").to_owned());
+    let body = read_body(request.into_body(), BODY_LIMIT).await?;
+    let input: Withdrawal = if body.iter().all(u8::is_ascii_whitespace) {
+        Withdrawal::default()
+    } else {
+        check_content_type(content_type.as_deref())?;
+        parse_json(&body)?
+    };
+    let comment = zhanye_customers::rules::optional_text(
+        "comment",
+        input.comment.as_deref(),
+        engine::COMMENT_MAX_CHARS,
+    )
+    .map_err(|e| ApiError::validation(vec![e]))?;
+    let now = ctx.stamp();
+    engine::withdraw(&ctx.db, &ctx.actor, &found, &comment, &now).await?;
+    let withdrawn = engine::visible(&ctx.db, &ctx.actor, id).await?;
+    json::ok(&withdrawn.view(&ctx.actor))
+}
