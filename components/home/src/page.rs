@@ -3,11 +3,11 @@
 
 use serde::Serialize;
 use spin_sdk::http::Request;
+use zhanye_approvals::store::todo;
+use zhanye_approvals::view::TodoApproval;
 use zhanye_customers::home::HomeFigures;
 use zhanye_customers::masking::mask_mobile;
 use zhanye_customers::store::follows;
-use zhanye_approvals::store::todo;
-use zhanye_approvals::view::TodoApproval;
 use zhanye_customers::store::home::{self, RecentWork};
 use zhanye_customers::store::search::ListItem;
 use zhanye_customers::store::stats;

@@ -249,7 +249,10 @@ mod tests {
         let lead = actor("0010001", "lead,rep", "/1/2/4/8/");
         let pending = state(Status::Pending, 1, &chain, &none);
         assert!(check_withdrawer(&requester, &pending).is_ok());
-        assert_eq!(check_withdrawer(&lead, &pending).unwrap_err().code, "forbidden");
+        assert_eq!(
+            check_withdrawer(&lead, &pending).unwrap_err().code,
+            "forbidden"
+        );
         for status in [Status::Approved, Status::Rejected, Status::Withdrawn] {
             let closed = state(status, 1, &chain, &none);
             assert_eq!(

@@ -121,7 +121,10 @@ mod tests {
             ..Default::default()
         })
         .unwrap();
-        assert_eq!((institution.kind, institution.mobile), ("institution", None));
+        assert_eq!(
+            (institution.kind, institution.mobile),
+            ("institution", None)
+        );
     }
 
     #[test]
@@ -129,10 +132,7 @@ mod tests {
         let long_name = "名".repeat(65);
         let long_remarks = "备".repeat(501);
         let table: Vec<(ProspectInput<'_>, Vec<(&str, &str)>)> = vec![
-            (
-                ProspectInput::default(),
-                vec![("name", "required")],
-            ),
+            (ProspectInput::default(), vec![("name", "required")]),
             (
                 ProspectInput {
                     name: &long_name,
@@ -157,7 +157,11 @@ mod tests {
             ),
         ];
         for (i, (input, expected)) in table.into_iter().enumerate() {
-            assert_eq!(reasons(&new_prospect(&input).unwrap_err()), expected, "row {i}");
+            assert_eq!(
+                reasons(&new_prospect(&input).unwrap_err()),
+                expected,
+                "row {i}"
+            );
         }
     }
 }

@@ -307,14 +307,26 @@ mod tests {
         let fresh = stored(Status::Pending, 1, vec![submitted.clone()]);
         let view = fresh.clone().view(&lead);
         assert_eq!(statuses(&view), ["pending", "waiting"]);
-        assert_eq!(view.permissions, Permissions { decide: true, withdraw: false });
+        assert_eq!(
+            view.permissions,
+            Permissions {
+                decide: true,
+                withdraw: false
+            }
+        );
         assert_eq!(
             fresh.clone().view(&requester).permissions,
-            Permissions { decide: false, withdraw: true }
+            Permissions {
+                decide: false,
+                withdraw: true
+            }
         );
         assert_eq!(
             fresh.view(&manager).permissions,
-            Permissions { decide: false, withdraw: false }
+            Permissions {
+                decide: false,
+                withdraw: false
+            }
         );
 
         let halfway = stored(
@@ -341,6 +353,12 @@ mod tests {
         );
         let view = withdrawn.view(&requester);
         assert_eq!(statuses(&view), ["not_reached", "not_reached"]);
-        assert_eq!(view.permissions, Permissions { decide: false, withdraw: false });
+        assert_eq!(
+            view.permissions,
+            Permissions {
+                decide: false,
+                withdraw: false
+            }
+        );
     }
 }

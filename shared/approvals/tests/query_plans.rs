@@ -44,7 +44,10 @@ fn plan(db: &Connection, sql: &Sql) -> Vec<String> {
 
 fn actors() -> Vec<(&'static str, Actor)> {
     vec![
-        ("rep", Actor::new("A0001", Roles::from_stored("rep"), "/1/2/4/8/")),
+        (
+            "rep",
+            Actor::new("A0001", Roles::from_stored("rep"), "/1/2/4/8/"),
+        ),
         (
             "lead",
             Actor::new("0010001", Roles::from_stored("lead,rep"), "/1/2/4/8/"),
@@ -59,9 +62,16 @@ fn actors() -> Vec<(&'static str, Actor)> {
         ),
         (
             "lead and manager",
-            Actor::new("0010005", Roles::from_stored("lead,branch_manager"), "/1/2/4/"),
+            Actor::new(
+                "0010005",
+                Roles::from_stored("lead,branch_manager"),
+                "/1/2/4/",
+            ),
         ),
-        ("hq", Actor::new("0010003", Roles::from_stored("hq_admin"), "/1/")),
+        (
+            "hq",
+            Actor::new("0010003", Roles::from_stored("hq_admin"), "/1/"),
+        ),
     ]
 }
 
@@ -94,7 +104,10 @@ fn every_box_narrows_by_an_index() {
                     assert_eq!((who, inbox), ("rep", Inbox::Todo));
                     continue;
                 };
-                for sql in [lists::count_sql(&filter), lists::page_sql(inbox, &filter, page)] {
+                for sql in [
+                    lists::count_sql(&filter),
+                    lists::page_sql(inbox, &filter, page),
+                ] {
                     let lines = plan(&db, &sql);
                     assert_eq!(scans(&lines), None, "{who} {inbox:?}: {lines:?}");
                     let index = match inbox {
@@ -159,7 +172,9 @@ fn one_request_is_read_by_its_keys() {
         };
         let lines = plan(&db, &sql);
         assert!(
-            !lines.iter().any(|l| l.starts_with("SCAN") && !l.starts_with("SCAN j")),
+            !lines
+                .iter()
+                .any(|l| l.starts_with("SCAN") && !l.starts_with("SCAN j")),
             "{statement}: {lines:?}"
         );
     }

@@ -127,11 +127,7 @@ struct Plan {
     detail: Option<Value>,
 }
 
-async fn plan(
-    db: &Db,
-    request: &StoredRequest,
-    input: &DecisionInput,
-) -> Result<Plan, ApiError> {
+async fn plan(db: &Db, request: &StoredRequest, input: &DecisionInput) -> Result<Plan, ApiError> {
     let last = request.at_last_step();
     let stored = Payload::from_stored(request.kind(), &request.payload.to_string())
         .ok_or_else(|| ApiError::internal("a stored form does not read as its kind"))?;
@@ -329,7 +325,14 @@ pub async fn decide(
         .await?;
         effects::run(tx, &plan.effect, now).await?;
         let detail = match (&plan.effect, kind) {
-            (Effect::HandOver { from_code, new_owner, .. }, _) => json!({
+            (
+                Effect::HandOver {
+                    from_code,
+                    new_owner,
+                    ..
+                },
+                _,
+            ) => json!({
                 "request_id": request.id(),
                 "from_code": from_code,
                 "to_code": new_owner,
@@ -379,8 +382,8 @@ mod tests {
         assert_eq!(ok.decision, Decision::Approve);
         assert_eq!(ok.comment, "同意");
         assert_eq!(ok.new_owner_code.as_deref(), Some("a0002"));
-        let owner = DecisionInput::parse(Kind::NewCustomer, "approve", None, None, Some("A0002"))
-            .unwrap();
+        let owner =
+            DecisionInput::parse(Kind::NewCustomer, "approve", None, None, Some("A0002")).unwrap();
         assert_eq!(owner.owner_code.as_deref(), Some("A0002"));
         let long = "意".repeat(501);
         // (kind, decision, comment, new_owner_code, owner_code, refusals)
@@ -393,8 +396,22 @@ mod tests {
             Vec<(&'a str, &'a str)>,
         );
         let table: Vec<Case<'_>> = vec![
-            (Kind::Expense, "maybe", None, None, None, vec![("decision", "invalid")]),
-            (Kind::Expense, " ", None, None, None, vec![("decision", "required")]),
+            (
+                Kind::Expense,
+                "maybe",
+                None,
+                None,
+                None,
+                vec![("decision", "invalid")],
+            ),
+            (
+                Kind::Expense,
+                " ",
+                None,
+                None,
+                None,
+                vec![("decision", "required")],
+            ),
             (
                 Kind::Expense,
                 "approve",

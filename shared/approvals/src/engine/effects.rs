@@ -39,7 +39,9 @@ impl Effect {
             Effect::Develop {
                 prospect_id,
                 developer,
-            } => json!({"prospect_id": prospect_id, "status": "developing", "owner_code": developer}),
+            } => {
+                json!({"prospect_id": prospect_id, "status": "developing", "owner_code": developer})
+            }
             Effect::Confirm {
                 prospect_id,
                 customer_id,

@@ -181,11 +181,12 @@ pub async fn file_form(
                 .await?
                 .filter(|c| !c.deleted)
                 .ok_or_else(|| {
-                    ApiError::invalid_field("payload.account_no", "unknown_reference")
-                        .with_detail(Localized::new(
+                    ApiError::invalid_field("payload.account_no", "unknown_reference").with_detail(
+                        Localized::new(
                             "交易系统尚未推送该资金账号的客户。",
                             "The trading system has not sent a customer with this account number.",
-                        ))
+                        ),
+                    )
                 })?;
             if prospects::confirmed_as(db, customer.id).await?.is_some() {
                 return Err(already_confirmed());

@@ -35,7 +35,8 @@ pub async fn withdraw(
             now,
         )
         .await?;
-        let detail = json!({"request_id": request.id(), "kind": kind.as_str(), "step": request.step});
+        let detail =
+            json!({"request_id": request.id(), "kind": kind.as_str(), "step": request.step});
         tx.audit(
             &actor.code,
             audit_action(kind, Event::Withdrawn),

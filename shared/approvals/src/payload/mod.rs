@@ -138,9 +138,7 @@ impl Payload {
             Kind::NewCustomer => Payload::NewCustomer(serde_json::from_str(text).ok()?),
             Kind::Expense => Payload::Expense(serde_json::from_str(text).ok()?),
             Kind::Collaboration => Payload::Collaboration(serde_json::from_str(text).ok()?),
-            Kind::CustomerTransfer => {
-                Payload::CustomerTransfer(serde_json::from_str(text).ok()?)
-            }
+            Kind::CustomerTransfer => Payload::CustomerTransfer(serde_json::from_str(text).ok()?),
         })
     }
 
@@ -160,7 +158,11 @@ impl Payload {
     }
 
     /// Checks `payload` as a `kind` form filed on `today`.
-    pub fn parse(kind: Kind, payload: &Value, today: NaiveDate) -> Result<Payload, Vec<FieldError>> {
+    pub fn parse(
+        kind: Kind,
+        payload: &Value,
+        today: NaiveDate,
+    ) -> Result<Payload, Vec<FieldError>> {
         let mut f = Fields::of(payload)?;
         let parsed = match kind {
             Kind::Development => {

@@ -167,7 +167,11 @@ mod tests {
         );
         assert_eq!(todo.params.len(), 3);
         let lead = Actor::new("0010001", Roles::from_stored("lead,rep"), "/1/2/4/8/");
-        let both = Actor::new("0010005", Roles::from_stored("lead,branch_manager"), "/1/2/4/");
+        let both = Actor::new(
+            "0010005",
+            Roles::from_stored("lead,branch_manager"),
+            "/1/2/4/",
+        );
         assert!(
             filter(Inbox::Todo, &both, Narrowing::default())
                 .unwrap()

@@ -117,12 +117,7 @@ pub async fn confirmed_as(db: &Db, customer_id: i64) -> Result<Option<i64>, ApiE
 
 /// A development task book approved: the prospect, still `potential`, is developed by
 /// `developer` (whose unit it now lies in). Answers whether it was still potential.
-pub async fn develop(
-    db: &Db,
-    id: i64,
-    developer: &str,
-    now: &str,
-) -> Result<bool, ApiError> {
+pub async fn develop(db: &Db, id: i64, developer: &str, now: &str) -> Result<bool, ApiError> {
     Ok(db
         .execute(
             "UPDATE prospects SET status = 'developing', owner_code = ?2, \
@@ -188,7 +183,9 @@ pub async fn list(
 ) -> Result<Page<Prospect>, ApiError> {
     let filter = filter(actor, narrowing);
     let mut count = Sql::new();
-    count.push("SELECT COUNT(*) FROM prospects AS p").append(&filter);
+    count
+        .push("SELECT COUNT(*) FROM prospects AS p")
+        .append(&filter);
     let total: i64 = db
         .query_value(&count.text, count.params)
         .await?

@@ -75,7 +75,9 @@ pub fn summary_from_row(row: &Row) -> Result<ApprovalSummary, ApiError> {
             name: row.get("requester_name")?,
         },
         status,
-        current_step: pending.then(|| row.get::<i64>("step").map(index)).transpose()?,
+        current_step: pending
+            .then(|| row.get::<i64>("step").map(index))
+            .transpose()?,
         current_role: row
             .get::<Option<String>>("step_role")?
             .map(|r| stored_role(&r))
@@ -146,7 +148,17 @@ pub async fn insert(db: &Db, new: &NewRequest<'_>, now: &str) -> Result<i64, Api
         params![id, chain],
     )
     .await?;
-    add_event(db, id, None, Event::Submitted, new.requester_code, new.comment, None, now).await?;
+    add_event(
+        db,
+        id,
+        None,
+        Event::Submitted,
+        new.requester_code,
+        new.comment,
+        None,
+        now,
+    )
+    .await?;
     Ok(id)
 }
 
@@ -217,7 +229,13 @@ pub async fn close(
             "UPDATE approval_requests SET status = ?3, outcome = COALESCE(?4, outcome), \
                     step_role = NULL, step_unit = NULL, updated_at = ?5, decided_at = ?5 \
              WHERE id = ?1 AND status = 'pending' AND step = ?2",
-            params![id, from, status.as_str(), outcome.map(Value::to_string), now],
+            params![
+                id,
+                from,
+                status.as_str(),
+                outcome.map(Value::to_string),
+                now
+            ],
         )
         .await?
         == 1)

@@ -15,8 +15,7 @@ pub struct CustomerFacts {
     pub deleted: bool,
 }
 
-const SELECT: &str =
-    "SELECT id, account_no, name, owner_code, unit_path, deleted_at IS NOT NULL AS deleted FROM customers";
+const SELECT: &str = "SELECT id, account_no, name, owner_code, unit_path, deleted_at IS NOT NULL AS deleted FROM customers";
 
 fn facts(row: &Row) -> Result<CustomerFacts, ApiError> {
     Ok(CustomerFacts {
@@ -42,8 +41,11 @@ pub async fn customer_by_account(
     db: &Db,
     account_no: &str,
 ) -> Result<Option<CustomerFacts>, ApiError> {
-    db.query_row(&format!("{SELECT} WHERE account_no = ?1"), params![account_no])
-        .await?
-        .map(|row| facts(&row))
-        .transpose()
+    db.query_row(
+        &format!("{SELECT} WHERE account_no = ?1"),
+        params![account_no],
+    )
+    .await?
+    .map(|row| facts(&row))
+    .transpose()
 }

@@ -21,5 +21,8 @@ pub async fn for_approver(
     };
     let page = lists::list(db, Inbox::Todo, &actor, Narrowing::default(), first).await?;
     let total = i64::try_from(page.total).unwrap_or(i64::MAX);
-    Ok((page.items.into_iter().map(TodoApproval::from).collect(), total))
+    Ok((
+        page.items.into_iter().map(TodoApproval::from).collect(),
+        total,
+    ))
 }
