@@ -233,7 +233,12 @@ mod tests {
 
     #[test]
     fn refusals_are_403_in_both_languages() {
-        for error in [not_responsible(), may_not_cancel(), may_not_assign(), no_team()] {
+        for error in [
+            not_responsible(),
+            may_not_cancel(),
+            may_not_assign(),
+            no_team(),
+        ] {
             assert_eq!(error.status.as_u16(), 403);
             assert_eq!(error.code, "forbidden");
             let zh = error.detail(zhanye_platform::Lang::ZhCn);

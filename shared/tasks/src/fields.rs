@@ -56,7 +56,11 @@ pub fn required_text(field: &str, text: &str, max: usize) -> Result<String, Fiel
 }
 
 /// A text that may be left out: `None` when absent or blank.
-pub fn optional_text(field: &str, text: Option<&str>, max: usize) -> Result<Option<String>, FieldError> {
+pub fn optional_text(
+    field: &str,
+    text: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
     let text = clean(field, text.unwrap_or_default(), max)?;
     Ok((!text.is_empty()).then_some(text))
 }
@@ -106,7 +110,9 @@ mod tests {
             Some("客户改期".to_owned())
         );
         assert_eq!(
-            optional_text("reason", Some("123456"), 5).unwrap_err().reason,
+            optional_text("reason", Some("123456"), 5)
+                .unwrap_err()
+                .reason,
             "too_long"
         );
     }

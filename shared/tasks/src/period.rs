@@ -38,7 +38,11 @@ fn last_of_month(day: NaiveDate) -> NaiveDate {
 
 impl Period {
     /// Reads `from` and `to` (`YYYY-MM-DD`, absent or empty for the defaults) on `today`.
-    pub fn parse(from: Option<&str>, to: Option<&str>, today: NaiveDate) -> Result<Period, ApiError> {
+    pub fn parse(
+        from: Option<&str>,
+        to: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<Period, ApiError> {
         let mut errors = Vec::new();
         let mut day = |name: &str, text: Option<&str>| {
             let text = text.map(str::trim).filter(|t| !t.is_empty())?;
@@ -86,10 +90,25 @@ mod tests {
             (Some(""), Some(" "), "2026-02-01", "2026-02-28"),
             (Some("2025-12-05"), None, "2025-12-05", "2025-12-31"),
             (None, Some("2024-02-20"), "2024-02-01", "2024-02-20"),
-            (Some("2026-01-15"), Some("2026-01-15"), "2026-01-15", "2026-01-15"),
-            (Some("2025-01-01"), Some("2025-12-31"), "2025-01-01", "2025-12-31"),
+            (
+                Some("2026-01-15"),
+                Some("2026-01-15"),
+                "2026-01-15",
+                "2026-01-15",
+            ),
+            (
+                Some("2025-01-01"),
+                Some("2025-12-31"),
+                "2025-01-01",
+                "2025-12-31",
+            ),
             // 366 days: a leap year whole.
-            (Some("2024-01-01"), Some("2024-12-31"), "2024-01-01", "2024-12-31"),
+            (
+                Some("2024-01-01"),
+                Some("2024-12-31"),
+                "2024-01-01",
+                "2024-12-31",
+            ),
         ];
         for (from, to, want_from, want_to) in cases {
             let period = Period::parse(*from, *to, today).unwrap();
@@ -100,7 +119,10 @@ mod tests {
             );
         }
         let december = Period::parse(None, None, day("2025-12-31")).unwrap();
-        assert_eq!((december.from, december.to), (day("2025-12-01"), day("2025-12-31")));
+        assert_eq!(
+            (december.from, december.to),
+            (day("2025-12-01"), day("2025-12-31"))
+        );
         assert_eq!(
             december.range(),
             (
@@ -121,9 +143,21 @@ mod tests {
                 Some("y"),
                 &[("from", "invalid_format"), ("to", "invalid_format")],
             ),
-            (Some("2026-02-02"), Some("2026-02-01"), &[("to", "out_of_range")]),
-            (Some("2024-01-01"), Some("2025-01-01"), &[("to", "out_of_range")]),
-            (Some("2025-01-01"), Some("2026-01-02"), &[("to", "out_of_range")]),
+            (
+                Some("2026-02-02"),
+                Some("2026-02-01"),
+                &[("to", "out_of_range")],
+            ),
+            (
+                Some("2024-01-01"),
+                Some("2025-01-01"),
+                &[("to", "out_of_range")],
+            ),
+            (
+                Some("2025-01-01"),
+                Some("2026-01-02"),
+                &[("to", "out_of_range")],
+            ),
         ];
         for (from, to, expected) in cases {
             let error = Period::parse(*from, *to, today).unwrap_err();

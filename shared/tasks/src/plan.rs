@@ -64,8 +64,11 @@ pub fn plan(input: &PlanInput<'_>, now: i64) -> Result<Plan, Vec<FieldError>> {
         }
         Some(_) => Err(FieldError::new("account_no", reason::INVALID_FORMAT)),
     };
-    let customer_name =
-        optional_text("customer_name", input.customer_name, CUSTOMER_NAME_MAX_CHARS);
+    let customer_name = optional_text(
+        "customer_name",
+        input.customer_name,
+        CUSTOMER_NAME_MAX_CHARS,
+    );
     let (account_no, customer_name) = match (account_no, customer_name) {
         (Ok(None), Ok(None)) => {
             keep(Err(FieldError::new("customer_name", reason::REQUIRED)));
@@ -90,28 +93,33 @@ pub fn plan(input: &PlanInput<'_>, now: i64) -> Result<Plan, Vec<FieldError>> {
         )
         .map(stored),
     );
-    let responsible_code = match input.responsible_code.map(str::trim).filter(|c| !c.is_empty()) {
+    let responsible_code = match input
+        .responsible_code
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         None => None,
         Some(text) => match StaffCode::parse(text) {
             Ok(code) => Some(code.as_str().to_owned()),
             Err(_) => {
-                keep(Err(FieldError::new("responsible_code", reason::INVALID_FORMAT)));
+                keep(Err(FieldError::new(
+                    "responsible_code",
+                    reason::INVALID_FORMAT,
+                )));
                 None
             }
         },
     };
     let content = keep(required_text("content", input.content, CONTENT_MAX_CHARS));
     match (planned_address, planned_at, content) {
-        (Some(planned_address), Some(planned_at), Some(content)) if errors.is_empty() => {
-            Ok(Plan {
-                account_no,
-                customer_name,
-                planned_address,
-                planned_at,
-                responsible_code,
-                content,
-            })
-        }
+        (Some(planned_address), Some(planned_at), Some(content)) if errors.is_empty() => Ok(Plan {
+            account_no,
+            customer_name,
+            planned_address,
+            planned_at,
+            responsible_code,
+            content,
+        }),
         _ => Err(errors),
     }
 }
@@ -308,10 +316,8 @@ mod tests {
         ];
         for (input, expected) in cases {
             let got = refusals(input);
-            let got: Vec<(&str, &str)> = got
-                .iter()
-                .map(|(f, r)| (f.as_str(), r.as_str()))
-                .collect();
+            let got: Vec<(&str, &str)> =
+                got.iter().map(|(f, r)| (f.as_str(), r.as_str())).collect();
             assert_eq!(got, expected, "{input:?}");
         }
     }

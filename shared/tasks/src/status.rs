@@ -52,7 +52,7 @@ impl TaskStatus {
             (TaskStatus::Open, Transition::Cancel) => Ok(TaskStatus::Cancelled),
             (from, transition) => Err(ApiError::conflict()
                 .with_detail(refusal(from, transition))
-                .with_extension("status", serde_json::json!(from.as_str()))),
+                .with_extension("task_status", serde_json::json!(from.as_str()))),
         }
     }
 }
@@ -129,6 +129,7 @@ mod tests {
                     let problem = error.to_problem(zhanye_platform::Lang::En);
                     let doc = serde_json::to_value(&problem).unwrap();
                     assert_eq!(doc["status"], 409);
+                    assert_eq!(doc["task_status"], from.as_str());
                 }
                 (got, want) => panic!("{from:?} {transition:?}: {got:?} vs {want:?}"),
             }
@@ -156,7 +157,11 @@ mod tests {
             (Cancelled, "2026-03-01T00:00:00Z", false),
         ];
         for (status, planned, expected) in cases {
-            assert_eq!(is_overdue(status, planned, now), expected, "{status:?} {planned}");
+            assert_eq!(
+                is_overdue(status, planned, now),
+                expected,
+                "{status:?} {planned}"
+            );
         }
     }
 }

@@ -164,6 +164,9 @@ mod tests {
             )
         );
         let (start, end) = day_range(None, None);
-        assert!(start.as_str() < "1970" && end.as_str() > "9999-12-31T23", "{start} {end}");
+        assert!(
+            start.as_str() < "1970" && end.as_str() > "9999-12-31T23",
+            "{start} {end}"
+        );
     }
 }

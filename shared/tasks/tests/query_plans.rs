@@ -130,7 +130,10 @@ fn home_reads_the_open_and_closed_ranges() {
     let now = Value::Text("2026-03-10T07:30:00Z".into());
     let counts = plan(&db, &text_sql(OPEN_COUNTS, vec![code.clone(), now]));
     assert_uses(&counts, "COVERING INDEX tasks_responsible_open", "counts");
-    let rows = plan(&db, &text_sql(OPEN_ROWS, vec![code.clone(), Value::Integer(10)]));
+    let rows = plan(
+        &db,
+        &text_sql(OPEN_ROWS, vec![code.clone(), Value::Integer(10)]),
+    );
     assert_uses(&rows, "tasks_responsible_open", "rows");
     assert!(!rows.iter().any(|l| l.contains("TEMP B-TREE")), "{rows:#?}");
     let recent = plan(&db, &text_sql(RECENT_ROWS, vec![code, Value::Integer(10)]));
@@ -176,7 +179,12 @@ fn statements_bind_every_parameter() {
                 page_sql(whose, &q, PageQuery::default()),
                 count_sql(whose, &q, now),
             ] {
-                assert_eq!(sql.text.matches('?').count(), sql.params.len(), "{}", sql.text);
+                assert_eq!(
+                    sql.text.matches('?').count(),
+                    sql.params.len(),
+                    "{}",
+                    sql.text
+                );
             }
         }
     }

@@ -134,10 +134,7 @@ pub fn count_sql(whose: Whose<'_>, query: &ListQuery, now: &str) -> Sql {
     let parts = parts(whose, query);
     let mut sql = Sql::new();
     if query.status.is_open() {
-        sql.bind(
-            "SELECT COUNT(*), COALESCE(SUM(t.planned_at < ?), 0)",
-            now,
-        );
+        sql.bind("SELECT COUNT(*), COALESCE(SUM(t.planned_at < ?), 0)", now);
     } else {
         sql.push("SELECT COUNT(*), 0");
     }

@@ -42,3 +42,42 @@ pub async fn staff_among(db: &Db, codes: &[String]) -> Result<Vec<StaffFacts>, A
     })
     .collect()
 }
+
+/// An org unit (ORG-1) a team's activity is asked for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OrgUnit {
+    pub code: String,
+    pub name: String,
+    /// `hq`, `region`, `branch` or `team`.
+    pub kind: String,
+    /// Its path, `/1/2/4/`: the range of its subtree.
+    #[serde(skip)]
+    pub path: String,
+}
+
+const UNIT_COLUMNS: &str = "SELECT code, name, kind, path FROM org_units";
+
+fn unit_from_row(row: &zhanye_platform::Row) -> Result<OrgUnit, ApiError> {
+    Ok(OrgUnit {
+        code: row.get("code")?,
+        name: row.get("name")?,
+        kind: row.get("kind")?,
+        path: row.get("path")?,
+    })
+}
+
+/// The unit with `code` (its unique index).
+pub async fn unit_by_code(db: &Db, code: &str) -> Result<Option<OrgUnit>, ApiError> {
+    db.query_row(&format!("{UNIT_COLUMNS} WHERE code = ?1"), params![code])
+        .await?
+        .map(|row| unit_from_row(&row))
+        .transpose()
+}
+
+/// The unit at `path` (its unique index).
+pub async fn unit_by_path(db: &Db, path: &str) -> Result<Option<OrgUnit>, ApiError> {
+    db.query_row(&format!("{UNIT_COLUMNS} WHERE path = ?1"), params![path])
+        .await?
+        .map(|row| unit_from_row(&row))
+        .transpose()
+}

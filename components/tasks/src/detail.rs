@@ -1,0 +1,13 @@
+//! `GET /api/tasks/{id}`: the 营销工作任务 screen — the plan, the execution, and who set
+//! it up, executed or cancelled it when.
+
+use spin_sdk::http::Request;
+use zhanye_platform::{ApiResult, Reply, json};
+
+use crate::access::Ctx;
+
+pub async fn detail(request: Request, id: i64) -> ApiResult<Reply> {
+    let ctx = Ctx::new(&request).await?;
+    let task = ctx.visible(id).await?;
+    json::ok(&ctx.view(&task).await?)
+}

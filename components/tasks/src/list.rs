@@ -1,0 +1,45 @@
+//! `GET /api/tasks`: the caller's open tasks (待办, TASK-2) by planned time with the
+//! overdue flagged, or their history (历史任务, TASK-4) newest first, searchable by date
+//! and customer; `scope=team` for a lead's team, a manager's branch or HQ's firm,
+//! `scope=coworked` for the tasks the caller helped with (see `zhanye_tasks::listing`).
+
+use serde::Serialize;
+use spin_sdk::http::Request;
+use zhanye_platform::{ApiResult, Page, PageQuery, QueryParams, Reply, json};
+use zhanye_tasks::access::no_team;
+use zhanye_tasks::listing::{ListQuery, ListScope};
+use zhanye_tasks::store::lists::{self, Whose};
+use zhanye_tasks::view::TaskSummary;
+
+use crate::access::Ctx;
+
+#[derive(Serialize)]
+struct TaskList {
+    status: &'static str,
+    scope: &'static str,
+    /// Of all the listed tasks, how many are overdue (open lists only; 0 otherwise).
+    overdue: u64,
+    #[serde(flatten)]
+    tasks: Page<TaskSummary>,
+}
+
+pub async fn list(request: Request) -> ApiResult<Reply> {
+    let ctx = Ctx::new(&request).await?;
+    let params = QueryParams::from_uri(request.uri());
+    let page = PageQuery::from_params(&params)?;
+    let query = ListQuery::from_params(&params)?;
+    let viewer = ctx.viewer();
+    let whose = match query.scope {
+        ListScope::Own => Whose::Responsible(&ctx.caller.code),
+        ListScope::Team => Whose::Unit(viewer.team_root().ok_or_else(no_team)?),
+        ListScope::Coworked => Whose::Coworker(&ctx.caller.code),
+    };
+    let now = ctx.stamp();
+    let found = lists::list(&ctx.db, whose, &query, &now, page).await?;
+    json::ok(&TaskList {
+        status: query.status.as_str(),
+        scope: query.scope.as_str(),
+        overdue: found.overdue,
+        tasks: found.page.map(|task| TaskSummary::of(task, &now)),
+    })
+}
