@@ -886,9 +886,13 @@ fn an_approved_transfer_moves_the_customer_and_its_home_figures() {
         &json!({"reason": "客户迁居，就近服务", "suggested_code": "A0002"}),
     );
     assert_eq!(asked.status, 201, "{}", asked.text());
+    // Filed with the approvals engine: one step, the branch manager of the branch.
     let transfer = asked.value();
+    assert_eq!(transfer["kind"], "customer_transfer");
     assert_eq!(transfer["status"], "pending");
-    assert_eq!(transfer["to_code"], "A0002");
+    assert_eq!(transfer["payload"]["suggested_code"], "A0002");
+    assert_eq!(transfer["subject"]["account_no"], "110000000001");
+    assert_eq!(transfer["chain"][0]["role"], "branch_manager");
     assert_problem(
         &owner.post_json(
             &format!("/api/customers/{id}/transfers"),
@@ -905,17 +909,22 @@ fn an_approved_transfer_moves_the_customer_and_its_home_figures() {
         422,
         "validation_failed",
     );
-    assert_eq!(owner.get("/api/customers/transfers").value()["total"], 1);
+    assert_eq!(
+        owner
+            .get("/api/approvals?box=mine&kind=customer_transfer")
+            .value()["total"],
+        1
+    );
     let manager = signed_in(&app, MANAGER);
     let pending = manager
-        .get("/api/customers/transfers?status=pending")
+        .get("/api/approvals?box=todo&kind=customer_transfer&status=pending")
         .value();
     assert_eq!(pending["total"], 1);
-    assert_eq!(pending["items"][0]["customer_name"], "张三");
-    assert_eq!(pending["items"][0]["from_code"], "A0001");
+    assert_eq!(pending["items"][0]["subject"]["name"], "张三");
+    assert_eq!(pending["items"][0]["requester"]["code"], "A0001");
 
     let tid = transfer["id"].as_i64().unwrap();
-    let decision = format!("/api/customers/transfers/{tid}/decision");
+    let decision = format!("/api/approvals/{tid}/decision");
     // The lead reads the customer but does not decide; the other rep does not see it.
     assert_problem(
         &signed_in(&app, LEAD).post_json(
@@ -956,8 +965,11 @@ fn an_approved_transfer_moves_the_customer_and_its_home_figures() {
     );
     assert_eq!(approved.status, 200, "{}", approved.text());
     assert_eq!(approved.value()["status"], "approved");
-    assert_eq!(approved.value()["to_code"], "A0002");
-    assert_eq!(approved.value()["decided_by"], "0010002");
+    assert_eq!(approved.value()["outcome"]["new_owner_code"], "A0002");
+    assert_eq!(
+        approved.value()["chain"][0]["decided_by"]["code"],
+        "0010002"
+    );
     assert_problem(
         &manager.post_json(&decision, &json!({"decision": "reject"})),
         409,
@@ -987,11 +999,18 @@ fn an_approved_transfer_moves_the_customer_and_its_home_figures() {
     );
     assert_eq!(audits(&app, "A0001", "customer.transfer_request"), 1);
     assert_eq!(audits(&app, "0010002", "customer.transfer_approve"), 1);
-    assert_eq!(manager.get("/api/customers/transfers").value()["total"], 0);
     assert_eq!(
         manager
-            .get("/api/customers/transfers?status=approved")
-            .value()["items"][0]["to_name"],
+            .get("/api/approvals?box=todo&kind=customer_transfer")
+            .value()["total"],
+        0
+    );
+    let decided = manager
+        .get("/api/approvals?box=done&kind=customer_transfer&status=approved")
+        .value();
+    assert_eq!(decided["items"][0]["id"], tid);
+    assert_eq!(
+        manager.get(&format!("/api/approvals/{tid}")).value()["outcome"]["new_owner_name"],
         "王芳"
     );
 
@@ -1018,7 +1037,7 @@ fn an_approved_transfer_moves_the_customer_and_its_home_figures() {
     // A rejection leaves the owner as it was.
     let tid = asked.value()["id"].as_i64().unwrap();
     let rejected = manager.post_json(
-        &format!("/api/customers/transfers/{tid}/decision"),
+        &format!("/api/approvals/{tid}/decision"),
         &json!({"decision": "reject", "comment": "暂不调整"}),
     );
     assert_eq!(rejected.value()["status"], "rejected");
@@ -1053,6 +1072,13 @@ fn routes_refuse_what_they_do_not_serve() {
     );
     assert_problem(
         &rep.get("/api/customers/transfers/x/decision"),
+        404,
+        "not_found",
+    );
+    // Transfers are listed and decided under /api/approvals now.
+    assert_problem(&rep.get("/api/customers/transfers"), 404, "not_found");
+    assert_problem(
+        &rep.post_json("/api/customers/transfers/1/decision", &json!({})),
         404,
         "not_found",
     );

@@ -336,11 +336,44 @@ fn a_branch_manager_sees_transfers_to_decide() {
     let page = home(&app, &manager, "2025-08");
     assert_eq!(page["todos"]["total"], 1);
     assert_eq!(page["todos"]["items"][0]["kind"], "customer_transfer");
-    assert_eq!(page["todos"]["items"][0]["customer_name"], "客户三");
-    assert_eq!(page["todos"]["items"][0]["requested_by"], "A0101");
+    assert_eq!(page["todos"]["items"][0]["subject_name"], "客户三");
+    assert_eq!(page["todos"]["items"][0]["requester_code"], "A0101");
     // Another branch's manager would not see it; a rep has no such to-dos.
     let rep_page = home(&app, &rep, "2025-08");
     assert_eq!(rep_page["todos"]["total"], 0);
+}
+
+#[test]
+fn a_lead_sees_development_task_books_to_approve() {
+    let app = app();
+    let rep = ready(&app, A0001);
+    let user = as_user(&app, &rep);
+    let prospect = user.post_json("/api/prospects", &json!({"name": "王建国"}));
+    assert_eq!(prospect.status, 201, "{}", prospect.text());
+    let deadline = sql_value(&app, "SELECT date('now', '+8 hours', '+30 days')");
+    let book = user.post_json(
+        "/api/approvals",
+        &json!({"kind": "development", "payload": {
+            "prospect_id": prospect.value()["id"], "goal": "开户并转入资产", "deadline": deadline,
+            "method": "上门拜访", "needs": "两融咨询"}}),
+    );
+    assert_eq!(book.status, 201, "{}", book.text());
+    let lead = ready(&app, LEAD);
+    let page = home(&app, &lead, "2025-08");
+    assert_eq!(page["todos"]["total"], 1);
+    let todo = &page["todos"]["items"][0];
+    assert_eq!(todo["kind"], "development");
+    assert_eq!(todo["id"], book.value()["id"]);
+    assert_eq!(todo["title"], "客户开发任务书：王建国");
+    assert_eq!(todo["requester_code"], "A0001");
+    assert_eq!(todo["requester_name"], "李明");
+    assert_eq!(todo["submitted_at"], book.value()["submitted_at"]);
+    // It is the lead's step: the branch manager and the requester have nothing to do.
+    assert_eq!(
+        home(&app, &ready(&app, MANAGER), "2025-08")["todos"]["total"],
+        0
+    );
+    assert_eq!(home(&app, &rep, "2025-08")["todos"]["total"], 0);
 }
 
 #[test]

@@ -139,7 +139,7 @@ pub fn check_withdrawer(actor: &Actor, request: &RequestState<'_>) -> Result<(),
 pub fn may_view(actor: &Actor, request: &RequestState<'_>) -> bool {
     actor.code == request.requester_code
         || request.current().is_some_and(|step| actor.holds(step))
-        || request.deciders.iter().any(|code| *code == actor.code)
+        || request.deciders.contains(&actor.code)
         || actor.reads_unit(request.unit_path)
 }
 

@@ -48,7 +48,8 @@ fn a_development_book_as_filed() {
 fn bad_forms_name_each_field() {
     let long = "长".repeat(501);
     // (kind, payload, refusals)
-    let table: Vec<(Kind, Value, Vec<(&str, &str)>)> = vec![
+    type Case<'a> = (Kind, Value, Vec<(&'a str, &'a str)>);
+    let table: Vec<Case<'_>> = vec![
         (
             Kind::Development,
             json!({}),
