@@ -135,7 +135,9 @@ mod tests {
     #[test]
     fn bad_periods_are_refused() {
         let today = day("2026-02-10");
-        let cases: &[(Option<&str>, Option<&str>, &[(&str, &str)])] = &[
+        // (from, to, refusals)
+        type Case<'a> = (Option<&'a str>, Option<&'a str>, &'a [(&'a str, &'a str)]);
+        let cases: &[Case<'_>] = &[
             (Some("2026-2-1"), None, &[("from", "invalid_format")]),
             (None, Some("2026-02-30"), &[("to", "invalid_format")]),
             (

@@ -55,9 +55,7 @@ fn text_sql(text: &str, params: Vec<Value>) -> Sql {
 fn assert_uses(lines: &[String], index: &str, what: &str) {
     for line in lines {
         let scans_whole = line.starts_with("SCAN ")
-            && !["SCAN members", "SCAN events", "SCAN m"]
-                .iter()
-                .any(|ok| line.as_str() == *ok);
+            && !["SCAN members", "SCAN events", "SCAN m"].contains(&line.as_str());
         assert!(!scans_whole, "{what}: {line}\n{lines:#?}");
     }
     assert!(
