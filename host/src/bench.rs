@@ -13,8 +13,10 @@
 //!   `POST /api/auth/login` and `POST /api/checkins`. Start the app with the sign-in
 //!   rate limits raised, or one client address is throttled after 30 sign-ins a minute.
 //! - `zhanye bench customers` / `zhanye bench t1`: see [`customers`].
+//! - `zhanye bench products`: see [`products`].
 
 mod customers;
+mod products;
 
 use crate::app::{App, AppOptions};
 use crate::trigger::http::HttpTrigger;
@@ -63,6 +65,9 @@ enum BenchCmd {
     /// One day's T+1 delivery (daily assets for every customer, trades) through the
     /// webhooks: wall time and records/s.
     T1(customers::T1Args),
+    /// Product list, search, detail and suitable-customers latency, one client at a
+    /// time; the wall time (and server memory) of a CSV and an XLSX export.
+    Products(products::ProductsArgs),
     /// Start the fixture app in-process and run the standard scenarios.
     Suite {
         #[command(flatten)]
@@ -107,6 +112,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         }
         BenchCmd::Customers(args) => customers::customers(args).await,
         BenchCmd::T1(args) => customers::t1(args).await,
+        BenchCmd::Products(args) => products::products(args).await,
         BenchCmd::Suite {
             app,
             connections,

@@ -155,9 +155,14 @@ enum Cmd {
     },
     /// Load-test a running app and print requests/s and latency percentiles.
     Bench(bench::BenchArgs),
-    /// Generate data (org, staff, customers and their figures) from a seed and load it
-    /// through the trading partner's webhooks of a running app.
-    Generate(generate::GenerateArgs),
+    /// Generate data (org, staff, customers and their figures; products) from a seed and
+    /// load it through the trading partner's and the issuer's webhooks of a running app.
+    Generate {
+        #[command(flatten)]
+        args: generate::GenerateArgs,
+        #[command(flatten)]
+        issuer: generate::products::ProductArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -301,7 +306,7 @@ async fn run(cmd: Cmd) -> Result<()> {
             Ok(())
         }
         Cmd::Bench(args) => bench::run(args).await,
-        Cmd::Generate(args) => generate::run(args).await,
+        Cmd::Generate { args, issuer } => generate::run(args, issuer).await,
     }
 }
 
@@ -361,7 +366,10 @@ async fn load_demo_customers(opts: &AppOptions, addr: std::net::SocketAddr) -> R
     if target.ip().is_unspecified() {
         target.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
     }
-    generate::load_demo(&format!("http://{target}"), secret).await;
+    let issuer = variables
+        .get("hook_secret_issuer")
+        .filter(|s| !s.is_empty());
+    generate::load_demo(&format!("http://{target}"), secret, issuer).await;
     Ok(())
 }
 

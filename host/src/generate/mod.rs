@@ -7,9 +7,15 @@
 //! each batch's `Idempotency-Key` is derived from its content, so a re-run replays
 //! harmlessly. `--demo` gives the demo reps (A0001 … A0004) their customers instead of
 //! generating an org; `zhanye up --demo` runs it against itself.
+//!
+//! Products come from the issuer partner (`POST {url}/hooks/issuer/products`, see
+//! [`products`]): the demo catalog with `--demo`, `--products N` generated ones; the
+//! topic name `products` in `--only` sends them alone.
 
 mod names;
 mod org;
+mod pdf;
+pub mod products;
 mod push;
 mod records;
 mod rng;
@@ -261,8 +267,30 @@ impl Generation {
 }
 
 /// `zhanye generate`.
-pub async fn run(args: GenerateArgs) -> Result<()> {
-    let generation = Generation::new(&args)?;
+pub async fn run(mut args: GenerateArgs, issuer: products::ProductArgs) -> Result<()> {
+    // `products` is the issuer's topic, sent after the trading partner's.
+    let chosen = args.only.len();
+    args.only.retain(|t| t.trim() != "products");
+    let with_products = chosen == 0 || args.only.len() < chosen;
+    if chosen == 0 || !args.only.is_empty() {
+        trading(&args).await?;
+    }
+    if with_products && args.demo {
+        let loaded = products::load_demo(&args.url, &issuer.issuer_secret).await?;
+        println!("{}", loaded.summary("demo catalog"));
+    }
+    if with_products && issuer.products > 0 {
+        let loaded =
+            products::load_generated(&args.url, &issuer.issuer_secret, args.seed, issuer.products)
+                .await?;
+        println!("{}", loaded.summary(&format!("seed {}", args.seed)));
+    }
+    Ok(())
+}
+
+/// The trading partner's topics of `zhanye generate`.
+async fn trading(args: &GenerateArgs) -> Result<()> {
+    let generation = Generation::new(args)?;
     let samples = generation.sample_staff();
     println!(
         "zhanye generate: seed {}, {} customers{}, as of {}, topics {}",
@@ -292,8 +320,15 @@ pub async fn run(args: GenerateArgs) -> Result<()> {
 }
 
 /// `zhanye up --demo`: gives the demo reps their customers through the app's own
-/// webhook. A failure is logged and the app keeps serving.
-pub async fn load_demo(url: &str, secret: &str) {
+/// webhook, and the demo product catalog through the issuer's when it has a secret. A
+/// failure is logged and the app keeps serving.
+pub async fn load_demo(url: &str, secret: &str, issuer_secret: Option<&str>) {
+    if let Some(issuer_secret) = issuer_secret {
+        match products::load_demo(url, issuer_secret).await {
+            Ok(loaded) => crate::log_info!("{}", loaded.summary("demo catalog")),
+            Err(e) => crate::log_error!("demo products not loaded: {e:#}"),
+        }
+    }
     let args = GenerateArgs {
         url: url.to_string(),
         secret: secret.to_string(),
