@@ -240,6 +240,14 @@ async fn export(client: &mut Client, format: &str, filter: &str, pid: Option<u32
         let _ = sampler.join();
     }
     let answer = answer?;
+    if answer.status == 422 {
+        // Past the XLSX cap: the refusal is the figure.
+        println!(
+            "export {format:<5} refused: {}",
+            answer.json()["detail"].as_str().unwrap_or_default()
+        );
+        return Ok(());
+    }
     if answer.status != 200 {
         bail!(
             "{path} answered {}: {}",
@@ -296,8 +304,9 @@ pub async fn products(args: ProductsArgs) -> Result<()> {
         bail!("the catalog is empty: load it with zhanye generate --demo [--products N]");
     }
     let total = catalog["total"].as_u64().unwrap_or(0);
+    let more = if catalog["total_capped"] == true { " or more" } else { "" };
     println!(
-        "zhanye bench products: signed in as {}, {total} products, {n} requests per scenario, one client at a time",
+        "zhanye bench products: signed in as {}, {total}{more} products, {n} requests per scenario, one client at a time",
         args.code
     );
     let pages = total.div_ceil(20).clamp(1, 50) as usize;
