@@ -130,7 +130,7 @@ pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
     if text.len() - trimmed.len() > 2 || trimmed.len() % 4 == 1 {
         return None;
     }
-    if text.len() != trimmed.len() && text.len() % 4 != 0 {
+    if text.len() != trimmed.len() && !text.len().is_multiple_of(4) {
         return None;
     }
     let bytes = trimmed.as_bytes();
