@@ -1,7 +1,7 @@
 //! PROD-2 the catalog list and search; PROD-3 the caller's favourites.
 
 use spin_sdk::http::Request;
-use zhanye_platform::{ApiResult, PageQuery, QueryParams, Reply, json};
+use zhanye_platform::{ApiError, ApiResult, PageQuery, QueryParams, Reply, json};
 use zhanye_products::Filters;
 use zhanye_products::store::{catalog, favorites as favorite_store};
 
@@ -11,8 +11,18 @@ use crate::access::Ctx;
 pub async fn list(request: Request) -> ApiResult<Reply> {
     let ctx = Ctx::new(&request).await?;
     let query = QueryParams::from_uri(request.uri());
-    let page = PageQuery::from_params(&query)?;
-    let filters = Filters::from_params(&query)?;
+    // Every wrong parameter is reported at once, paging and filters alike.
+    let (page, filters) = match (PageQuery::from_params(&query), Filters::from_params(&query)) {
+        (Ok(page), Ok(filters)) => (page, filters),
+        (page, filters) => {
+            let errors = [page.err(), filters.err()]
+                .into_iter()
+                .flatten()
+                .flat_map(|e| e.field_errors)
+                .collect();
+            return Err(ApiError::validation(errors));
+        }
+    };
     let found = catalog::search(&ctx.db, &ctx.caller.code, &filters, page).await?;
     json::ok(&found.map(|item| item.localize(ctx.lang)))
 }
