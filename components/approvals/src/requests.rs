@@ -3,7 +3,10 @@
 use serde::Deserialize;
 use serde_json::Value;
 use spin_sdk::http::Request;
-use zhanye_approvals::engine::{self, DecisionInput};
+use zhanye_approvals::decision::{
+    COMMENT_MAX_CHARS, DecisionInput, check_decider, check_withdrawer,
+};
+use zhanye_approvals::engine;
 use zhanye_approvals::store::lists::{self, Inbox, Narrowing};
 use zhanye_approvals::{Kind, Status};
 use zhanye_platform::json::{self, check_content_type, parse_json, read_body, read_json};
@@ -103,8 +106,7 @@ pub async fn decide(request: Request, id: i64) -> ApiResult<Reply> {
     let ctx = Ctx::new(&request).await?;
     let found = engine::visible(&ctx.db, &ctx.actor, id).await?;
     // Who may decide is answered before what they sent is read.
-    zhanye_approvals::decision::check_decider(&ctx.actor, &found.state())
-        .map_err(|refusal| refusal.to_error())?;
+    check_decider(&ctx.actor, &found.state()).map_err(|refusal| refusal.to_error())?;
     let input: NewDecision = read_json(request, BODY_LIMIT).await?;
     let decision = DecisionInput::parse(
         found.kind(),
@@ -132,7 +134,7 @@ struct Withdrawal {
 pub async fn withdraw(request: Request, id: i64) -> ApiResult<Reply> {
     let ctx = Ctx::new(&request).await?;
     let found = engine::visible(&ctx.db, &ctx.actor, id).await?;
-    zhanye_approvals::decision::check_withdrawer(&ctx.actor, &found.state())?;
+    check_withdrawer(&ctx.actor, &found.state())?;
     let content_type = request
         .headers()
         .get(http::header::CONTENT_TYPE)
@@ -147,7 +149,7 @@ pub async fn withdraw(request: Request, id: i64) -> ApiResult<Reply> {
     let comment = zhanye_customers::rules::optional_text(
         "comment",
         input.comment.as_deref(),
-        engine::COMMENT_MAX_CHARS,
+        COMMENT_MAX_CHARS,
     )
     .map_err(|e| ApiError::validation(vec![e]))?;
     let now = ctx.stamp();

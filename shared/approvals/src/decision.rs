@@ -1,10 +1,15 @@
 //! Who may see a request, and who may decide, withdraw or not touch it: plain rules
 //! over what the store holds, so every route asks the same question the same way.
 
-use zhanye_platform::{ApiError, Localized};
+use zhanye_customers::rules::optional_text;
+use zhanye_platform::problem::reason;
+use zhanye_platform::{ApiError, FieldError, Localized};
 
 use crate::chain::{Actor, Step};
-use crate::kind::Status;
+use crate::kind::{Kind, Status};
+
+/// A comment on filing, deciding or withdrawing a request, characters.
+pub const COMMENT_MAX_CHARS: usize = 500;
 
 /// An approver's answer to the current step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +24,68 @@ impl Decision {
             "approve" => Some(Decision::Approve),
             "reject" => Some(Decision::Reject),
             _ => None,
+        }
+    }
+}
+
+/// A decision as submitted, checked for shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionInput {
+    pub decision: Decision,
+    pub comment: String,
+    /// A transfer's new owner (required to approve one).
+    pub new_owner_code: Option<String>,
+    /// A new customer's owner (optional; the requester by default).
+    pub owner_code: Option<String>,
+}
+
+fn code_text(text: Option<&str>) -> Option<String> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+impl DecisionInput {
+    /// Checks a decision on a request of `kind`: `decision` approve or reject, `comment`
+    /// at most 500 characters, `new_owner_code` only on transfers and `owner_code` only
+    /// on new-customer confirmations.
+    pub fn parse(
+        kind: Kind,
+        decision: &str,
+        comment: Option<&str>,
+        new_owner_code: Option<&str>,
+        owner_code: Option<&str>,
+    ) -> Result<DecisionInput, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let blank = decision.trim().is_empty();
+        let decision = Decision::parse(decision.trim());
+        if decision.is_none() {
+            let why = if blank {
+                reason::REQUIRED
+            } else {
+                reason::INVALID
+            };
+            errors.push(FieldError::new("decision", why));
+        }
+        let comment = optional_text("comment", comment, COMMENT_MAX_CHARS)
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default();
+        let new_owner_code = code_text(new_owner_code);
+        if new_owner_code.is_some() && kind != Kind::CustomerTransfer {
+            errors.push(FieldError::new("new_owner_code", reason::UNKNOWN_FIELD));
+        }
+        let owner_code = code_text(owner_code);
+        if owner_code.is_some() && kind != Kind::NewCustomer {
+            errors.push(FieldError::new("owner_code", reason::UNKNOWN_FIELD));
+        }
+        match decision {
+            Some(decision) if errors.is_empty() => Ok(DecisionInput {
+                decision,
+                comment,
+                new_owner_code,
+                owner_code,
+            }),
+            _ => Err(errors),
         }
     }
 }
@@ -263,5 +330,90 @@ mod tests {
         assert_eq!(Decision::parse("approve"), Some(Decision::Approve));
         assert_eq!(Decision::parse("reject"), Some(Decision::Reject));
         assert_eq!(Decision::parse("Approve"), None);
+    }
+
+    fn reasons(errors: Vec<FieldError>) -> Vec<(String, String)> {
+        errors.into_iter().map(|e| (e.field, e.reason)).collect()
+    }
+
+    #[test]
+    fn decisions_as_submitted() {
+        let ok = DecisionInput::parse(
+            Kind::CustomerTransfer,
+            "approve",
+            Some(" 同意 "),
+            Some(" a0002 "),
+            None,
+        )
+        .unwrap();
+        assert_eq!(ok.decision, Decision::Approve);
+        assert_eq!(ok.comment, "同意");
+        assert_eq!(ok.new_owner_code.as_deref(), Some("a0002"));
+        let owner =
+            DecisionInput::parse(Kind::NewCustomer, "approve", None, None, Some("A0002")).unwrap();
+        assert_eq!(owner.owner_code.as_deref(), Some("A0002"));
+        let long = "意".repeat(501);
+        // (kind, decision, comment, new_owner_code, owner_code, refusals)
+        type Case<'a> = (
+            Kind,
+            &'a str,
+            Option<&'a str>,
+            Option<&'a str>,
+            Option<&'a str>,
+            Vec<(&'a str, &'a str)>,
+        );
+        let table: Vec<Case<'_>> = vec![
+            (
+                Kind::Expense,
+                "maybe",
+                None,
+                None,
+                None,
+                vec![("decision", "invalid")],
+            ),
+            (
+                Kind::Expense,
+                " ",
+                None,
+                None,
+                None,
+                vec![("decision", "required")],
+            ),
+            (
+                Kind::Expense,
+                "approve",
+                Some(&long),
+                Some("A0002"),
+                Some("A0002"),
+                vec![
+                    ("comment", "too_long"),
+                    ("new_owner_code", "unknown_field"),
+                    ("owner_code", "unknown_field"),
+                ],
+            ),
+            (
+                Kind::CustomerTransfer,
+                "approve",
+                None,
+                None,
+                Some("A0002"),
+                vec![("owner_code", "unknown_field")],
+            ),
+        ];
+        for (i, (kind, decision, comment, new_owner, owner, expected)) in
+            table.into_iter().enumerate()
+        {
+            let expected: Vec<(String, String)> = expected
+                .into_iter()
+                .map(|(f, r)| (f.to_owned(), r.to_owned()))
+                .collect();
+            assert_eq!(
+                reasons(
+                    DecisionInput::parse(kind, decision, comment, new_owner, owner).unwrap_err()
+                ),
+                expected,
+                "row {i}"
+            );
+        }
     }
 }

@@ -11,13 +11,11 @@ use zhanye_platform::{ApiError, Db, FieldError, Localized};
 
 use super::audit_target;
 use crate::chain::{self, Actor};
+use crate::decision::COMMENT_MAX_CHARS;
 use crate::kind::{Event, Kind, audit_action};
 use crate::payload::Payload;
 use crate::store::requests::{self, NewRequest};
 use crate::store::{org, prospects, subjects};
-
-/// A request's comment when filed and decided, characters.
-pub const COMMENT_MAX_CHARS: usize = 500;
 
 /// A request ready to file.
 #[derive(Debug, Clone)]

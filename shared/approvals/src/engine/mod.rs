@@ -7,10 +7,11 @@
 mod decide;
 mod effects;
 mod file;
+mod plan;
 mod withdraw;
 
-pub use decide::{DecisionInput, decide};
-pub use file::{COMMENT_MAX_CHARS, Filing, file, file_form};
+pub use decide::decide;
+pub use file::{Filing, file, file_form};
 pub use withdraw::withdraw;
 
 use zhanye_platform::{ApiError, Db, Localized};
