@@ -6,7 +6,7 @@
 //!
 //! - a level the requester holds themselves is skipped upwards (a lead's own request
 //!   goes to the branch manager, a branch manager's to HQ), since nobody approves their
-//!   own request;
+//!   own request; at HQ, with nothing above, another HQ admin decides;
 //! - so is a level with no unit on the path (a branch-level requester has no team) or
 //!   with nobody else in normal status holding it (a team without a lead);
 //! - a step equal to the one before it is folded into it (a lead's expense request
@@ -125,7 +125,9 @@ pub fn resolve(levels: &[Level], org: &OrgView, requester: &Actor) -> Option<Vec
             let current = level?;
             if let Some(unit) = org.unit(current) {
                 let step = Step::new(current.role(), unit);
-                let decidable = !requester.holds(&step)
+                // HQ has nobody above it: there a peer decides the requester's request.
+                let skipped = requester.holds(&step) && current.above().is_some();
+                let decidable = !skipped
                     && org
                         .staff
                         .iter()
@@ -217,6 +219,26 @@ mod tests {
             staff: vec![rep.clone()],
         };
         assert_eq!(resolve(&[Level::Team], &lonely, &rep), None);
+        // An HQ admin's own request goes to another HQ admin, if there is one.
+        let hq = actor("0010003", "hq_admin", "/1/");
+        let at_hq = |staff: Vec<Actor>| OrgView {
+            team: None,
+            branch: None,
+            hq: Some("/1/".into()),
+            staff,
+        };
+        assert_eq!(
+            resolve(&[Level::Branch], &at_hq(vec![hq.clone()]), &hq),
+            None
+        );
+        assert_eq!(
+            resolve(
+                &[Level::Team, Level::Branch],
+                &at_hq(vec![hq.clone(), actor("0010004", "hq_admin", "/1/")]),
+                &hq
+            ),
+            Some(vec![Step::new(Role::HqAdmin, "/1/")])
+        );
         // A suspended manager is not in the view: HQ decides instead.
         let with_hq = OrgView {
             staff: vec![rep.clone(), actor("0010003", "hq_admin", "/1/")],
