@@ -41,9 +41,15 @@ CREATE INDEX tasks_responsible_open ON tasks (responsible_code, planned_at) WHER
 CREATE INDEX tasks_responsible_closed ON tasks (responsible_code, closed_at, status) WHERE closed_at IS NOT NULL;
 -- TASK-5 活动量: tasks set up for a member in a period.
 CREATE INDEX tasks_responsible_created ON tasks (responsible_code, created_at);
--- A lead's or manager's view of the team's or branch's tasks: a unit range.
+-- A lead's or manager's view of the team's or branch's tasks: a unit range (and the
+-- count of any subtree's, read from the index alone).
 CREATE INDEX tasks_unit_open ON tasks (unit_path, planned_at) WHERE status = 'open';
 CREATE INDEX tasks_unit_closed ON tasks (unit_path, closed_at) WHERE closed_at IS NOT NULL;
+-- A region's or HQ's view: too many to sort, so a page walks the tasks in time order
+-- and keeps those of the subtree (the unit path is in the index, so others are passed
+-- over without reading the table).
+CREATE INDEX tasks_open_by_time ON tasks (planned_at, unit_path) WHERE status = 'open';
+CREATE INDEX tasks_closed_by_time ON tasks (closed_at, unit_path) WHERE closed_at IS NOT NULL;
 -- A customer's tasks.
 CREATE INDEX tasks_customer ON tasks (customer_id, planned_at) WHERE customer_id IS NOT NULL;
 

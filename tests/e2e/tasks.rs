@@ -516,6 +516,12 @@ fn a_lead_assigns_tasks_and_reads_the_teams_activity() {
         ids(&manager.get("/api/tasks?scope=team&status=closed")),
         [task, id_of(&visited)]
     );
+    // HQ's view of the firm pages through the tasks in time order: the same answer.
+    assert_eq!(ids(&hq.get("/api/tasks?scope=team")), ids(&team));
+    assert_eq!(
+        ids(&hq.get("/api/tasks?scope=team&status=closed&page_size=1&page=2")),
+        [id_of(&visited)]
+    );
     assert_problem(&rep.get("/api/tasks?scope=team"), 403, "forbidden");
 
     // 活动量 over five days around today.

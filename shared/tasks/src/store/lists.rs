@@ -4,18 +4,27 @@
 //! | whose | open, by planned time | done/cancelled, newest first |
 //! |---|---|---|
 //! | the responsible's | `tasks_responsible_open` | `tasks_responsible_closed` |
-//! | a unit subtree's | `tasks_unit_open` | `tasks_unit_closed` |
+//! | a team's or branch's | `tasks_unit_open` | `tasks_unit_closed` |
+//! | a region's or the firm's (page) | `tasks_open_by_time` | `tasks_closed_by_time` |
 //! | a co-worker's | `task_coworkers_staff`, then the primary key | the same |
 //!
-//! The customer filter (`q`) narrows within that range.
+//! A team's or branch's tasks are few enough to be gathered by unit range and sorted;
+//! a region's or the whole firm's are not, so their page walks the time index from its
+//! start and keeps the rows of the subtree until the page is full. The index is named
+//! (`INDEXED BY`) so the choice never rests on statistics the database may not have.
+//! Counts stop at [`COUNT_CAP`] (`total_capped` beyond), so a firm-wide list costs
+//! what a team's does. The customer filter (`q`) narrows within the range.
 
 use zhanye_customers::store::search::prefix_range;
 use zhanye_platform::{ApiError, Db, Page, PageQuery};
-use zhanye_staff::org::subtree_range;
+use zhanye_staff::org::{path_ids, subtree_range};
 
 use crate::listing::{CustomerText, ListQuery, Listed};
 use crate::store::Sql;
 use crate::store::records::{COLUMNS, NAME_JOINS, TaskRecord};
+
+/// Lists count at most this many tasks.
+pub const COUNT_CAP: u64 = 10_000;
 
 /// Whose tasks a list holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,21 +37,34 @@ pub enum Whose<'a> {
     Coworker(&'a str),
 }
 
-/// One page of a list, with how many of all its tasks are overdue.
+/// One page of a list, with how many of its tasks are overdue (of those counted).
 #[derive(Debug, Clone)]
 pub struct TaskList {
     pub page: Page<TaskRecord>,
     pub overdue: u64,
 }
 
+/// What a statement is for: the rows of a page, or the count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Page,
+    Count,
+}
+
 /// A list's statement in parts: its tables, its ` WHERE …`, its ` ORDER BY …`.
 struct Parts {
-    from: &'static str,
+    from: String,
     conditions: Sql,
     order: &'static str,
 }
 
-fn parts(whose: Whose<'_>, query: &ListQuery) -> Parts {
+/// Whether a subtree is a region's or the firm's (HQ → region → branch → team): too
+/// many tasks to gather by unit and sort.
+fn is_wide(root: &str) -> bool {
+    path_ids(root).len() <= 2
+}
+
+fn parts(whose: Whose<'_>, query: &ListQuery, purpose: Purpose) -> Parts {
     let mut sql = Sql::new();
     let open = query.status.is_open();
     let (from, time) = match whose {
@@ -55,19 +77,31 @@ fn parts(whose: Whose<'_>, query: &ListQuery) -> Parts {
                 "w.done_at"
             };
             (
-                " FROM task_coworkers AS w JOIN tasks AS t ON t.id = w.task_id",
+                " FROM task_coworkers AS w JOIN tasks AS t ON t.id = w.task_id".to_owned(),
                 time,
             )
         }
         Whose::Responsible(code) => {
             sql.bind(" WHERE t.responsible_code = ?", code);
-            (" FROM tasks AS t", open_or_closed(&mut sql, open))
+            (
+                " FROM tasks AS t".to_owned(),
+                open_or_closed(&mut sql, open),
+            )
         }
         Whose::Unit(root) => {
             let (low, high) = subtree_range(root);
             sql.bind(" WHERE t.unit_path >= ?", low)
                 .bind(" AND t.unit_path < ?", high);
-            (" FROM tasks AS t", open_or_closed(&mut sql, open))
+            let index = match (open, purpose == Purpose::Page && is_wide(root)) {
+                (true, true) => "tasks_open_by_time",
+                (true, false) => "tasks_unit_open",
+                (false, true) => "tasks_closed_by_time",
+                (false, false) => "tasks_unit_closed",
+            };
+            (
+                format!(" FROM tasks AS t INDEXED BY {index}"),
+                open_or_closed(&mut sql, open),
+            )
         }
     };
     if let Listed::One(status) = query.status
@@ -114,10 +148,10 @@ fn open_or_closed(sql: &mut Sql, open: bool) -> &'static str {
 
 /// The page's rows.
 pub fn page_sql(whose: Whose<'_>, query: &ListQuery, page: PageQuery) -> Sql {
-    let parts = parts(whose, query);
+    let parts = parts(whose, query, Purpose::Page);
     let mut sql = Sql::new();
     sql.push(&format!("SELECT {COLUMNS}"))
-        .push(parts.from)
+        .push(&parts.from)
         .push(NAME_JOINS)
         .append(&parts.conditions)
         .push(parts.order)
@@ -129,16 +163,23 @@ pub fn page_sql(whose: Whose<'_>, query: &ListQuery, page: PageQuery) -> Sql {
     sql
 }
 
-/// All matching tasks and, of an open list, how many are overdue at `now`.
+/// The matching tasks up to one past [`COUNT_CAP`] and, of an open list, how many of
+/// those are overdue at `now`.
 pub fn count_sql(whose: Whose<'_>, query: &ListQuery, now: &str) -> Sql {
-    let parts = parts(whose, query);
+    let parts = parts(whose, query, Purpose::Count);
     let mut sql = Sql::new();
     if query.status.is_open() {
-        sql.bind("SELECT COUNT(*), COALESCE(SUM(t.planned_at < ?), 0)", now);
+        sql.bind(
+            "SELECT COUNT(*), COALESCE(SUM(overdue), 0) FROM (SELECT t.planned_at < ? AS overdue",
+            now,
+        );
     } else {
-        sql.push("SELECT COUNT(*), 0");
+        sql.push("SELECT COUNT(*), 0 FROM (SELECT 1");
     }
-    sql.push(parts.from).append(&parts.conditions);
+    sql.push(&parts.from).append(&parts.conditions).bind(
+        " LIMIT ?)",
+        i64::try_from(COUNT_CAP + 1).unwrap_or(i64::MAX),
+    );
     sql
 }
 
@@ -151,7 +192,7 @@ pub async fn list(
     page: PageQuery,
 ) -> Result<TaskList, ApiError> {
     let count = count_sql(whose, query, now);
-    let (total, overdue) = match db.query_row(&count.text, count.params).await? {
+    let (counted, overdue) = match db.query_row(&count.text, count.params).await? {
         Some(row) => (row.get_at::<u64>(0)?, row.get_at::<u64>(1)?),
         None => (0, 0),
     };
@@ -163,7 +204,7 @@ pub async fn list(
         .map(TaskRecord::from_row)
         .collect::<Result<Vec<_>, _>>()?;
     Ok(TaskList {
-        page: Page::new(items, total, page),
+        page: Page::new(items, counted.min(COUNT_CAP), page).capped(counted > COUNT_CAP),
         overdue,
     })
 }
