@@ -209,6 +209,7 @@ fn demo_secrets_are_warned_about_outside_the_demo() {
         app.log()
     );
     assert!(app.log().contains("jwt_signing_key"), "{}", app.log());
+    assert!(app.log().contains("hook_secret_issuer"), "{}", app.log());
 
     // With real secrets set, and in the demo, there is nothing to warn about.
     let real = TestApp::builder(ZHANYE, app_manifest())
@@ -218,6 +219,7 @@ fn demo_secrets_are_warned_about_outside_the_demo() {
         )
         .env("SPIN_VARIABLE_SMS_GATEWAY_TOKEN", "a-real-gateway-token")
         .env("SPIN_VARIABLE_HOOK_SECRET_TRADING", "a-real-partner-secret")
+        .env("SPIN_VARIABLE_HOOK_SECRET_ISSUER", "a-real-issuer-secret")
         .env(
             "SPIN_VARIABLE_PII_KEY",
             "a-real-pii-key-of-more-than-32-bytes-0123",

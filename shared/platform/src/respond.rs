@@ -31,7 +31,7 @@ pub type ApiResult<T = Reply> = Result<T, ApiError>;
 /// Renders `result`: a reply as is, an error as problem+json in `lang`. Server errors
 /// (5xx) are logged to stderr with their cause unless already logged where they arose.
 pub fn respond(lang: Lang, result: ApiResult<Reply>) -> Outgoing {
-    let reply = match result {
+    match result {
         Ok(reply) => reply,
         Err(error) => {
             if error.status.is_server_error() && !error.is_logged() {
@@ -39,8 +39,7 @@ pub fn respond(lang: Lang, result: ApiResult<Reply>) -> Outgoing {
             }
             error.to_response(lang).map(ReplyBody::from)
         }
-    };
-    reply
+    }
 }
 
 /// Runs `handler` on `request` and renders its result in the request's language (taken
