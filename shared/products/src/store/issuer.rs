@@ -185,4 +185,60 @@ mod tests {
         }
         assert!(insert_sql().contains("created_at, updated_at"));
     }
+
+    /// The statements against the real schema: an insert, an unchanged row, a change.
+    #[test]
+    fn statements_run_against_the_schema() {
+        let db = rusqlite::Connection::open_in_memory().unwrap();
+        for script in zhanye_migrations::migrations() {
+            db.execute_batch(script.sql).unwrap();
+        }
+        let record = |term: &str| {
+            let fields = serde_json::json!({"code": "s1", "name": "稳利", "manager": "某资管",
+                "risk_level": "R2", "status": "on_sale", "category": "financial", "term": term});
+            let parsed =
+                zhanye_ingest::topics::products::parse(&[fields.as_object().unwrap().clone()])
+                    .unwrap();
+            Value::Array(parsed.iter().map(row).collect()).to_string()
+        };
+        let existing = |rows: &str| -> (String, String) {
+            db.query_row(&existing_sql(), [rows], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+        };
+        let rows = record("90天");
+        assert_eq!(existing(&rows), ("[]".into(), "[]".into()));
+        db.execute(&update_sql(), rusqlite::params![rows, "t1"])
+            .unwrap();
+        assert_eq!(
+            db.execute(&insert_sql(), rusqlite::params![rows, "t1"])
+                .unwrap(),
+            1
+        );
+        assert_eq!(existing(&rows), ("[0]".into(), "[0]".into()));
+        assert_eq!(
+            db.execute(&update_sql(), rusqlite::params![rows, "t2"])
+                .unwrap(),
+            0
+        );
+        let changed = record("180天");
+        assert_eq!(existing(&changed), ("[0]".into(), "[]".into()));
+        assert_eq!(
+            db.execute(&update_sql(), rusqlite::params![changed, "t3"])
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            db.execute(&insert_sql(), rusqlite::params![changed, "t3"])
+                .unwrap(),
+            0
+        );
+        let stored: (String, i64, String, String) = db
+            .query_row(
+                "SELECT code, risk_level, term, updated_at FROM products",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(stored, ("S1".into(), 2, "180天".into(), "t3".into()));
+    }
 }
