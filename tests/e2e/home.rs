@@ -315,6 +315,100 @@ fn the_profile_card_lists_and_empty_states() {
 }
 
 #[test]
+fn open_tasks_finished_tasks_and_favourite_products_show_on_home() {
+    let app = app();
+    load_fixture(&app);
+    let rep = ready(&app, REP);
+    let user = as_user(&app, &rep);
+    let page = home(&app, &rep, "2025-08");
+    assert_eq!(page["task_todos"]["total"], 0);
+    assert_eq!(page["task_todos"]["overdue"], 0);
+    assert_eq!(
+        page["task_todos"]["empty_text"],
+        "没有待办的营销任务 (可以新建工作)"
+    );
+    assert_eq!(page["recent_tasks"]["empty_text"], "没有历史任务");
+    assert_eq!(page["favorite_products"]["empty_text"], "没有收藏的产品");
+
+    // TASK-2: open tasks are the to-dos, soonest first, the past one flagged overdue.
+    // Planned times are China time, relative to now (plans lie within a window of it).
+    let at = |shift: &str| {
+        let text = sql_value(
+            &app,
+            &format!("SELECT strftime('%Y-%m-%dT%H:%M', 'now', '+8 hours', '{shift}')"),
+        );
+        text.as_str().unwrap().to_owned()
+    };
+    let mut ids = Vec::new();
+    for (name, at) in [
+        ("张思", at("+10 days")),
+        ("李四", at("-2 days")),
+        ("王五", at("+20 days")),
+    ] {
+        let created = user.post_json(
+            "/api/tasks",
+            &json!({"customer_name": name, "planned_address": "上海市合肥路1034号",
+                    "planned_at": at, "content": "客户预约拜访"}),
+        );
+        assert_eq!(created.status, 201, "{}", created.text());
+        ids.push(created.value()["id"].as_i64().unwrap());
+    }
+    let page = home(&app, &rep, "2025-08");
+    let todos = &page["task_todos"];
+    assert_eq!(
+        (todos["total"].as_i64(), todos["overdue"].as_i64()),
+        (Some(3), Some(1))
+    );
+    assert_eq!(todos["empty_text"], Value::Null);
+    let names: Vec<&str> = todos["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["customer_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["李四", "张思", "王五"]);
+    assert_eq!(todos["items"][0]["overdue"], true);
+    assert_eq!(todos["items"][1]["overdue"], false);
+
+    // TASK-3/4: the executed task leaves the to-dos for the history.
+    let done = user.post_json(
+        &format!("/api/tasks/{}/execute", ids[1]),
+        &json!({"actual_address": "上海市合肥路", "actual_at": at("-1 hours"),
+                "content": "上门拜访"}),
+    );
+    assert_eq!(done.status, 200, "{}", done.text());
+    let page = home(&app, &rep, "2025-08");
+    assert_eq!(page["task_todos"]["total"], 2);
+    assert_eq!(page["task_todos"]["overdue"], 0);
+    assert_eq!(page["recent_tasks"]["total"], 1);
+    assert_eq!(page["recent_tasks"]["items"][0]["customer_name"], "李四");
+    assert_eq!(page["recent_tasks"]["items"][0]["status"], "done");
+    assert_eq!(page["recent_tasks"]["items"][0]["content"], "上门拜访");
+
+    // PROD-3: a favourite product shows on home, and leaves it when removed.
+    let put = user.put("/api/products/OTC452/favorite", "application/json", "");
+    assert!(put.status == 200 || put.status == 204, "{}", put.text());
+    let page = home(&app, &rep, "2025-08");
+    assert_eq!(page["favorite_products"]["total"], 1);
+    assert_eq!(page["favorite_products"]["items"][0]["code"], "OTC452");
+    assert_eq!(page["favorite_products"]["items"][0]["name"], "海通海融2号");
+    assert_eq!(page["favorite_products"]["empty_text"], Value::Null);
+    let other = ready(&app, OTHER);
+    assert_eq!(
+        home(&app, &other, "2025-08")["favorite_products"]["total"],
+        0
+    );
+    assert_eq!(home(&app, &other, "2025-08")["task_todos"]["total"], 0);
+    let removed = user.delete("/api/products/OTC452/favorite");
+    assert!(
+        removed.status == 200 || removed.status == 204,
+        "{}",
+        removed.text()
+    );
+    assert_eq!(home(&app, &rep, "2025-08")["favorite_products"]["total"], 0);
+}
+
+#[test]
 fn a_branch_manager_sees_transfers_to_decide() {
     let app = app();
     load_fixture(&app);

@@ -2,7 +2,7 @@
 //!
 //! | route | what |
 //! |---|---|
-//! | `GET /api/home?month=YYYY-MM` | HOME-1 figures of the month for the caller's customers, the profile card (HOME-2), to-dos, recent work, followed customers, favourite products and unread alerts (HOME-3) |
+//! | `GET /api/home?month=YYYY-MM` | HOME-1 figures of the month for the caller's customers, the profile card (HOME-2), to-dos (approvals waiting for the caller, open tasks with the overdue flagged), recent work and finished tasks, followed customers, favourite products and unread alerts (HOME-3) |
 //!
 //! The figures come from the per-staff-month row ingest keeps current, so the page
 //! costs a handful of indexed reads whatever the number of customers.

@@ -15,9 +15,12 @@ use zhanye_customers::{CustomerScope, Month};
 use zhanye_platform::caller::authenticate;
 use zhanye_platform::lang::Lang;
 use zhanye_platform::problem::reason;
-use zhanye_platform::time::{china_date, now_unix, parse_date};
+use zhanye_platform::time::{china_date, now_unix, parse_date, rfc3339};
 use zhanye_platform::{ApiError, ApiResult, Db, PageQuery, QueryParams, Reply, json};
+use zhanye_products::store::catalog::ProductSummary;
+use zhanye_products::store::favorites;
 use zhanye_staff::identity::age_on;
+use zhanye_tasks::store::todo::{self as tasks, FinishedTask, TodoTask};
 
 /// How many followed customers, to-dos and recent items the page shows.
 const SHOWN: u32 = 10;
@@ -32,9 +35,14 @@ struct HomePage {
     profile: ProfileCard,
     /// 待办: the requests waiting for the caller's decision (approvals engine).
     todos: Listed<TodoApproval>,
+    /// 营销任务待办列表 (TASK-2): the caller's open tasks, soonest first, overdue flagged.
+    task_todos: TaskTodos,
     recent_work: Listed<RecentWork>,
+    /// 历史任务 (TASK-4): the caller's latest done or cancelled tasks.
+    recent_tasks: Listed<FinishedTask>,
     followed_customers: Listed<ListItem>,
-    favorite_products: Listed<serde_json::Value>,
+    /// 收藏夹 (PROD-3): the newest favourite products.
+    favorite_products: Listed<ProductSummary>,
     unread_alerts: i64,
 }
 
@@ -55,6 +63,14 @@ impl<T> Listed<T> {
             empty_text,
         }
     }
+}
+
+/// The open tasks shown, how many are open in all, and how many of those are overdue.
+#[derive(Serialize)]
+struct TaskTodos {
+    #[serde(flatten)]
+    listed: Listed<TodoTask>,
+    overdue: i64,
 }
 
 /// HOME-2 个人信息.
@@ -80,7 +96,8 @@ pub async fn view(request: Request) -> ApiResult<Reply> {
     let caller = authenticate(&request).await?;
     let lang = Lang::from_headers(request.headers());
     let query = QueryParams::from_uri(request.uri());
-    let today = china_date(now_unix());
+    let now = now_unix();
+    let today = china_date(now);
     let current = Month::of(today);
     let month = match query.get_non_empty("month") {
         None => current,
@@ -106,6 +123,9 @@ pub async fn view(request: Request) -> ApiResult<Reply> {
     let (todos, todo_total) = todo::for_approver(&db, &caller, SHOWN).await?;
     let recent = home::recent_contacts(&db, &caller.code, SHOWN.into()).await?;
     let unread_alerts = home::unread_alerts(&db, &caller.code).await?;
+    let open_tasks = tasks::open_for(&db, &caller.code, &rfc3339(now), SHOWN).await?;
+    let finished_tasks = tasks::recent_finished(&db, &caller.code, SHOWN).await?;
+    let favorites = favorites::list(&db, &caller.code, first).await?;
 
     let age = parse_date(&profile.birth_date).map_or(0, |birth| age_on(birth, today));
     let page = HomePage {
@@ -136,9 +156,29 @@ pub async fn view(request: Request) -> ApiResult<Reply> {
             "目前没有待办事项",
             "Nothing to do right now",
         ),
+        task_todos: TaskTodos {
+            listed: Listed::new(
+                open_tasks.items,
+                open_tasks.total,
+                lang,
+                "没有待办的营销任务 (可以新建工作)",
+                "No open tasks (set up new work)",
+            ),
+            overdue: open_tasks.overdue,
+        },
         recent_work: {
             let total = recent.len() as i64;
             Listed::new(recent, total, lang, "无", "None")
+        },
+        recent_tasks: {
+            let total = finished_tasks.len() as i64;
+            Listed::new(
+                finished_tasks,
+                total,
+                lang,
+                "没有历史任务",
+                "No finished tasks",
+            )
         },
         followed_customers: Listed::new(
             followed.items,
@@ -147,10 +187,9 @@ pub async fn view(request: Request) -> ApiResult<Reply> {
             "没有记录 (可以在客户明细中添加关注)",
             "No records (follow customers from their detail page)",
         ),
-        // Favourites arrive with the product catalog (PROD-3).
         favorite_products: Listed::new(
-            Vec::new(),
-            0,
+            favorites.items,
+            i64::try_from(favorites.total).unwrap_or(i64::MAX),
             lang,
             "没有收藏的产品",
             "No favourite products",
