@@ -10,7 +10,8 @@
 //!
 //! A team's or branch's tasks are few enough to be gathered by unit range and sorted;
 //! a region's or the whole firm's are not, so their page walks the time index from its
-//! start and keeps the rows of the subtree until the page is full. The index is named
+//! start and keeps the rows of the subtree until the page is full, and their count
+//! takes the time index too when a date range narrows it. The index is named
 //! (`INDEXED BY`) so the choice never rests on statistics the database may not have.
 //! Counts stop at [`COUNT_CAP`] (`total_capped` beyond), so a firm-wide list costs
 //! what a team's does. The customer filter (`q`) narrows within the range.
@@ -92,7 +93,13 @@ fn parts(whose: Whose<'_>, query: &ListQuery, purpose: Purpose) -> Parts {
             let (low, high) = subtree_range(root);
             sql.bind(" WHERE t.unit_path >= ?", low)
                 .bind(" AND t.unit_path < ?", high);
-            let index = match (open, purpose == Purpose::Page && is_wide(root)) {
+            // A wide count goes by time only when a date range narrows the time.
+            let by_time = is_wide(root)
+                && match purpose {
+                    Purpose::Page => true,
+                    Purpose::Count => query.range.is_some(),
+                };
+            let index = match (open, by_time) {
                 (true, true) => "tasks_open_by_time",
                 (true, false) => "tasks_unit_open",
                 (false, true) => "tasks_closed_by_time",
