@@ -871,7 +871,11 @@ fn requests_are_seen_within_the_data_scope_and_junk_is_refused() {
         assert_problem(&decide(&lead, rid, body), 422, "validation_failed");
     }
     assert_problem(
-        &lead.post(&format!("{one}/decision"), "application/json", "{\"decision\":"),
+        &lead.post(
+            &format!("{one}/decision"),
+            "application/json",
+            "{\"decision\":",
+        ),
         400,
         "validation_failed",
     );

@@ -304,7 +304,11 @@ pub async fn products(args: ProductsArgs) -> Result<()> {
         bail!("the catalog is empty: load it with zhanye generate --demo [--products N]");
     }
     let total = catalog["total"].as_u64().unwrap_or(0);
-    let more = if catalog["total_capped"] == true { " or more" } else { "" };
+    let more = if catalog["total_capped"] == true {
+        " or more"
+    } else {
+        ""
+    };
     println!(
         "zhanye bench products: signed in as {}, {total}{more} products, {n} requests per scenario, one client at a time",
         args.code

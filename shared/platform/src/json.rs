@@ -10,8 +10,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt::Display;
 
-use crate::problem::{ApiError, FieldError, Localized, reason};
 use crate::body::ReplyBody;
+use crate::problem::{ApiError, FieldError, Localized, reason};
 use crate::respond::Reply;
 
 /// The `Content-Type` of every JSON answer.

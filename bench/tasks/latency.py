@@ -1,9 +1,9 @@
 """Latency of one route, one client at a time, over one keep-alive connection.
 
-    python3 shared/tasks/bench/latency.py --token TOKEN -n 300 /api/tasks
-    python3 shared/tasks/bench/latency.py --token TOKEN -n 300 --method POST \
+    python3 bench/tasks/latency.py --token TOKEN -n 300 /api/tasks
+    python3 bench/tasks/latency.py --token TOKEN -n 300 --method POST \
         --body '{"customer_name":"客户{i}", ...}' /api/tasks
-    python3 shared/tasks/bench/latency.py --token TOKEN -n 290 --first-id 1000701 \
+    python3 bench/tasks/latency.py --token TOKEN -n 290 --first-id 1000701 \
         --method POST --body '{"reason":"客户改期"}' '/api/tasks/{id}/cancel'
 
 `{i}` in the body is the request's number, `{id}` in the path `--first-id` plus it. Five

@@ -3,7 +3,7 @@
 -- from now over two years: the five latest open (two of them overdue), one in ten
 -- cancelled, the rest done, and a co-worker from the same team on every third done
 -- one. Run it against the app's database while the app is stopped or idle:
---   sqlite3 STATE_DIR/sqlite_db.db < shared/tasks/bench/seed.sql
+--   sqlite3 STATE_DIR/sqlite_db.db < bench/tasks/seed.sql
 PRAGMA busy_timeout = 60000;
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 99),
