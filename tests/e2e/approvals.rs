@@ -998,7 +998,7 @@ fn customer_transfers_run_on_the_engine() {
     assert_eq!(
         sql_value(
             &app,
-            &format!("SELECT target FROM audit_log WHERE action = 'customer.transfer_reject'")
+            "SELECT target FROM audit_log WHERE action = 'customer.transfer_reject'"
         ),
         json!(wu.to_string())
     );
