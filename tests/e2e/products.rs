@@ -617,7 +617,13 @@ fn product(code: &str, name: &str, risk_level: u8, status: &str) -> Value {
 fn the_issuer_webhook_updates_refuses_and_replays() {
     let app = app();
     let rep = signed_in(&app, A0001);
+    // Stamped a while ago, so that the update's new stamp differs within the same second.
+    sql(
+        &app,
+        "UPDATE products SET updated_at = '2026-01-01T00:00:00Z' WHERE code = 'S20101'",
+    );
     let before = rep.get("/api/products/S20101").value();
+    assert_eq!(before["updated_at"], "2026-01-01T00:00:00Z");
 
     // An update: new status and yield, a new contract; the other documents are kept.
     let mut update = product("s20101", "海通月月赢集合资产管理计划", 3, "ended");

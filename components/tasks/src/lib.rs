@@ -21,20 +21,12 @@ mod transitions;
 
 use spin_sdk::http::Request;
 use spin_sdk::http_service;
-use zhanye_platform::respond::{handle, route_path};
+use zhanye_platform::respond::{handle, path_id as id, route_path};
 use zhanye_platform::{ApiError, ApiResult, Outgoing, Reply};
 
 #[http_service]
 async fn serve(request: Request) -> Outgoing {
     handle(request, route).await
-}
-
-/// A path id: digits only, positive, fitting an i64; anything else names no task.
-fn id(text: &str) -> Option<i64> {
-    if text.is_empty() || text.len() > 18 || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    text.parse().ok().filter(|id| *id > 0)
 }
 
 async fn route(request: Request) -> ApiResult<Reply> {

@@ -2,44 +2,17 @@
 //! path reads the customers table whole (CUST-1 "fast at 3M customers").
 
 use chrono::NaiveDate;
-use rusqlite::Connection;
 use zhanye_customers::store::scope::{Sql, readable};
 use zhanye_customers::store::search::{Filters, count_sql, page_sql};
 use zhanye_customers::store::{contacts::due_from, follows::followed_from};
 use zhanye_customers::{CustomerScope, Month};
-use zhanye_platform::{QueryParams, Value};
+use zhanye_platform::QueryParams;
+use zhanye_query_plans::rusqlite::{self, Connection};
+use zhanye_query_plans::{schema, to_sqlite};
 use zhanye_staff::Roles;
 
-fn schema() -> Connection {
-    let db = Connection::open_in_memory().unwrap();
-    for script in zhanye_migrations::migrations() {
-        db.execute_batch(script.sql).unwrap();
-    }
-    db
-}
-
 fn plan(db: &Connection, sql: &Sql) -> Vec<String> {
-    let params: Vec<rusqlite::types::Value> = sql
-        .params
-        .iter()
-        .map(|v| match v {
-            Value::Integer(i) => rusqlite::types::Value::Integer(*i),
-            Value::Real(r) => rusqlite::types::Value::Real(*r),
-            Value::Text(t) => rusqlite::types::Value::Text(t.clone()),
-            Value::Blob(b) => rusqlite::types::Value::Blob(b.clone()),
-            Value::Null => rusqlite::types::Value::Null,
-        })
-        .collect();
-    let mut statement = db
-        .prepare(&format!("EXPLAIN QUERY PLAN {}", sql.text))
-        .unwrap_or_else(|e| panic!("{e}: {}", sql.text));
-    statement
-        .query_map(rusqlite::params_from_iter(params), |row| {
-            row.get::<_, String>(3)
-        })
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
+    zhanye_query_plans::plan(db, &sql.text, &sql.params)
 }
 
 /// A full scan of `customers` (as `c`) that no index narrows.
@@ -191,15 +164,7 @@ fn counts_stop_past_the_cap() {
     let count = |query: &str| -> i64 {
         let filters = Filters::from_params(&QueryParams::parse(Some(query))).unwrap();
         let sql = count_sql(None, &filters);
-        let params: Vec<rusqlite::types::Value> = sql
-            .params
-            .iter()
-            .map(|v| match v {
-                Value::Integer(i) => rusqlite::types::Value::Integer(*i),
-                Value::Text(t) => rusqlite::types::Value::Text(t.clone()),
-                other => panic!("{other:?}"),
-            })
-            .collect();
+        let params: Vec<rusqlite::types::Value> = sql.params.iter().map(to_sqlite).collect();
         db.query_row(&sql.text, rusqlite::params_from_iter(params), |r| r.get(0))
             .unwrap()
     };

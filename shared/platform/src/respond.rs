@@ -61,6 +61,15 @@ pub fn route_path<B>(request: &http::Request<B>) -> &str {
     }
 }
 
+/// A path segment naming a stored row by its id: digits only, positive, fitting an i64;
+/// anything else names no resource (so the route answers 404, never 422 or 500).
+pub fn path_id(text: &str) -> Option<i64> {
+    if text.is_empty() || text.len() > 18 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok().filter(|id| *id > 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +122,24 @@ mod tests {
         let response = block_on(handle(request("GET", "/nope", None), route));
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
         assert!(body_text(response).contains("请求的资源不存在"));
+    }
+
+    #[test]
+    fn path_ids() {
+        for (text, expected) in [
+            ("1", Some(1)),
+            ("0042", Some(42)),
+            ("999999999999999999", Some(999_999_999_999_999_999)),
+            ("0", None),
+            ("", None),
+            ("-1", None),
+            ("+1", None),
+            ("1e3", None),
+            ("1234567890123456789", None),
+            ("１", None),
+        ] {
+            assert_eq!(path_id(text), expected, "{text}");
+        }
     }
 
     #[test]

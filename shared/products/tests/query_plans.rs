@@ -2,44 +2,17 @@
 //! schema: each filter narrows by an index, and pages in code order need no sort.
 
 use chrono::NaiveDate;
-use rusqlite::Connection;
 use zhanye_customers::store::scope::Sql;
-use zhanye_platform::{QueryParams, Value};
+use zhanye_platform::QueryParams;
 use zhanye_products::Filters;
 use zhanye_products::RiskLevel;
 use zhanye_products::store::catalog::{count_sql, export_page_sql, page_sql};
 use zhanye_products::store::suitable::suitable_from;
-
-fn schema() -> Connection {
-    let db = Connection::open_in_memory().unwrap();
-    for script in zhanye_migrations::migrations() {
-        db.execute_batch(script.sql).unwrap();
-    }
-    db
-}
+use zhanye_query_plans::rusqlite::Connection;
+use zhanye_query_plans::schema;
 
 fn plan(db: &Connection, sql: &Sql) -> Vec<String> {
-    let params: Vec<rusqlite::types::Value> = sql
-        .params
-        .iter()
-        .map(|v| match v {
-            Value::Integer(i) => rusqlite::types::Value::Integer(*i),
-            Value::Real(r) => rusqlite::types::Value::Real(*r),
-            Value::Text(t) => rusqlite::types::Value::Text(t.clone()),
-            Value::Blob(b) => rusqlite::types::Value::Blob(b.clone()),
-            Value::Null => rusqlite::types::Value::Null,
-        })
-        .collect();
-    let mut statement = db
-        .prepare(&format!("EXPLAIN QUERY PLAN {}", sql.text))
-        .unwrap_or_else(|e| panic!("{e}: {}", sql.text));
-    statement
-        .query_map(rusqlite::params_from_iter(params), |row| {
-            row.get::<_, String>(3)
-        })
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
+    zhanye_query_plans::plan(db, &sql.text, &sql.params)
 }
 
 fn filters(query: &str) -> Filters {

@@ -1,46 +1,17 @@
 //! Every statement of the task store, planned by SQLite against the real schema: each
 //! reads through the index it is written for, and none walks the tasks whole.
 
-use rusqlite::Connection;
 use zhanye_platform::{PageQuery, QueryParams, Value};
+use zhanye_query_plans::analyzed_schema as schema;
+use zhanye_query_plans::rusqlite::Connection;
 use zhanye_tasks::listing::ListQuery;
 use zhanye_tasks::store::Sql;
 use zhanye_tasks::store::activity::activity_sql;
 use zhanye_tasks::store::lists::{Whose, count_sql, page_sql};
 use zhanye_tasks::store::todo::{OPEN_COUNTS, OPEN_ROWS, RECENT_ROWS};
 
-fn schema() -> Connection {
-    let db = Connection::open_in_memory().unwrap();
-    for script in zhanye_migrations::migrations() {
-        db.execute_batch(script.sql).unwrap();
-    }
-    // Planner statistics as a real database would have them: many tasks, few staff.
-    db.execute_batch("ANALYZE").unwrap();
-    db
-}
-
-fn to_sqlite(value: &Value) -> rusqlite::types::Value {
-    match value {
-        Value::Integer(i) => rusqlite::types::Value::Integer(*i),
-        Value::Real(r) => rusqlite::types::Value::Real(*r),
-        Value::Text(t) => rusqlite::types::Value::Text(t.clone()),
-        Value::Blob(b) => rusqlite::types::Value::Blob(b.clone()),
-        Value::Null => rusqlite::types::Value::Null,
-    }
-}
-
 fn plan(db: &Connection, sql: &Sql) -> Vec<String> {
-    let params: Vec<rusqlite::types::Value> = sql.params.iter().map(to_sqlite).collect();
-    let mut statement = db
-        .prepare(&format!("EXPLAIN QUERY PLAN {}", sql.text))
-        .unwrap_or_else(|e| panic!("{e}: {}", sql.text));
-    statement
-        .query_map(rusqlite::params_from_iter(params), |row| {
-            row.get::<_, String>(3)
-        })
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
+    zhanye_query_plans::plan(db, &sql.text, &sql.params)
 }
 
 fn text_sql(text: &str, params: Vec<Value>) -> Sql {
