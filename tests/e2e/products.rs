@@ -169,7 +169,7 @@ fn the_catalog_is_searched_filtered_paged_and_reset() {
     assert_eq!(list("category=financial").len(), 9);
     assert_eq!(list("status=on_sale&risk=R3&category=advisory"), ["TG0001"]);
 
-    // Pages: the last one partly filled, past it empty, from the count cap on a 422.
+    // Pages: the last one partly filled, past it a 422 naming the pages, as from the count cap on.
     let third = rep.get("/api/products?page=3&page_size=5");
     assert_eq!(codes(&third), ["TG0002", "ZX0001"]);
     assert_eq!(
@@ -179,7 +179,10 @@ fn the_catalog_is_searched_filtered_paged_and_reset() {
         ),
         (json!(12), json!(3))
     );
-    assert_eq!(list("page=4&page_size=5"), Vec::<String>::new());
+    let past = rep.get("/api/products?page=4&page_size=5");
+    assert_problem(&past, 422, "validation_failed");
+    assert_eq!(past.value()["errors"][0]["field"], "page");
+    assert_eq!(past.value()["detail"], "页码超出范围：共 3 页。");
     let beyond = rep.get("/api/products?page=501&page_size=20");
     assert_problem(&beyond, 422, "validation_failed");
     assert_eq!(beyond.value()["errors"][0]["field"], "page");

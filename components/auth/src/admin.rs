@@ -100,7 +100,7 @@ pub async fn pending(request: Request) -> ApiResult<Reply> {
             })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    json::ok(&Page::new(items, total as u64, page))
+    json::ok(&Page::new(items, total as u64, page)?)
 }
 
 /// `GET /api/auth/admin/resets/export` → `text/csv`. The full mobiles are unmasked

@@ -174,6 +174,6 @@ pub async fn view(request: Request) -> ApiResult<Reply> {
         members_total,
         checked_in,
         not_checked_in: members_total - checked_in,
-        members: Page::new(members, members_total as u64, page),
+        members: Page::new(members, members_total as u64, page)?,
     })
 }

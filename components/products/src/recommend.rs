@@ -111,7 +111,7 @@ pub async fn suitable(request: Request, code: &str) -> ApiResult<Reply> {
             Vec::new(),
             0,
             page,
-        ));
+        )?);
     }
     json::ok(&suitable::customers(&ctx.db, &ctx.caller.code, ctx.today, product.risk, page).await?)
 }

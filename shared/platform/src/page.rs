@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::problem::{ApiError, FieldError, reason};
+use crate::problem::{ApiError, FieldError, Localized, reason};
 use crate::query::QueryParams;
 
 /// Which page of a list the client asked for. `page` counts from 1.
@@ -101,14 +101,25 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
-    pub fn new(items: Vec<T>, total: u64, query: PageQuery) -> Self {
-        Page {
+    /// The page `query` asks for of `total` items. A page past the last one (other than
+    /// page 1 of an empty list) is refused: 422 on `page`, naming how many pages there are.
+    pub fn new(items: Vec<T>, total: u64, query: PageQuery) -> Result<Self, ApiError> {
+        if query.page > 1 && query.offset() >= total {
+            let pages = total.div_ceil(u64::from(query.page_size.max(1)));
+            return Err(
+                ApiError::invalid_field("page", reason::OUT_OF_RANGE).with_detail(Localized::new(
+                    format!("页码超出范围：共 {pages} 页。"),
+                    format!("The page is out of range: there are {pages} pages."),
+                )),
+            );
+        }
+        Ok(Page {
             items,
             total,
             page: query.page,
             page_size: query.page_size,
             total_capped: false,
-        }
+        })
     }
 
     /// Marks `total` as a lower bound (see `total_capped`).
@@ -205,6 +216,31 @@ mod tests {
     }
 
     #[test]
+    fn pages_past_the_last_are_refused() {
+        let at = |page, total| {
+            Page::new(
+                Vec::<u8>::new(),
+                total,
+                PageQuery {
+                    page,
+                    page_size: 20,
+                },
+            )
+            .map(|p| p.page)
+        };
+        assert_eq!(at(1, 0).unwrap(), 1);
+        assert_eq!(at(2, 21).unwrap(), 2);
+        assert_eq!(at(3, 40).unwrap_err().code, "validation_failed");
+        assert_eq!(
+            at(2, 20).unwrap_err().status,
+            http::StatusCode::UNPROCESSABLE_ENTITY
+        );
+        let error = at(9, 41).unwrap_err();
+        assert_eq!(error.field_errors[0].field, "page");
+        assert!(format!("{error:?}").contains("3"), "{error:?}");
+    }
+
+    #[test]
     fn page_serialises_as_the_list_shape() {
         let page = Page::new(
             vec!["a", "b"],
@@ -213,7 +249,8 @@ mod tests {
                 page: 2,
                 page_size: 2,
             },
-        );
+        )
+        .unwrap();
         assert_eq!(
             serde_json::to_value(&page).unwrap(),
             serde_json::json!({"items": ["a", "b"], "total": 42, "page": 2, "page_size": 2})

@@ -127,7 +127,7 @@ pub async fn list(
     page: PageQuery,
 ) -> Result<Page<ApprovalSummary>, ApiError> {
     let Some(filter) = filter(inbox, actor, narrowing) else {
-        return Ok(Page::new(Vec::new(), 0, page));
+        return Page::new(Vec::new(), 0, page);
     };
     let count = count_sql(&filter);
     let total: i64 = db
@@ -135,7 +135,7 @@ pub async fn list(
         .await?
         .unwrap_or(0);
     if total == 0 {
-        return Ok(Page::new(Vec::new(), 0, page));
+        return Page::new(Vec::new(), 0, page);
     }
     let rows = page_sql(inbox, &filter, page);
     let items = db
@@ -144,7 +144,7 @@ pub async fn list(
         .iter()
         .map(summary_from_row)
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::new(items, u64::try_from(total).unwrap_or(0), page))
+    Page::new(items, u64::try_from(total).unwrap_or(0), page)
 }
 
 #[cfg(test)]

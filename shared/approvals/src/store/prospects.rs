@@ -200,7 +200,7 @@ pub async fn list(
             .map(Prospect::from_row)
             .collect::<Result<Vec<_>, _>>()?
     };
-    Ok(Page::new(items, u64::try_from(total).unwrap_or(0), page))
+    Page::new(items, u64::try_from(total).unwrap_or(0), page)
 }
 
 /// One page of prospects matching `filter`, newest first.

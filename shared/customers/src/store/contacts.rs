@@ -126,7 +126,7 @@ pub async fn list(
         .iter()
         .map(ContactRecord::from_row)
         .collect::<Result<Vec<_>, ApiError>>()?;
-    Ok(Page::new(items, u64::try_from(total).unwrap_or(0), page))
+    Page::new(items, u64::try_from(total).unwrap_or(0), page)
 }
 
 /// The UTC instants (RFC 3339) a China-time month runs between: `[start, end)`.
@@ -201,7 +201,7 @@ pub async fn due(
         .iter()
         .map(ListItem::from_row)
         .collect::<Result<Vec<_>, ApiError>>()?;
-    Ok(Page::new(items, u64::try_from(total).unwrap_or(0), page))
+    Page::new(items, u64::try_from(total).unwrap_or(0), page)
 }
 
 #[cfg(test)]

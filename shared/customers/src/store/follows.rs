@@ -89,5 +89,5 @@ pub async fn followed(
         .iter()
         .map(ListItem::from_row)
         .collect::<Result<Vec<_>, ApiError>>()?;
-    Ok(Page::new(items, u64::try_from(total).unwrap_or(0), page))
+    Page::new(items, u64::try_from(total).unwrap_or(0), page)
 }

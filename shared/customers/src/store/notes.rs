@@ -75,5 +75,5 @@ pub async fn list(db: &Db, customer_id: i64, page: PageQuery) -> Result<Page<Not
         .iter()
         .map(Note::from_row)
         .collect::<Result<Vec<_>, ApiError>>()?;
-    Ok(Page::new(items, u64::try_from(total).unwrap_or(0), page))
+    Page::new(items, u64::try_from(total).unwrap_or(0), page)
 }

@@ -396,7 +396,7 @@ pub async fn search(
         ),
     )
     .await?;
-    Ok(Page::new(items, total, page).capped(capped))
+    Ok(Page::new(items, total, page)?.capped(capped))
 }
 
 /// The first [`EXPORT_MAX_ROWS`] customers of the list, how many there are (at most

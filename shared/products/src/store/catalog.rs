@@ -226,7 +226,7 @@ pub async fn search(
         page_sql(staff_code, filters, page.limit(), page.offset()),
     )
     .await?;
-    Ok(Page::new(items, total.min(COUNT_CAP), page).capped(total > COUNT_CAP))
+    Ok(Page::new(items, total.min(COUNT_CAP), page)?.capped(total > COUNT_CAP))
 }
 
 /// The export's next rows after code `after`, at most `limit`.

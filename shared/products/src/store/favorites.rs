@@ -71,7 +71,7 @@ pub async fn list(
         .await?
         .unwrap_or(0);
     let items = rows(db, staff_code, page.limit(), page.offset()).await?;
-    Ok(Page::new(items, u64::try_from(total).unwrap_or(0), page))
+    Page::new(items, u64::try_from(total).unwrap_or(0), page)
 }
 
 /// HOME-3 收藏夹: the newest `limit` favourites of `staff_code`.

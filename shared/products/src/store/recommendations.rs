@@ -124,7 +124,7 @@ pub async fn by_staff(
         .iter()
         .map(Recommendation::from_row)
         .collect::<Result<Vec<_>, ApiError>>()?;
-    Ok(Page::new(items, u64::try_from(total).unwrap_or(0), page))
+    Page::new(items, u64::try_from(total).unwrap_or(0), page)
 }
 
 /// The newest `limit` recommendations made to customer `customer_id` (its timeline).

@@ -86,5 +86,5 @@ pub async fn customers(
             })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    Ok(Page::new(items, u64::try_from(total).unwrap_or(0), page))
+    Page::new(items, u64::try_from(total).unwrap_or(0), page)
 }

@@ -211,7 +211,7 @@ pub async fn list(
         .map(TaskRecord::from_row)
         .collect::<Result<Vec<_>, _>>()?;
     Ok(TaskList {
-        page: Page::new(items, counted.min(COUNT_CAP), page).capped(counted > COUNT_CAP),
+        page: Page::new(items, counted.min(COUNT_CAP), page)?.capped(counted > COUNT_CAP),
         overdue,
     })
 }
