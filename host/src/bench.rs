@@ -15,6 +15,7 @@
 //! - `zhanye bench customers` / `zhanye bench t1`: see [`customers`].
 //! - `zhanye bench products`: see [`products`].
 
+mod api;
 mod customers;
 mod products;
 

@@ -9,16 +9,10 @@
 //! - `t1`: one day's T+1 delivery — a daily snapshot for every customer and `--trades`
 //!   trades on that day — through the webhooks; prints the wall time and records/s.
 
-use anyhow::{Context, Result, bail};
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::client::conn::http1::SendRequest;
-use hyper_util::rt::TokioIo;
-use serde_json::{Value, json};
-use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use anyhow::{Result, bail};
+use std::time::Instant;
 
-use super::{Percentiles, fmt};
+use super::api::{Client, scenario};
 use crate::generate::{self, GenerateArgs, Generation, Say};
 
 #[derive(clap::Args, Debug)]
@@ -68,168 +62,11 @@ pub struct T1Args {
     batch_size: usize,
 }
 
-/// One keep-alive connection, requests one at a time.
-struct Client {
-    addr: SocketAddr,
-    host: String,
-    token: Option<String>,
-    sender: Option<SendRequest<Full<Bytes>>>,
-}
-
-impl Client {
-    async fn new(url: &str) -> Result<Client> {
-        let uri: http::Uri = url.trim_end_matches('/').parse().context("bad --url")?;
-        let host = uri
-            .authority()
-            .context("--url needs host:port")?
-            .to_string();
-        let addr = tokio::net::lookup_host(host.as_str())
-            .await?
-            .next()
-            .context("cannot resolve --url")?;
-        Ok(Client {
-            addr,
-            host,
-            token: None,
-            sender: None,
-        })
-    }
-
-    /// Sends one request; its status, JSON body and latency.
-    async fn call(
-        &mut self,
-        method: &str,
-        path: &str,
-        body: Option<&Value>,
-    ) -> Result<(u16, Value, Duration)> {
-        if !self.sender.as_ref().is_some_and(|s| s.is_ready()) {
-            let stream = tokio::net::TcpStream::connect(self.addr).await?;
-            let _ = stream.set_nodelay(true);
-            let (sender, conn) =
-                hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-            tokio::spawn(conn);
-            self.sender = Some(sender);
-        }
-        let mut request = http::Request::builder()
-            .method(method)
-            .uri(path)
-            .header("host", &self.host);
-        if let Some(token) = &self.token {
-            request = request.header("authorization", format!("Bearer {token}"));
-        }
-        let bytes = match body {
-            Some(v) => {
-                request = request.header("content-type", "application/json");
-                Bytes::from(v.to_string())
-            }
-            None => Bytes::new(),
-        };
-        let request = request.body(Full::new(bytes))?;
-        let started = Instant::now();
-        let sender = self.sender.as_mut().expect("connected");
-        let response = match sender.send_request(request).await {
-            Ok(r) => r,
-            Err(e) => {
-                self.sender = None;
-                return Err(e.into());
-            }
-        };
-        let status = response.status().as_u16();
-        let body = response.into_body().collect().await?.to_bytes();
-        let elapsed = started.elapsed();
-        Ok((
-            status,
-            serde_json::from_slice(&body).unwrap_or_default(),
-            elapsed,
-        ))
-    }
-
-    async fn sign_in(&mut self, code: &str, password: &str, new_password: &str) -> Result<()> {
-        let login = |password: &str| json!({"code": code, "password": password});
-        let (mut status, mut answer, _) = self
-            .call("POST", "/api/auth/login", Some(&login(password)))
-            .await?;
-        let mut current = password;
-        if status != 200 && new_password != password {
-            (status, answer, _) = self
-                .call("POST", "/api/auth/login", Some(&login(new_password)))
-                .await?;
-            current = new_password;
-        }
-        if status != 200 {
-            bail!("cannot sign in as {code}: {status} {answer}");
-        }
-        self.token = answer["access_token"].as_str().map(str::to_owned);
-        if answer["must_change_password"] == true {
-            let change = json!({"old_password": current, "new_password": new_password});
-            let (status, changed, _) = self
-                .call("POST", "/api/auth/password", Some(&change))
-                .await?;
-            if status != 200 {
-                bail!("cannot change the initial password: {status} {changed}");
-            }
-            println!("changed {code}'s initial password to {new_password}");
-            self.token = changed["access_token"].as_str().map(str::to_owned);
-        }
-        Ok(())
-    }
-}
-
 /// Name prefixes searched: common surnames, then surname and a given-name character.
 const PREFIXES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "王伟", "李娜", "张敏", "刘洋",
     "陈静", "杨帆", "黄磊", "赵丽", "吴婷", "周杰",
 ];
-
-/// Runs one scenario: `n` GETs of the paths `path(k)` after a few unmeasured ones.
-async fn scenario(
-    client: &mut Client,
-    name: &str,
-    n: usize,
-    path: impl Fn(usize) -> String,
-) -> Result<()> {
-    for k in 0..n.min(5) {
-        client.call("GET", &path(k), None).await?;
-    }
-    let mut samples = Vec::with_capacity(n);
-    let mut errors = 0;
-    let mut first_error = None;
-    let mut totals = Vec::new();
-    for k in 0..n {
-        let (status, body, elapsed) = client.call("GET", &path(k), None).await?;
-        if status == 200 {
-            samples.push(elapsed);
-            if let Some(total) = body["total"].as_u64() {
-                totals.push(total);
-            }
-        } else {
-            errors += 1;
-            first_error.get_or_insert_with(|| format!("{} → {status} {body}", path(k)));
-        }
-    }
-    let p = Percentiles::of(&mut samples);
-    let matched = if totals.is_empty() {
-        String::new()
-    } else {
-        let (min, max) = (totals.iter().min(), totals.iter().max());
-        format!(
-            "  (total {}..{})",
-            min.copied().unwrap_or(0),
-            max.copied().unwrap_or(0)
-        )
-    };
-    println!(
-        "{name:<44} {n} requests, {errors} errors  p50 {}  p90 {}  p99 {}  max {}{matched}",
-        fmt(p.p50),
-        fmt(p.p90),
-        fmt(p.p99),
-        fmt(p.max)
-    );
-    if let Some(e) = first_error {
-        println!("  first error: {}", e.chars().take(300).collect::<String>());
-    }
-    Ok(())
-}
 
 pub async fn customers(args: CustomersArgs) -> Result<()> {
     let mut client = Client::new(&args.url).await?;
@@ -247,17 +84,20 @@ pub async fn customers(args: CustomersArgs) -> Result<()> {
 
     // Customers to open: from the first pages of the list.
     let mut ids = Vec::new();
+    let mut total = 0;
     for page in 1..=5 {
-        let (status, body, _) = client
+        let answer = client
             .call(
                 "GET",
                 &format!("/api/customers?page={page}&page_size=50"),
                 None,
             )
             .await?;
-        if status != 200 {
-            bail!("GET /api/customers answered {status}: {body}");
+        let body = answer.json();
+        if answer.status != 200 {
+            bail!("GET /api/customers answered {}: {body}", answer.status);
         }
+        total = body["total"].as_u64().unwrap_or(0);
         let items = body["items"].as_array().cloned().unwrap_or_default();
         ids.extend(items.iter().filter_map(|c| c["id"].as_i64()));
         if items.len() < 50 {
@@ -280,7 +120,11 @@ pub async fn customers(args: CustomersArgs) -> Result<()> {
         &mut client,
         "GET /api/customers?page=… (plain page)",
         n,
-        |k| format!("/api/customers?page={}&page_size=20", k % 10 + 1),
+        // The first ten pages, or as many as there are (a page past the last is a 422).
+        |k| {
+            let pages = total.div_ceil(20).clamp(1, 10);
+            format!("/api/customers?page={}&page_size=20", k as u64 % pages + 1)
+        },
     )
     .await?;
     scenario(&mut client, "GET /api/customers/{id}", n, |k| {
