@@ -761,6 +761,81 @@ fn a_withdrawn_request_cannot_be_decided() {
 }
 
 #[test]
+fn a_prospect_is_dropped_by_its_owner_once_nothing_waits_on_it() {
+    let app = app();
+    let rep = signed_in(&app, A0001);
+    let teammate = signed_in(&app, A0002);
+    let lead = signed_in(&app, LEAD);
+    let far_rep = signed_in(&app, A0004);
+    let pid = new_prospect(&rep, "王放弃");
+    let drop = format!("/api/prospects/{pid}/drop");
+
+    // Out of scope: 404; readable but not the owner's: 403; nothing changes.
+    assert_problem(&far_rep.post_json(&drop, &json!({})), 404, "not_found");
+    assert_problem(&teammate.post_json(&drop, &json!({})), 404, "not_found");
+    assert_problem(&lead.post_json(&drop, &json!({})), 403, "forbidden");
+    assert_problem(&rep.get(&drop), 405, "method_not_allowed");
+    assert_problem(
+        &rep.post_json("/api/prospects/x/drop", &json!({})),
+        404,
+        "not_found",
+    );
+    let too_long = json!({"reason": "长".repeat(201)});
+    assert_problem(&rep.post_json(&drop, &too_long), 422, "validation_failed");
+    assert_problem(
+        &rep.post_json(&drop, &json!({"why": "x"})),
+        422,
+        "validation_failed",
+    );
+
+    // A development task book waiting for the lead holds it.
+    let book = id(&created(file(&rep, "development", development(&app, pid))));
+    let held = rep.post_json(&drop, &json!({"reason": "客户无意向"}));
+    assert_problem(&held, 409, "conflict");
+    assert_eq!(
+        held.value()["detail"],
+        "该潜在客户有待审批的申请，请先撤回。"
+    );
+    assert_eq!(
+        sql_value(
+            &app,
+            &format!("SELECT status FROM prospects WHERE id = {pid}")
+        ),
+        "potential"
+    );
+    ok(rep.post_json(&format!("/api/approvals/{book}/withdraw"), &json!({})));
+
+    // Then its owner drops it, once; the reason is audited.
+    let dropped = ok(rep.post_json(&drop, &json!({"reason": "客户无意向"})));
+    assert_eq!(dropped["status"], "dropped");
+    assert_eq!(ok(rep.get("/api/prospects?status=dropped"))["total"], 1);
+    let again = rep.clone().with_header("accept-language", "en").post(
+        &drop,
+        "application/json",
+        Vec::new(),
+    );
+    assert_problem(&again, 409, "conflict");
+    assert_eq!(
+        again.value()["detail"],
+        "Only a potential or developing prospect can be dropped."
+    );
+    assert_eq!(audits(&app, "A0001", "prospect.drop"), 1);
+    assert_eq!(
+        sql_value(
+            &app,
+            "SELECT json_extract(detail, '$.reason') || ' ' || json_extract(detail, '$.was') \
+             FROM audit_log WHERE action = 'prospect.drop'"
+        ),
+        "客户无意向 potential"
+    );
+    // A dropped prospect takes no development task book.
+    assert_eq!(
+        file(&rep, "development", development(&app, pid)).status,
+        409
+    );
+}
+
+#[test]
 fn requests_are_seen_within_the_data_scope_and_junk_is_refused() {
     let app = app();
     let rep = signed_in(&app, A0001);

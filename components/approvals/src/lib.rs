@@ -11,6 +11,7 @@
 //! | `POST /api/prospects` | record a prospect |
 //! | `GET /api/prospects?status=&q=` | prospects in the caller's data scope (ORG-4) |
 //! | `GET /api/prospects/{id}` | one prospect with its requests |
+//! | `POST /api/prospects/{id}/drop` | its owner gives a potential or developing prospect up (放弃) |
 //!
 //! A request is seen by its requester, whoever may decide or has decided a step of it,
 //! and ORG-4 readers of the requester's unit; to anyone else it does not exist (404).
@@ -73,6 +74,11 @@ async fn route(request: Request) -> ApiResult<Reply> {
                 (None, _) => Err(ApiError::not_found()),
                 (Some(p), &Method::GET) => prospects::one(request, p).await,
                 (Some(_), _) => Err(ApiError::method_not_allowed("GET")),
+            },
+            ([p, "drop"], m) => match (id(p), m) {
+                (None, _) => Err(ApiError::not_found()),
+                (Some(p), &Method::POST) => prospects::abandon(request, p).await,
+                (Some(_), _) => Err(ApiError::method_not_allowed("POST")),
             },
             _ => Err(ApiError::not_found()),
         };

@@ -8,9 +8,9 @@ use zhanye_approvals::prospect::{self, ProspectInput};
 use zhanye_approvals::store::prospects::{self as store, Prospect, ProspectFilter};
 use zhanye_approvals::store::requests;
 use zhanye_approvals::view::ApprovalSummary;
-use zhanye_platform::json::{self, read_json};
+use zhanye_platform::json::{self, read_json, read_optional_json};
 use zhanye_platform::problem::reason;
-use zhanye_platform::{ApiError, ApiResult, PageQuery, QueryParams, Reply};
+use zhanye_platform::{ApiError, ApiResult, Localized, PageQuery, QueryParams, Reply};
 
 use crate::access::{BODY_LIMIT, Ctx};
 
@@ -117,4 +117,67 @@ pub async fn one(request: Request, id: i64) -> ApiResult<Reply> {
         prospect: found,
         approvals,
     })
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Abandonment {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// `POST /api/prospects/{id}/drop` {reason?}: its owner gives the prospect up (放弃).
+/// Only a `potential` or `developing` one, and not while a development task book or a
+/// new-customer confirmation about it waits for a decision (withdraw that first).
+pub async fn abandon(request: Request, id: i64) -> ApiResult<Reply> {
+    let ctx = Ctx::new(&request).await?;
+    let found = store::find(&ctx.db, id)
+        .await?
+        .filter(|p| p.owner_code() == ctx.actor.code || ctx.actor.reads_unit(&p.unit_path))
+        .ok_or_else(ApiError::not_found)?;
+    if found.owner_code() != ctx.actor.code {
+        return Err(ApiError::forbidden().with_detail(Localized::new(
+            "只有潜在客户的开发人员可以放弃该客户。",
+            "Only the prospect's owner may drop it.",
+        )));
+    }
+    let input: Abandonment = read_optional_json(request, BODY_LIMIT).await?;
+    let reason = zhanye_customers::rules::optional_text(
+        "reason",
+        input.reason.as_deref(),
+        zhanye_customers::rules::REASON_MAX_CHARS,
+    )
+    .map_err(|e| ApiError::validation(vec![e]))?;
+    let now = ctx.stamp();
+    let actor = &ctx.actor;
+    ctx.db
+        .transaction(async |tx| {
+            for kind in [Kind::Development, Kind::NewCustomer] {
+                if requests::pending_for(tx, kind, id).await?.is_some() {
+                    return Err(ApiError::conflict().with_detail(Localized::new(
+                        "该潜在客户有待审批的申请，请先撤回。",
+                        "A request about this prospect awaits a decision; withdraw it first.",
+                    )));
+                }
+            }
+            if !store::abandon(tx, id, &now).await? {
+                return Err(ApiError::conflict().with_detail(Localized::new(
+                    "只有潜在或开发中的客户可以放弃。",
+                    "Only a potential or developing prospect can be dropped.",
+                )));
+            }
+            let detail = serde_json::json!({"reason": reason, "was": found.status});
+            tx.audit(
+                &actor.code,
+                "prospect.drop",
+                Some(&id.to_string()),
+                Some(&detail.to_string()),
+            )
+            .await
+        })
+        .await?;
+    let dropped = store::find(&ctx.db, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    json::ok(&dropped)
 }

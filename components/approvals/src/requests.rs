@@ -9,7 +9,7 @@ use zhanye_approvals::decision::{
 use zhanye_approvals::engine;
 use zhanye_approvals::store::lists::{self, Inbox, Narrowing};
 use zhanye_approvals::{Kind, Status};
-use zhanye_platform::json::{self, check_content_type, parse_json, read_body, read_json};
+use zhanye_platform::json::{self, read_json, read_optional_json};
 use zhanye_platform::problem::reason;
 use zhanye_platform::{ApiError, ApiResult, FieldError, PageQuery, QueryParams, Reply};
 
@@ -135,17 +135,7 @@ pub async fn withdraw(request: Request, id: i64) -> ApiResult<Reply> {
     let ctx = Ctx::new(&request).await?;
     let found = engine::visible(&ctx.db, &ctx.actor, id).await?;
     check_withdrawer(&ctx.actor, &found.state())?;
-    let content_type = request
-        .headers()
-        .get(http::header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap_or("invalid").to_owned());
-    let body = read_body(request.into_body(), BODY_LIMIT).await?;
-    let input: Withdrawal = if body.iter().all(u8::is_ascii_whitespace) {
-        Withdrawal::default()
-    } else {
-        check_content_type(content_type.as_deref())?;
-        parse_json(&body)?
-    };
+    let input: Withdrawal = read_optional_json(request, BODY_LIMIT).await?;
     let comment = zhanye_customers::rules::optional_text(
         "comment",
         input.comment.as_deref(),

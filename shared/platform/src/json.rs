@@ -47,6 +47,29 @@ where
     parse_json(&body)
 }
 
+/// As [`read_json`] for a body that may be left out: an empty body (whatever its
+/// `Content-Type`) is `T::default()`; anything else is read as [`read_json`] reads it.
+pub async fn read_optional_json<T, B>(
+    request: http::Request<B>,
+    limit: usize,
+) -> Result<T, ApiError>
+where
+    T: DeserializeOwned + Default,
+    B: http_body::Body<Data = Bytes> + Unpin,
+    B::Error: Display,
+{
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap_or("invalid").to_owned());
+    let body = read_body(request.into_body(), limit).await?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    check_content_type(content_type.as_deref())?;
+    parse_json(&body)
+}
+
 /// Reads a whole body, refusing more than `limit` bytes with 413.
 pub async fn read_body<B>(mut body: B, limit: usize) -> Result<Bytes, ApiError>
 where
@@ -247,6 +270,41 @@ mod tests {
         builder
             .body(Full::new(Bytes::from(body.to_owned())))
             .unwrap()
+    }
+
+    #[derive(Debug, Default, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Withdrawal {
+        #[serde(default)]
+        comment: Option<String>,
+    }
+
+    #[test]
+    fn optional_bodies_may_be_left_out() {
+        let read = |content_type: Option<&str>, body: &str| {
+            block_on(read_optional_json::<Withdrawal, _>(
+                request(content_type, body),
+                1024,
+            ))
+        };
+        assert_eq!(read(None, "").unwrap(), Withdrawal::default());
+        assert_eq!(
+            read(Some("text/plain"), "  \n").unwrap(),
+            Withdrawal::default()
+        );
+        assert_eq!(
+            read(Some("application/json"), r#"{"comment":"不需要了"}"#).unwrap(),
+            Withdrawal {
+                comment: Some("不需要了".into())
+            }
+        );
+        assert_eq!(read(None, "{}").unwrap_err().status, 415);
+        assert_eq!(
+            read(Some("application/json"), r#"{"note":1}"#)
+                .unwrap_err()
+                .status,
+            422
+        );
     }
 
     fn read(content_type: Option<&str>, body: &str, limit: usize) -> Result<Login, ApiError> {

@@ -142,6 +142,19 @@ pub async fn confirm(db: &Db, id: i64, customer_id: i64, now: &str) -> Result<bo
         == 1)
 }
 
+/// A prospect given up (放弃) by its owner: `dropped`, while still `potential` or
+/// `developing`. Answers whether it was.
+pub async fn abandon(db: &Db, id: i64, now: &str) -> Result<bool, ApiError> {
+    Ok(db
+        .execute(
+            "UPDATE prospects SET status = 'dropped', updated_at = ?2 \
+             WHERE id = ?1 AND status IN ('potential', 'developing')",
+            params![id, now],
+        )
+        .await?
+        == 1)
+}
+
 /// What a prospect list is narrowed to.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProspectFilter {
