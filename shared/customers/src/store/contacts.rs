@@ -8,7 +8,7 @@ use zhanye_platform::{ApiError, Db, Page, PageQuery, Row, params};
 
 use crate::month::Month;
 use crate::rules::Contact;
-use crate::store::scope::{Sql, served};
+use crate::store::scope::{Sql, page_of, served};
 use crate::store::search::ListItem;
 
 /// A contact record as answered.
@@ -177,31 +177,16 @@ pub async fn due(
     month: Month,
     page: PageQuery,
 ) -> Result<Page<ListItem>, ApiError> {
-    let from = due_from(code, today, month);
-    let mut count = Sql::new();
-    count.push("SELECT COUNT(*)").append(&from);
-    let total: i64 = db
-        .query_value(&count.text, count.params)
-        .await?
-        .unwrap_or(0);
-    let mut rows = Sql::new();
-    rows.bind(
+    let mut select = Sql::new();
+    select.bind(
         "SELECT c.id, c.account_no, c.name, c.status, c.grade, c.level, c.risk_tolerance, \
                 c.owner_code, s.name AS owner_name, c.total_assets, c.open_date, c.tags, \
                 EXISTS (SELECT 1 FROM follows AS f WHERE f.staff_code = ? AND f.customer_id = c.id) \
                   AS followed",
         code,
-    )
-    .append(&from)
-    .bind(" ORDER BY c.name, c.id LIMIT ?", i64::from(page.limit()))
-    .bind(" OFFSET ?", i64::try_from(page.offset()).unwrap_or(i64::MAX));
-    let items = db
-        .query(&rows.text, rows.params)
-        .await?
-        .iter()
-        .map(ListItem::from_row)
-        .collect::<Result<Vec<_>, ApiError>>()?;
-    Page::new(items, u64::try_from(total).unwrap_or(0), page)
+    );
+    let from = due_from(code, today, month);
+    page_of(db, select, &from, "c.name, c.id", page, ListItem::from_row).await
 }
 
 #[cfg(test)]

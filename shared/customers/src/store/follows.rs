@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use zhanye_platform::{ApiError, Db, Page, PageQuery, params};
 
 use crate::scope::CustomerScope;
-use crate::store::scope::{Sql, read_filter};
+use crate::store::scope::{Sql, page_of, read_filter};
 use crate::store::search::ListItem;
 
 /// Follows a customer; answers whether it was not followed before.
@@ -62,32 +62,19 @@ pub async fn followed(
 ) -> Result<Page<ListItem>, ApiError> {
     let filter = read_filter(db, scope, today).await?;
     let from = followed_from(&scope.code, filter.as_ref());
-    let mut count = Sql::new();
-    count.push("SELECT COUNT(*)").append(&from);
-    let total: i64 = db
-        .query_value(&count.text, count.params)
-        .await?
-        .unwrap_or(0);
-    let mut rows = Sql::new();
-    rows.push(
+    let mut select = Sql::new();
+    select.push(
         "SELECT c.id, c.account_no, c.name, c.status, c.grade, c.level, c.risk_tolerance, \
                 c.owner_code, s.name AS owner_name, c.total_assets, c.open_date, c.tags, \
                 1 AS followed",
-    )
-    .append(&from)
-    .bind(
-        " ORDER BY f.created_at DESC, c.id DESC LIMIT ?",
-        i64::from(page.limit()),
-    )
-    .bind(
-        " OFFSET ?",
-        i64::try_from(page.offset()).unwrap_or(i64::MAX),
     );
-    let items = db
-        .query(&rows.text, rows.params)
-        .await?
-        .iter()
-        .map(ListItem::from_row)
-        .collect::<Result<Vec<_>, ApiError>>()?;
-    Page::new(items, u64::try_from(total).unwrap_or(0), page)
+    page_of(
+        db,
+        select,
+        &from,
+        "f.created_at DESC, c.id DESC",
+        page,
+        ListItem::from_row,
+    )
+    .await
 }

@@ -8,7 +8,7 @@
 //! - all: no filter.
 
 use chrono::NaiveDate;
-use zhanye_platform::{ApiError, Db, Value, params};
+use zhanye_platform::{ApiError, Db, Page, PageQuery, Row, Value, params};
 use zhanye_staff::org::subtree_range;
 
 use crate::scope::{CustomerScope, Reads};
@@ -44,6 +44,41 @@ impl Sql {
         self.params.extend(other.params.iter().cloned());
         self
     }
+}
+
+/// One page of a list over `from` (`FROM … WHERE …`): `SELECT COUNT(*)` of the same
+/// rows, then `select` (the column list, with any parameters of its own) in `order`,
+/// each row mapped by `map`.
+pub async fn page_of<T>(
+    db: &Db,
+    select: Sql,
+    from: &Sql,
+    order: &str,
+    page: PageQuery,
+    map: impl Fn(&Row) -> Result<T, ApiError>,
+) -> Result<Page<T>, ApiError> {
+    let mut count = Sql::new();
+    count.push("SELECT COUNT(*)").append(from);
+    let total: i64 = db
+        .query_value(&count.text, count.params)
+        .await?
+        .unwrap_or(0);
+    let mut rows = select;
+    rows.append(from)
+        .push(" ORDER BY ")
+        .push(order)
+        .bind(" LIMIT ?", i64::from(page.limit()))
+        .bind(
+            " OFFSET ?",
+            i64::try_from(page.offset()).unwrap_or(i64::MAX),
+        );
+    let items = db
+        .query(&rows.text, rows.params)
+        .await?
+        .iter()
+        .map(map)
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Page::new(items, u64::try_from(total).unwrap_or(0), page)
 }
 
 /// `c.id IN (…)`: the customers delegated to `code` on `today`.

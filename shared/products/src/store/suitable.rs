@@ -9,7 +9,7 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use zhanye_customers::store::scope::{Sql, served};
+use zhanye_customers::store::scope::{Sql, page_of, served};
 use zhanye_platform::{ApiError, Db, Page, PageQuery};
 
 use crate::risk::RiskLevel;
@@ -52,39 +52,22 @@ pub async fn customers(
     page: PageQuery,
 ) -> Result<Page<SuitableCustomer>, ApiError> {
     let from = suitable_from(staff_code, today, level);
-    let mut count = Sql::new();
-    count.push("SELECT COUNT(*)").append(&from);
-    let total: i64 = db
-        .query_value(&count.text, count.params)
-        .await?
-        .unwrap_or(0);
-    let mut rows = Sql::new();
-    rows.push(
+    let mut select = Sql::new();
+    select.push(
         "SELECT c.id, c.account_no, c.name, c.status, c.risk_tolerance, c.grade, c.level, \
                 c.owner_code",
-    )
-    .append(&from)
-    .bind(" ORDER BY c.name, c.id LIMIT ?", i64::from(page.limit()))
-    .bind(
-        " OFFSET ?",
-        i64::try_from(page.offset()).unwrap_or(i64::MAX),
     );
-    let items = db
-        .query(&rows.text, rows.params)
-        .await?
-        .iter()
-        .map(|row| {
-            Ok(SuitableCustomer {
-                id: row.get("id")?,
-                account_no: row.get("account_no")?,
-                name: row.get("name")?,
-                status: row.get("status")?,
-                risk_tolerance: row.get("risk_tolerance")?,
-                grade: row.get("grade")?,
-                level: row.get("level")?,
-                owner_code: row.get("owner_code")?,
-            })
+    page_of(db, select, &from, "c.name, c.id", page, |row| {
+        Ok(SuitableCustomer {
+            id: row.get("id")?,
+            account_no: row.get("account_no")?,
+            name: row.get("name")?,
+            status: row.get("status")?,
+            risk_tolerance: row.get("risk_tolerance")?,
+            grade: row.get("grade")?,
+            level: row.get("level")?,
+            owner_code: row.get("owner_code")?,
         })
-        .collect::<Result<Vec<_>, ApiError>>()?;
-    Page::new(items, u64::try_from(total).unwrap_or(0), page)
+    })
+    .await
 }
