@@ -19,6 +19,23 @@ pub enum DeductionKind {
 }
 
 /// A scheme's rule for one kind: points per lapse, and the most it can cost.
+impl DeductionKind {
+    pub const ALL: [DeductionKind; 3] = [
+        DeductionKind::MissedCheckins,
+        DeductionKind::ComplaintsOverdue,
+        DeductionKind::CustomersNotContacted,
+    ];
+
+    /// The Chinese and English names.
+    pub fn labels(self) -> (&'static str, &'static str) {
+        match self {
+            DeductionKind::MissedCheckins => ("未签到", "Missed check-ins"),
+            DeductionKind::ComplaintsOverdue => ("投诉超期", "Complaints past deadline"),
+            DeductionKind::CustomersNotContacted => ("客户未沟通", "Customers not contacted"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeductionRule {
     pub kind: DeductionKind,

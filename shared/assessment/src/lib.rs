@@ -6,16 +6,22 @@
 //! Scores are decimals rounded to two places, half away from zero; money is
 //! [`zhanye_money::Money`] (integer fen), rounded to the fen the same way.
 
+pub mod assess;
+pub mod calendar;
 pub mod deductions;
+pub mod goals;
 pub mod pay;
 pub mod rank;
 pub mod scheme;
 pub mod score;
+pub mod store;
 
+pub use assess::{Assessment, MonthActivity, MonthFigures, assess};
 pub use deductions::{Deduction, DeductionKind, DeductionRule};
+pub use goals::{GoalPeriod, TargetSource};
 pub use pay::{PayLine, PayLineKind, PayRule, PayStatement};
-pub use rank::{RankDecision, RankThresholds};
-pub use scheme::{Indicator, IndicatorRule, SchemeError};
+pub use rank::{Rank, RankDecision, RankThresholds};
+pub use scheme::{Indicator, IndicatorRule, SchemeError, SchemeRules};
 pub use score::{IndicatorScore, MonthScore};
 
 use rust_decimal::{Decimal, RoundingStrategy};

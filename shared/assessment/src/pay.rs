@@ -15,6 +15,8 @@ pub struct PayRule {
     pub commission_share: Decimal,
     /// 新增有效户奖励, per account.
     pub bonus_per_new_effective: Money,
+    /// What one point of compliance deduction (合规扣分) takes off pay.
+    pub per_deduction_point: Money,
 }
 
 /// What a line is.
@@ -138,6 +140,7 @@ mod tests {
             base: yuan("3000.00"),
             commission_share: "0.35".parse().unwrap(),
             bonus_per_new_effective: yuan("200.00"),
+            per_deduction_point: yuan("50.00"),
         };
         let pay = statement(
             &rule,

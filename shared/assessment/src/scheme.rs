@@ -4,6 +4,10 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::deductions::{DeductionKind, DeductionRule};
+use crate::pay::PayRule;
+use crate::rank::RankThresholds;
+
 /// What a staff member is measured on (ASSESS-2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -53,13 +57,61 @@ impl Indicator {
     }
 }
 
-/// One indicator of a scheme: its weight (a share of the whole, `0.30` for 30%) and
-/// its cap (the most of its target that counts, `1.2` for 120%).
+/// One indicator of a scheme: its weight (a share of the whole, `0.30` for 30%), its
+/// cap (the most of its target that counts, `1.2` for 120%) and the monthly target used
+/// when no goal (目标) was set for the staff member (money in yuan, rates as fractions).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndicatorRule {
     pub indicator: Indicator,
     pub weight: Decimal,
     pub cap: Decimal,
+    #[serde(default)]
+    pub target: Decimal,
+}
+
+/// A whole scheme (考核方案) for one rank from one month on: what is measured, what is
+/// deducted, when the rank moves, and how pay is made up (ASSESS-2..5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemeRules {
+    pub indicators: Vec<IndicatorRule>,
+    #[serde(default)]
+    pub deductions: Vec<DeductionRule>,
+    pub rank_review: RankThresholds,
+    pub pay: PayRule,
+}
+
+impl SchemeRules {
+    /// Every reason these rules cannot be a scheme; empty when they can.
+    pub fn check(&self) -> Vec<SchemeError> {
+        let mut errors = check_indicators(&self.indicators);
+        for rule in &self.indicators {
+            if rule.target < Decimal::ZERO {
+                errors.push(SchemeError::BadTarget(rule.indicator));
+            }
+        }
+        for (i, rule) in self.deductions.iter().enumerate() {
+            if self.deductions[..i].iter().any(|r| r.kind == rule.kind) {
+                errors.push(SchemeError::RepeatedDeduction(rule.kind));
+            }
+            if rule.points_each < Decimal::ZERO || rule.cap < Decimal::ZERO {
+                errors.push(SchemeError::BadDeduction(rule.kind));
+            }
+        }
+        if self.rank_review.demote > self.rank_review.promote {
+            errors.push(SchemeError::ThresholdsCrossed);
+        }
+        let pay = &self.pay;
+        if pay.base.fen() < 0
+            || pay.bonus_per_new_effective.fen() < 0
+            || pay.per_deduction_point.fen() < 0
+            || pay.commission_share < Decimal::ZERO
+            || pay.commission_share > Decimal::ONE
+        {
+            errors.push(SchemeError::BadPay);
+        }
+        errors
+    }
 }
 
 /// Why a scheme is refused.
@@ -75,6 +127,16 @@ pub enum SchemeError {
     BadCap(Indicator),
     /// The same indicator listed twice.
     Repeated(Indicator),
+    /// A default target below zero.
+    BadTarget(Indicator),
+    /// The same deduction listed twice.
+    RepeatedDeduction(DeductionKind),
+    /// Negative points or cap.
+    BadDeduction(DeductionKind),
+    /// The demote threshold above the promote one.
+    ThresholdsCrossed,
+    /// Negative amounts, or a commission share outside 0..=100%.
+    BadPay,
 }
 
 impl SchemeError {
@@ -111,6 +173,29 @@ impl SchemeError {
             SchemeError::Repeated(i) => (
                 format!("指标“{}”重复。", i.labels().0),
                 format!("“{}” is listed twice.", i.labels().1),
+            ),
+            SchemeError::BadTarget(i) => (
+                format!("指标“{}”的默认目标不能为负数。", i.labels().0),
+                format!("The default target of “{}” cannot be negative.", i.labels().1),
+            ),
+            SchemeError::RepeatedDeduction(k) => (
+                format!("扣分项“{}”重复。", k.labels().0),
+                format!("The deduction “{}” is listed twice.", k.labels().1),
+            ),
+            SchemeError::BadDeduction(k) => (
+                format!("扣分项“{}”的分值和封顶不能为负数。", k.labels().0),
+                format!(
+                    "The points and cap of the deduction “{}” cannot be negative.",
+                    k.labels().1
+                ),
+            ),
+            SchemeError::ThresholdsCrossed => (
+                "降级分数线不能高于晋级分数线。".into(),
+                "The demotion threshold cannot be above the promotion threshold.".into(),
+            ),
+            SchemeError::BadPay => (
+                "薪酬规则的金额不能为负数，提成比例须在0到100%之间。".into(),
+                "Pay amounts cannot be negative and the commission share must be 0–100%.".into(),
             ),
         }
     }
@@ -149,6 +234,7 @@ mod tests {
             indicator,
             weight: weight.parse().unwrap(),
             cap: cap.parse().unwrap(),
+            target: Decimal::ZERO,
         }
     }
 
@@ -206,5 +292,37 @@ mod tests {
         let (zh, en) = SchemeError::WeightsDoNotSum("0.9".parse().unwrap()).reason();
         assert_eq!(zh, "各指标权重之和须为100%，现为90%。");
         assert!(en.ends_with("they add up to 90%."), "{en}");
+    }
+
+    #[test]
+    fn whole_schemes_are_checked_and_read_from_json() {
+        let json = r#"{
+            "indicators": [
+                {"indicator": "net_commission", "weight": "0.6", "cap": "1.5", "target": "20000"},
+                {"indicator": "checkin_rate", "weight": "0.4", "cap": "1", "target": "1"}
+            ],
+            "deductions": [{"kind": "missed_checkins", "points_each": "0.5", "cap": "5"}],
+            "rank_review": {"promote": "90", "demote": "60"},
+            "pay": {"base": "3000.00", "commission_share": "0.3",
+                    "bonus_per_new_effective": "200.00", "per_deduction_point": "50.00"}
+        }"#;
+        let mut rules: SchemeRules = serde_json::from_str(json).unwrap();
+        assert_eq!(rules.check(), vec![]);
+        assert_eq!(rules.indicators[0].target, "20000".parse().unwrap());
+        rules.rank_review.demote = "95".parse().unwrap();
+        rules.pay.commission_share = "1.5".parse().unwrap();
+        rules.deductions.push(rules.deductions[0].clone());
+        rules.indicators[1].weight = "0.5".parse().unwrap();
+        assert_eq!(
+            rules.check(),
+            vec![
+                SchemeError::WeightsDoNotSum("1.1".parse().unwrap()),
+                SchemeError::RepeatedDeduction(DeductionKind::MissedCheckins),
+                SchemeError::ThresholdsCrossed,
+                SchemeError::BadPay,
+            ]
+        );
+        let unknown = json.replace("\"pay\"", "\"salary\"");
+        assert!(serde_json::from_str::<SchemeRules>(&unknown).is_err());
     }
 }

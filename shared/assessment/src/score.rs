@@ -127,21 +127,25 @@ mod tests {
                 indicator: NetCommission,
                 weight: d("0.4"),
                 cap: d("1.5"),
+                target: Decimal::ZERO,
             },
             IndicatorRule {
                 indicator: NewEffectiveAccounts,
                 weight: d("0.3"),
                 cap: d("1.2"),
+                target: Decimal::ZERO,
             },
             IndicatorRule {
                 indicator: TasksDone,
                 weight: d("0.2"),
                 cap: d("1"),
+                target: Decimal::ZERO,
             },
             IndicatorRule {
                 indicator: CheckinRate,
                 weight: d("0.1"),
                 cap: d("1"),
+                target: Decimal::ZERO,
             },
         ];
         // Commission 24,000 of 20,000 (1.2 → 48 points); 5 of 4 accounts (capped at 1.2
@@ -174,6 +178,7 @@ mod tests {
             indicator: Indicator::Contacts,
             weight: d("1"),
             cap: d("1"),
+            target: Decimal::ZERO,
         }];
         let rule = DeductionRule {
             kind: DeductionKind::ComplaintsOverdue,
