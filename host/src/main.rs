@@ -170,6 +170,9 @@ enum CronCmd {
     /// Run one event of a cron component now.
     Fire {
         component: String,
+        /// The event's time instead of now, in RFC 3339 (e.g. 2026-10-01T02:00:00+08:00).
+        #[arg(long, value_parser = trigger::cron::parse_event_time)]
+        at: Option<u64>,
         #[command(flatten)]
         app: AppArgs,
     },
@@ -275,14 +278,16 @@ async fn run(cmd: Cmd) -> Result<()> {
             .await
         }
         Cmd::Cron { cmd } => match cmd {
-            CronCmd::Fire { component, app } => {
+            CronCmd::Fire { component, at, app } => {
                 let opts = app.options()?;
                 let app = Arc::new(App::load(&opts)?);
                 // Self-requests made by the event are answered in-process.
                 let _http = trigger::http::HttpTrigger::new(app.clone())?;
                 let cron = trigger::cron::CronTrigger::new(app)?;
-                let result = cron.fire(&component).await;
-                result?;
+                match at {
+                    Some(timestamp) => cron.fire_at(&component, timestamp).await?,
+                    None => cron.fire(&component).await?,
+                }
                 println!("fired {component}: ok");
                 Ok(())
             }

@@ -35,6 +35,15 @@ pub fn parse_expression(expr: &str) -> Result<cron::Schedule> {
     cron::Schedule::from_str(expr).map_err(|e| anyhow!("invalid cron_expression {expr:?}: {e}"))
 }
 
+/// An RFC 3339 time (e.g. `2026-10-01T02:00:00+08:00`) as the Unix seconds of a cron
+/// event's `metadata.timestamp`.
+pub fn parse_event_time(text: &str) -> Result<u64, String> {
+    let time = chrono::DateTime::parse_from_rfc3339(text).map_err(|e| {
+        format!("{text:?} is not an RFC 3339 time such as 2026-10-01T02:00:00+08:00: {e}")
+    })?;
+    u64::try_from(time.timestamp()).map_err(|_| format!("{text:?} is before 1970"))
+}
+
 impl CronTrigger {
     pub fn new(app: Arc<App>) -> Result<Self> {
         let mut jobs = Vec::new();
@@ -136,5 +145,21 @@ mod tests {
             "7 fields are refused"
         );
         assert!(parse_expression("x 0 2 1 * *").is_err());
+    }
+
+    #[test]
+    fn event_times_are_rfc_3339_with_an_offset() {
+        // 02:00 China time on 1 October 2026 is 18:00 UTC on 30 September.
+        assert_eq!(
+            parse_event_time("2026-10-01T02:00:00+08:00"),
+            Ok(1_790_791_200)
+        );
+        assert_eq!(parse_event_time("2026-09-30T18:00:00Z"), Ok(1_790_791_200));
+        assert!(parse_event_time("2026-10-01 02:00").is_err());
+        assert!(
+            parse_event_time("2026-10-01T02:00:00").is_err(),
+            "no offset"
+        );
+        assert!(parse_event_time("1969-12-31T23:59:59Z").is_err());
     }
 }

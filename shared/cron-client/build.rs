@@ -1,4 +1,4 @@
-//! Fills `wit/deps` with the WIT packages `wit/tick.wit` needs: `wasi:config` from
+//! Fills `wit/deps` with the WIT packages `wit/cron.wit` needs: `wasi:config` from
 //! the spin-sdk crate and the repo's own `fermyon:spin-cron`.
 
 use std::path::Path;
@@ -12,5 +12,5 @@ fn main() {
         );
     }
     println!("cargo:rerun-if-changed=build.rs");
-    println!("cargo:rerun-if-changed=wit/tick.wit");
+    println!("cargo:rerun-if-changed=wit/cron.wit");
 }
