@@ -18,7 +18,10 @@ pub fn working_days(month: Month) -> Vec<NaiveDate> {
 /// The month's start and the next month's start, China time, as stored UTC times
 /// (`2026-08-31T16:00:00Z`), for `[start, end)` ranges over RFC 3339 UTC columns.
 pub fn utc_bounds(month: Month) -> (String, String) {
-    (china_midnight_utc(month.first_day()), china_midnight_utc(month.next().first_day()))
+    (
+        china_midnight_utc(month.first_day()),
+        china_midnight_utc(month.next().first_day()),
+    )
 }
 
 fn china_midnight_utc(day: NaiveDate) -> String {
@@ -29,7 +32,7 @@ fn china_midnight_utc(day: NaiveDate) -> String {
 /// Whether `month` ends a quarter (March, June, September, December): the rank review
 /// (职级考核) runs with it.
 pub fn ends_quarter(month: Month) -> bool {
-    month.first_day().month() % 3 == 0
+    month.first_day().month().is_multiple_of(3)
 }
 
 /// The quarter's three months, oldest first, for a quarter-end `month`.

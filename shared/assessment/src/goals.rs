@@ -142,7 +142,10 @@ mod tests {
             assert_eq!(GoalPeriod::parse(bad), None, "{bad}");
         }
         let covering = GoalPeriod::covering(Month::parse("2026-08").unwrap());
-        assert_eq!(covering.map(|p| p.to_string()), ["2026-08", "2026-Q3", "2026"]);
+        assert_eq!(
+            covering.map(|p| p.to_string()),
+            ["2026-08", "2026-Q3", "2026"]
+        );
     }
 
     #[test]
@@ -187,7 +190,12 @@ mod tests {
                 "0.9",
                 TargetSource::QuarterGoal,
             ),
-            (TasksDone, &[("2026-07", "9")][..], "12", TargetSource::Scheme),
+            (
+                TasksDone,
+                &[("2026-07", "9")][..],
+                "12",
+                TargetSource::Scheme,
+            ),
         ] {
             assert_eq!(
                 monthly_target(indicator, august, goals(set), d("12")),

@@ -22,7 +22,12 @@ pub enum Rank {
 }
 
 impl Rank {
-    pub const ALL: [Rank; 4] = [Rank::Junior, Rank::Intermediate, Rank::Senior, Rank::Principal];
+    pub const ALL: [Rank; 4] = [
+        Rank::Junior,
+        Rank::Intermediate,
+        Rank::Senior,
+        Rank::Principal,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {

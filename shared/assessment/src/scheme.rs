@@ -176,7 +176,10 @@ impl SchemeError {
             ),
             SchemeError::BadTarget(i) => (
                 format!("指标“{}”的默认目标不能为负数。", i.labels().0),
-                format!("The default target of “{}” cannot be negative.", i.labels().1),
+                format!(
+                    "The default target of “{}” cannot be negative.",
+                    i.labels().1
+                ),
             ),
             SchemeError::RepeatedDeduction(k) => (
                 format!("扣分项“{}”重复。", k.labels().0),

@@ -73,7 +73,13 @@ pub async fn gather(
     low: &str,
     high: &str,
     month: Month,
-) -> Result<(HashMap<String, MonthFigures>, HashMap<String, MonthActivity>), ApiError> {
+) -> Result<
+    (
+        HashMap<String, MonthFigures>,
+        HashMap<String, MonthActivity>,
+    ),
+    ApiError,
+> {
     let stored = month.stored();
     let (start, end) = utc_bounds(month);
     let first = month.first_day().to_string();
@@ -91,20 +97,30 @@ pub async fn gather(
         working_days: working,
         ..MonthActivity::default()
     };
-    for row in db.query(TASKS_DONE, params![low, high, start.as_str(), end.as_str()]).await? {
+    for row in db
+        .query(TASKS_DONE, params![low, high, start.as_str(), end.as_str()])
+        .await?
+    {
         activity.entry(row.get("code")?).or_insert(fresh).tasks_done = count(&row, "n")?;
     }
     for row in db.query(CONTACTS, params![low, high, stored]).await? {
         activity.entry(row.get("code")?).or_insert(fresh).contacts = count(&row, "n")?;
     }
     for row in db
-        .query(CHECKIN_DAYS, params![low, high, first.as_str(), last.as_str()])
+        .query(
+            CHECKIN_DAYS,
+            params![low, high, first.as_str(), last.as_str()],
+        )
         .await?
     {
         let day: String = row.get("day")?;
-        let on_working_day = zhanye_platform::time::parse_date(&day).is_some_and(|d| days.contains(&d));
+        let on_working_day =
+            zhanye_platform::time::parse_date(&day).is_some_and(|d| days.contains(&d));
         if on_working_day {
-            activity.entry(row.get("code")?).or_insert(fresh).checkin_days += 1;
+            activity
+                .entry(row.get("code")?)
+                .or_insert(fresh)
+                .checkin_days += 1;
         }
     }
     for row in db
@@ -136,7 +152,10 @@ pub async fn gather(
         )
         .await?
     {
-        activity.entry(row.get("code")?).or_insert(fresh).complaints_overdue = count(&row, "n")?;
+        activity
+            .entry(row.get("code")?)
+            .or_insert(fresh)
+            .complaints_overdue = count(&row, "n")?;
     }
     Ok((figures, activity))
 }
@@ -144,7 +163,11 @@ pub async fn gather(
 /// An RFC 3339 UTC time moved by whole days.
 fn shift_days(utc: &str, days: i64) -> String {
     NaiveDateTime::parse_from_str(utc, "%Y-%m-%dT%H:%M:%SZ")
-        .map(|t| (t + Duration::days(days)).format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .map(|t| {
+            (t + Duration::days(days))
+                .format("%Y-%m-%dT%H:%M:%SZ")
+                .to_string()
+        })
         .unwrap_or_else(|_| utc.to_owned())
 }
 
@@ -191,13 +214,26 @@ mod tests {
         let (a, b) = (text("A0001"), text("A0500"));
         let month = Value::Integer(202610);
         for (sql, params, index) in [
-            (STATS, vec![a.clone(), b.clone(), month.clone()], "PRIMARY KEY"),
+            (
+                STATS,
+                vec![a.clone(), b.clone(), month.clone()],
+                "PRIMARY KEY",
+            ),
             (
                 TASKS_DONE,
-                vec![a.clone(), b.clone(), text("2026-09-30T16:00:00Z"), text("2026-10-31T16:00:00Z")],
+                vec![
+                    a.clone(),
+                    b.clone(),
+                    text("2026-09-30T16:00:00Z"),
+                    text("2026-10-31T16:00:00Z"),
+                ],
                 "tasks_responsible_closed",
             ),
-            (CONTACTS, vec![a.clone(), b.clone(), month.clone()], "contact_records_staff"),
+            (
+                CONTACTS,
+                vec![a.clone(), b.clone(), month.clone()],
+                "contact_records_staff",
+            ),
             (
                 CHECKIN_DAYS,
                 vec![a.clone(), b.clone(), text("2026-10-01"), text("2026-10-31")],
@@ -205,7 +241,13 @@ mod tests {
             ),
             (
                 CUSTOMERS,
-                vec![a.clone(), b.clone(), text("2026-10-01"), text("2026-10-31"), month.clone()],
+                vec![
+                    a.clone(),
+                    b.clone(),
+                    text("2026-10-01"),
+                    text("2026-10-31"),
+                    month.clone(),
+                ],
                 "customers_owner",
             ),
             (
@@ -222,12 +264,11 @@ mod tests {
             ),
         ] {
             let steps = zhanye_query_plans::plan(&db, sql, &params);
+            assert!(steps.iter().any(|s| s.contains(index)), "{sql}\n{steps:#?}");
             assert!(
-                steps.iter().any(|s| s.contains(index)),
-                "{sql}\n{steps:#?}"
-            );
-            assert!(
-                !steps.iter().any(|s| s.starts_with("SCAN ") && !s.contains("INDEX")),
+                !steps
+                    .iter()
+                    .any(|s| s.starts_with("SCAN ") && !s.contains("INDEX")),
                 "a full scan in {sql}\n{steps:#?}"
             );
         }
@@ -237,14 +278,22 @@ mod tests {
             &[a, b, text("2026-10-01"), text("2026-10-31"), month],
         );
         assert!(
-            probe.iter().any(|s| s.contains("contact_records_customer_month")),
+            probe
+                .iter()
+                .any(|s| s.contains("contact_records_customer_month")),
             "{probe:#?}"
         );
     }
 
     #[test]
     fn complaint_windows_move_by_days() {
-        assert_eq!(shift_days("2026-09-30T16:00:00Z", -3), "2026-09-27T16:00:00Z");
-        assert_eq!(shift_days("2026-03-01T16:00:00Z", -3), "2026-02-26T16:00:00Z");
+        assert_eq!(
+            shift_days("2026-09-30T16:00:00Z", -3),
+            "2026-09-27T16:00:00Z"
+        );
+        assert_eq!(
+            shift_days("2026-03-01T16:00:00Z", -3),
+            "2026-02-26T16:00:00Z"
+        );
     }
 }

@@ -7,6 +7,7 @@ pub mod goals;
 pub mod ranks;
 pub mod run;
 pub mod schemes;
+pub mod views;
 
 use zhanye_customers::month::Month;
 use zhanye_platform::{ApiError, Localized};

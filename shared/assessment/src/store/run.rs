@@ -17,7 +17,7 @@ use zhanye_platform::{ApiError, Db, Localized, Row, params};
 use crate::assess::{Assessment, MonthActivity, MonthFigures, assess};
 use crate::calendar::{ends_quarter, quarter_months, working_days};
 use crate::goals::monthly_target;
-use crate::rank::{Rank, review};
+use crate::rank::{Rank, RankThresholds, review};
 use crate::store::{goals, published, ranks, schemes};
 
 /// Who is assessed: staff in normal status who do marketing (the `rep` role, which
@@ -151,45 +151,66 @@ pub async fn begin(
 
 /// Assesses the next `chunk` staff members of the month's running run; when none are
 /// left, finishes it (status draft). Answers the run's state after the step.
+///
+/// The chunk is read and computed outside any transaction, so writers elsewhere are not
+/// held up; its results and the cursor's move are then written in one transaction that
+/// first checks the cursor is still where the chunk started. A concurrent step (the
+/// cron and an admin at once) or a restart in between makes this step write nothing.
 pub async fn step(db: &Db, month: Month, chunk: u32, now: &str) -> Result<RunState, ApiError> {
+    let Some(run) = state(db, month).await? else {
+        return Err(not_run(month));
+    };
+    if run.status != RunStatus::Running {
+        return Ok(run);
+    }
+    let members = db
+        .query(STAFF_CHUNK, params![run.cursor.as_str(), i64::from(chunk)])
+        .await?;
+    if members.is_empty() {
+        return db
+            .transaction(async |tx| match state(tx, month).await? {
+                Some(now_run) if same_point(&now_run, &run) => finish(tx, month, &run, now).await,
+                other => other.ok_or_else(|| not_run(month)),
+            })
+            .await;
+    }
+    let codes: Vec<(String, String)> = members
+        .iter()
+        .map(|r| Ok((r.get("code")?, r.get("unit_path")?)))
+        .collect::<Result<_, ApiError>>()?;
+    let (low, high) = (codes[0].0.clone(), codes[codes.len() - 1].0.clone());
+    let assessed = assess_chunk(db, month, &codes, &low, &high).await?;
     db.transaction(async |tx| {
-        let Some(run) = state(tx, month).await? else {
-            return Err(ApiError::not_found());
-        };
-        if run.status != RunStatus::Running {
-            return Ok(run);
-        }
-        let members = tx
-            .query(STAFF_CHUNK, params![run.cursor.as_str(), i64::from(chunk)])
-            .await?;
-        if members.is_empty() {
-            return finish(tx, month, &run, now).await;
-        }
-        let codes: Vec<(String, String)> = members
-            .iter()
-            .map(|r| Ok((r.get("code")?, r.get("unit_path")?)))
-            .collect::<Result<_, ApiError>>()?;
-        let (low, high) = (codes[0].0.clone(), codes[codes.len() - 1].0.clone());
-        assess_chunk(tx, month, &run, &codes, &low, &high).await?;
         let moved = tx
             .execute(
                 "UPDATE assessment_months SET cursor = ?1, staff_done = staff_done + ?2, \
                      chunks = chunks + 1 \
-                 WHERE month = ?3 AND run_id = ?4 AND status = 'running'",
-                params![high.as_str(), codes.len() as i64, month.stored(), run.run_id],
+                 WHERE month = ?3 AND run_id = ?4 AND status = 'running' AND cursor = ?5",
+                params![
+                    high.as_str(),
+                    codes.len() as i64,
+                    month.stored(),
+                    run.run_id,
+                    run.cursor.as_str()
+                ],
             )
             .await?;
-        if moved != 1 {
-            return Err(ApiError::conflict().with_detail(Localized::new(
-                "考核运行已被重新开始，请重试。",
-                "The run was restarted meanwhile; try again.",
-            )));
+        if moved == 1 {
+            for member in &assessed {
+                save_result(tx, month, run.run_id, member).await?;
+                if let Some(scores) = &member.quarter_scores {
+                    save_review(tx, month, run.run_id, member, scores).await?;
+                }
+            }
         }
-        state(tx, month)
-            .await?
-            .ok_or_else(|| ApiError::internal("run row vanished"))
+        state(tx, month).await?.ok_or_else(|| not_run(month))
     })
     .await
+}
+
+/// Whether two reads of a run are at the same point of the same run.
+fn same_point(a: &RunState, b: &RunState) -> bool {
+    a.status == RunStatus::Running && a.run_id == b.run_id && a.cursor == b.cursor
 }
 
 async fn finish(db: &Db, month: Month, run: &RunState, now: &str) -> Result<RunState, ApiError> {
@@ -210,15 +231,28 @@ async fn finish(db: &Db, month: Month, run: &RunState, now: &str) -> Result<RunS
         .ok_or_else(|| ApiError::internal("run row vanished"))
 }
 
-/// Scores, pay and (at a quarter's end) the rank review of one chunk, written.
+/// One member's month, assessed, not yet written.
+struct Member {
+    code: String,
+    unit_path: String,
+    rank: Rank,
+    scheme_id: i64,
+    thresholds: RankThresholds,
+    figures: MonthFigures,
+    activity: MonthActivity,
+    assessed: Assessment,
+    /// At a quarter's end: the quarter's scores so far, this month's last.
+    quarter_scores: Option<Vec<Decimal>>,
+}
+
+/// Scores, pay and (at a quarter's end) the quarter's scores of one chunk.
 async fn assess_chunk(
     db: &Db,
     month: Month,
-    run: &RunState,
     members: &[(String, String)],
     low: &str,
     high: &str,
-) -> Result<(), ApiError> {
+) -> Result<Vec<Member>, ApiError> {
     let schemes = schemes::for_month(db, month).await?;
     let ranks = ranks::for_range(db, low, high, month).await?;
     let goals = goals::for_range(db, low, high, month).await?;
@@ -232,14 +266,16 @@ async fn assess_chunk(
         working_days: u32::try_from(working_days(month).len()).unwrap_or(0),
         ..MonthActivity::default()
     };
-    let no_figures = MonthFigures::default();
+    let mut assessed_members = Vec::with_capacity(members.len());
     for (code, unit_path) in members {
         let rank = ranks.get(code).copied().unwrap_or(Rank::Junior);
         let Some(scheme) = schemes.iter().find(|s| s.rank == rank) else {
-            return Err(ApiError::internal(format!("no scheme for {rank:?} in {month}")));
+            return Err(ApiError::internal(format!(
+                "no scheme for {rank:?} in {month}"
+            )));
         };
-        let figures = figures.get(code).unwrap_or(&no_figures);
-        let activity = activity.get(code).unwrap_or(&quiet);
+        let figures = figures.get(code).cloned().unwrap_or_default();
+        let activity = activity.get(code).copied().unwrap_or(quiet);
         let member_goals = goals.get(code);
         let default_target = |i| {
             scheme
@@ -249,7 +285,7 @@ async fn assess_chunk(
                 .find(|r| r.indicator == i)
                 .map_or(Decimal::ZERO, |r| r.target)
         };
-        let assessed = assess(&scheme.rules, figures, activity, |indicator| {
+        let assessed = assess(&scheme.rules, &figures, &activity, |indicator| {
             monthly_target(
                 indicator,
                 month,
@@ -257,15 +293,24 @@ async fn assess_chunk(
                 default_target(indicator),
             )
         });
-        save_result(db, month, run.run_id, code, unit_path, rank, scheme.id, figures, activity, &assessed)
-            .await?;
-        if quarter.is_some() {
-            let mut scores: Vec<Decimal> = earlier.get(code).cloned().unwrap_or_default();
+        let quarter_scores = quarter.map(|_| {
+            let mut scores = earlier.get(code).cloned().unwrap_or_default();
             scores.push(assessed.score);
-            save_review(db, month, run.run_id, code, rank, &scheme.rules.rank_review, &scores).await?;
-        }
+            scores
+        });
+        assessed_members.push(Member {
+            code: code.clone(),
+            unit_path: unit_path.clone(),
+            rank,
+            scheme_id: scheme.id,
+            thresholds: scheme.rules.rank_review.clone(),
+            figures,
+            activity,
+            assessed,
+            quarter_scores,
+        });
     }
-    Ok(())
+    Ok(assessed_members)
 }
 
 /// The scores of the quarter's first two months, per member, when both were assessed.
@@ -300,19 +345,17 @@ fn centi(value: Decimal) -> i64 {
     (value * Decimal::ONE_HUNDRED).round().to_i64().unwrap_or(0)
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn save_result(
-    db: &Db,
-    month: Month,
-    run_id: i64,
-    code: &str,
-    unit_path: &str,
-    rank: Rank,
-    scheme_id: i64,
-    figures: &MonthFigures,
-    activity: &MonthActivity,
-    assessed: &Assessment,
-) -> Result<(), ApiError> {
+async fn save_result(db: &Db, month: Month, run_id: i64, member: &Member) -> Result<(), ApiError> {
+    let Member {
+        code,
+        unit_path,
+        rank,
+        scheme_id,
+        figures,
+        activity,
+        assessed,
+        ..
+    } = member;
     let detail = json!({
         "figures": figures,
         "activity": activity,
@@ -327,11 +370,11 @@ async fn save_result(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
         params![
             month.stored(),
-            code,
+            code.as_str(),
             run_id,
-            unit_path,
+            unit_path.as_str(),
             rank.key(),
-            scheme_id,
+            *scheme_id,
             centi(assessed.score),
             centi(assessed.deducted),
             figures.net_commission().fen(),
@@ -355,12 +398,10 @@ async fn save_review(
     db: &Db,
     month: Month,
     run_id: i64,
-    code: &str,
-    rank: Rank,
-    thresholds: &crate::rank::RankThresholds,
+    member: &Member,
     scores: &[Decimal],
 ) -> Result<(), ApiError> {
-    let (decision, average) = review(scores, thresholds);
+    let (decision, average) = review(scores, &member.thresholds);
     let decision_key = serde_json::to_value(decision)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
@@ -370,10 +411,10 @@ async fn save_review(
              decision, average_centi, scores) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             month.stored(),
-            code,
+            member.code.as_str(),
             run_id,
-            rank.key(),
-            rank.after(decision).key(),
+            member.rank.key(),
+            member.rank.after(decision).key(),
             decision_key,
             average.map(centi),
             json!(scores).to_string()
@@ -456,9 +497,14 @@ mod tests {
             &[Value::Text("A0100".into()), Value::Integer(500)],
         );
         assert!(
-            steps.iter().any(|s| s.contains("PRIMARY KEY") || s.contains("sqlite_autoindex_staff")),
+            steps
+                .iter()
+                .any(|s| s.contains("PRIMARY KEY") || s.contains("sqlite_autoindex_staff")),
             "{steps:#?}"
         );
-        assert!(!steps.iter().any(|s| s.contains("TEMP B-TREE")), "{steps:#?}");
+        assert!(
+            !steps.iter().any(|s| s.contains("TEMP B-TREE")),
+            "{steps:#?}"
+        );
     }
 }

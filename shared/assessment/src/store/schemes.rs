@@ -44,9 +44,7 @@ fn from_row(row: &Row) -> Result<Scheme, ApiError> {
 pub async fn all(db: &Db) -> Result<Vec<Scheme>, ApiError> {
     let rows = db
         .query(
-            &format!(
-                "SELECT {COLUMNS} FROM assessment_schemes ORDER BY rank, valid_from DESC"
-            ),
+            &format!("SELECT {COLUMNS} FROM assessment_schemes ORDER BY rank, valid_from DESC"),
             params![],
         )
         .await?;
