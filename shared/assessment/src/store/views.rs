@@ -57,7 +57,8 @@ pub const TEAM_COUNT: &str = "SELECT COUNT(*) FROM assessment_results \
      WHERE month = ?1 AND unit_path >= ?2 AND unit_path < ?3";
 
 /// A ranking of the month's results in a unit range `[?2, ?3)` by `$order`, ties by
-/// staff code; `?4` rows from position `?5 + 1` (`LIMIT -1` for all).
+/// staff code; `?4` rows from position `?5 + 1` (`LIMIT -1` for all). The page is cut
+/// before names are joined, so only its rows are looked up.
 macro_rules! ranking {
     ($order:literal) => {
         concat!(
@@ -71,10 +72,11 @@ macro_rules! ranking {
             "r.score_centi, r.net_commission, r.volume, r.new_effective, r.tasks_done, ",
             "r.contacts, r.checkin_days, r.working_days, r.pay_total ",
             "FROM assessment_results AS r ",
-            "WHERE r.month = ?1 AND r.unit_path >= ?2 AND r.unit_path < ?3) AS t ",
+            "WHERE r.month = ?1 AND r.unit_path >= ?2 AND r.unit_path < ?3 ",
+            "ORDER BY position LIMIT ?4 OFFSET ?5) AS t ",
             "LEFT JOIN staff AS s ON s.code = t.staff_code ",
             "LEFT JOIN org_units AS u ON u.path = t.unit_path ",
-            "ORDER BY t.position LIMIT ?4 OFFSET ?5"
+            "ORDER BY t.position"
         )
     };
 }
@@ -423,9 +425,8 @@ pub async fn team(
 }
 
 fn ranked(row: &Row) -> Result<Ranked, ApiError> {
-    let count = |c: &str| -> Result<u32, ApiError> {
-        Ok(u32::try_from(row.get::<i64>(c)?).unwrap_or(0))
-    };
+    let count =
+        |c: &str| -> Result<u32, ApiError> { Ok(u32::try_from(row.get::<i64>(c)?).unwrap_or(0)) };
     let activity = MonthActivity {
         checkin_days: count("checkin_days")?,
         working_days: count("working_days")?,
@@ -459,7 +460,12 @@ pub enum UnitKind {
 }
 
 impl UnitKind {
-    pub const ALL: [UnitKind; 4] = [UnitKind::Hq, UnitKind::Region, UnitKind::Branch, UnitKind::Team];
+    pub const ALL: [UnitKind; 4] = [
+        UnitKind::Hq,
+        UnitKind::Region,
+        UnitKind::Branch,
+        UnitKind::Team,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -551,9 +557,9 @@ pub async fn rollup(
             let staff: i64 = row.get("staff")?;
             let sum: Option<i64> = row.get("score_sum")?;
             let average = match (sum, staff) {
-                (Some(sum), n) if n > 0 => Some(crate::round_score(
-                    score_of(sum) / Decimal::from(n),
-                )),
+                (Some(sum), n) if n > 0 => {
+                    Some(crate::round_score(score_of(sum) / Decimal::from(n)))
+                }
                 _ => None,
             };
             Ok(UnitTotals {
@@ -590,7 +596,11 @@ mod tests {
             (REVIEW, vec![month.clone(), text("A0001")], "PRIMARY KEY"),
             (
                 TREND,
-                vec![text("A0001"), Value::Integer(202601), Value::Integer(202612)],
+                vec![
+                    text("A0001"),
+                    Value::Integer(202601),
+                    Value::Integer(202612),
+                ],
                 "assessment_results_staff",
             ),
             (
@@ -618,9 +628,10 @@ mod tests {
             let steps = zhanye_query_plans::plan(&db, sql, &params);
             assert!(steps.iter().any(|s| s.contains(index)), "{sql}\n{steps:#?}");
             assert!(
-                !steps
-                    .iter()
-                    .any(|s| s.starts_with("SCAN ") && !s.contains("INDEX") && !s.contains("(subquery")),
+                !steps.iter().any(|s| s.starts_with("SCAN ")
+                    && !s.contains("INDEX")
+                    && s != "SCAN t"
+                    && !s.starts_with("SCAN (subquery")),
                 "a full scan in {sql}\n{steps:#?}"
             );
         }
@@ -631,14 +642,19 @@ mod tests {
             &[month, text("/1/"), text("/10"), text("branch")],
         );
         assert!(
-            steps.iter().any(|s| s.contains("org_units") && s.contains("INDEX")),
+            steps
+                .iter()
+                .any(|s| s.contains("org_units") && s.contains("INDEX")),
             "{steps:#?}"
         );
     }
 
     #[test]
     fn unit_ranges_cover_the_subtree() {
-        assert_eq!(unit_range("/1/2/4/"), ("/1/2/4/".to_owned(), "/1/2/40".to_owned()));
+        assert_eq!(
+            unit_range("/1/2/4/"),
+            ("/1/2/4/".to_owned(), "/1/2/40".to_owned())
+        );
         assert_eq!(unit_range("/1/"), ("/1/".to_owned(), "/10".to_owned()));
         for sort in Sort::ALL {
             assert_eq!(Sort::parse(sort.key()), Some(sort));
@@ -684,7 +700,10 @@ mod tests {
         assert_eq!(back.assessment.score, assessed.score);
         assert_eq!(back.assessment.indicators.len(), 2);
         assert_eq!(back.assessment.indicators[0].target_source, "scheme");
-        assert_eq!(back.assessment.deductions[0].kind, DeductionKind::MissedCheckins);
+        assert_eq!(
+            back.assessment.deductions[0].kind,
+            DeductionKind::MissedCheckins
+        );
         assert_eq!(back.assessment.pay.total, assessed.pay.total);
         assert_eq!(back.assessment.pay.lines[0].kind, "base");
     }
