@@ -498,7 +498,7 @@ fn deductions(view: &Value) -> Vec<[String; 4]> {
             [
                 text(&d["kind"]),
                 text(&d["count"]),
-                dec(&d["points"]),
+                text(&d["points"]),
                 text(&d["reason"]),
             ]
         })
@@ -710,7 +710,7 @@ fn a_fixture_quarter_and_month_are_assessed_to_the_hand_computed_figures() {
         rows(&[[
             "missed_checkins",
             "21",
-            "5",
+            "5.00",
             "本月21个工作日未签到（封顶5分）"
         ]])
     );
@@ -871,9 +871,9 @@ fn a_fixture_quarter_and_month_are_assessed_to_the_hand_computed_figures() {
     assert_eq!(
         deductions(&view),
         rows(&[
-            ["missed_checkins", "2", "2", "本月2个工作日未签到"],
-            ["complaints_overdue", "2", "10", "2件客户投诉超期未处理"],
-            ["customers_not_contacted", "3", "0.3", "3位客户本月未沟通"],
+            ["missed_checkins", "2", "2.00", "本月2个工作日未签到"],
+            ["complaints_overdue", "2", "10.00", "2件客户投诉超期未处理"],
+            ["customers_not_contacted", "3", "0.30", "3位客户本月未沟通"],
         ])
     );
     assert_eq!(text(&view["gross"]), "99.17");
@@ -893,6 +893,22 @@ fn a_fixture_quarter_and_month_are_assessed_to_the_hand_computed_figures() {
         ]
     );
     assert_eq!(in_english["indicators"][0]["label"], "Net commission");
+    // ASSESS-6 categories narrow the HOME-1 figures of the month.
+    let figures = |category: &str| {
+        assessment(&a0001, "2026-10", &format!("A0001&category={category}"))["figures"].clone()
+    };
+    assert_eq!(
+        figures("commission"),
+        json!({"net_commission": "52500.50", "stock_net_profit": "40000.00",
+               "new_net_profit": "12500.50", "new_effective_net_profit": "0.00"})
+    );
+    assert_eq!(
+        figures("volume"),
+        json!({"volume": "3500000.00", "stock_volume": "3000000.00",
+               "new_volume": "500000.00", "new_effective_volume": "0.00"})
+    );
+    assert_eq!(figures("stock")["stock_assets"], "12345678.90");
+    assert_eq!(figures("incremental")["new_assets"], "500000.00");
 
     // Pay: 5500.00 + 52500.50 × 30% = 15750.15 + 3 × 200.00 = 600.00 − 2 × 20.00 −
     // 10 × 20.00 − 0.3 × 20.00 = 5500 + 15750.15 + 600 − 40 − 200 − 6 = 21604.15.
@@ -964,7 +980,7 @@ fn a_fixture_quarter_and_month_are_assessed_to_the_hand_computed_figures() {
     );
     assert_eq!(
         deductions(&view),
-        rows(&[["customers_not_contacted", "1", "0.1", "1位客户本月未沟通"]])
+        rows(&[["customers_not_contacted", "1", "0.10", "1位客户本月未沟通"]])
     );
     assert_eq!(text(&view["gross"]), "74.30");
     assert_eq!(text(&view["score"]), "74.20");
@@ -1009,7 +1025,7 @@ fn a_fixture_quarter_and_month_are_assessed_to_the_hand_computed_figures() {
     );
     assert_eq!(
         deductions(&view),
-        rows(&[["missed_checkins", "4", "4", "本月4个工作日未签到"]])
+        rows(&[["missed_checkins", "4", "4.00", "本月4个工作日未签到"]])
     );
     assert_eq!(text(&view["score"]), "49.09");
     assert_eq!(
@@ -1026,7 +1042,7 @@ fn a_fixture_quarter_and_month_are_assessed_to_the_hand_computed_figures() {
         rows(&[[
             "missed_checkins",
             "22",
-            "5",
+            "5.00",
             "本月22个工作日未签到（封顶5分）"
         ]])
     );
