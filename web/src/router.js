@@ -1,0 +1,47 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { session, signedIn } from './session.js'
+import { hooks } from './api.js'
+
+const routes = [
+  { path: '/login', name: 'login', component: () => import('./views/SignIn.vue'), meta: { public: true } },
+  { path: '/forgot', name: 'forgot', component: () => import('./views/ForgotPassword.vue'), meta: { public: true } },
+  { path: '/password', name: 'password', component: () => import('./views/ChangePassword.vue'), meta: { allowedBeforeChange: true } },
+  { path: '/', name: 'home', component: () => import('./views/HomePage.vue'), meta: { tab: 'home' } },
+  { path: '/customers', name: 'customers', component: () => import('./views/CustomerList.vue'), meta: { tab: 'customers' } },
+  { path: '/customers/:id', name: 'customer', component: () => import('./views/CustomerDetail.vue'), props: true },
+  { path: '/products', name: 'products', component: () => import('./views/ProductList.vue'), meta: { tab: 'products' } },
+  { path: '/products/:code', name: 'product', component: () => import('./views/ProductDetail.vue'), props: true },
+  { path: '/tasks', name: 'tasks', component: () => import('./views/TaskList.vue'), meta: { tab: 'tasks' } },
+  { path: '/tasks/new', name: 'task-new', component: () => import('./views/TaskNew.vue') },
+  { path: '/tasks/:id', name: 'task', component: () => import('./views/TaskDetail.vue'), props: true },
+  { path: '/assessment', name: 'assessment', component: () => import('./views/AssessmentPage.vue') },
+  { path: '/income', name: 'income', component: () => import('./views/IncomePage.vue') },
+  { path: '/checkins', name: 'checkins', component: () => import('./views/CheckinPage.vue') },
+  { path: '/me', name: 'me', component: () => import('./views/MePage.vue'), meta: { tab: 'me' } },
+  { path: '/:rest(.*)*', redirect: '/' },
+]
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+  scrollBehavior: (_to, _from, saved) => saved || { top: 0 },
+})
+
+router.beforeEach((to) => {
+  if (to.meta.public) return true
+  if (!signedIn()) {
+    return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  }
+  if (session.mustChangePassword && !to.meta.allowedBeforeChange) {
+    return { name: 'password', query: { forced: '1' } }
+  }
+  return true
+})
+
+hooks.signedOut = () => {
+  const here = router.currentRoute.value
+  if (!here.meta.public) router.replace({ name: 'login', query: { expired: '1' } })
+}
+hooks.passwordChangeRequired = () => {
+  router.replace({ name: 'password', query: { forced: '1' } })
+}
