@@ -59,7 +59,8 @@ pub fn indicator_score(rule: &IndicatorRule, actual: Decimal, target: Decimal) -
         target,
         weight: rule.weight,
         cap: rule.cap,
-        attainment: round_score(attainment * Decimal::ONE_HUNDRED) / Decimal::ONE_HUNDRED,
+        attainment: (round_score(attainment * Decimal::ONE_HUNDRED) / Decimal::ONE_HUNDRED)
+            .normalize(),
         points: round_score(rule.weight * attainment * Decimal::ONE_HUNDRED),
     }
 }
