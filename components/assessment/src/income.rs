@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 use spin_sdk::http::Request;
+use zhanye_assessment::PayLineKind;
 use zhanye_assessment::store::run::RunStatus;
 use zhanye_assessment::store::views;
 use zhanye_money::Money;
@@ -26,8 +27,7 @@ struct Statement {
 
 #[derive(Serialize)]
 struct Line {
-    /// `base`, `commission`, `new_account_bonus` or `deduction`.
-    kind: String,
+    kind: PayLineKind,
     label: String,
     /// Negative for a deduction.
     amount: Money,
@@ -47,7 +47,7 @@ pub async fn statement(request: Request) -> ApiResult<Reply> {
             .lines
             .iter()
             .map(|line| Line {
-                kind: line.kind.clone(),
+                kind: line.kind,
                 label: ctx.lang.pick(&line.label_zh, &line.label_en).to_owned(),
                 amount: line.amount,
             })

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use spin_sdk::http::Request;
 use zhanye_assessment::store::run::{self, RunStatus};
 use zhanye_assessment::store::views::{self, MonthResult, Review};
-use zhanye_assessment::{Indicator, Rank};
+use zhanye_assessment::{Indicator, Rank, TargetSource};
 use zhanye_customers::month::Month;
 use zhanye_money::Money;
 use zhanye_platform::problem::reason;
@@ -39,7 +39,7 @@ struct IndicatorLine {
     label: &'static str,
     actual: String,
     target: String,
-    target_source: String,
+    target_source: TargetSource,
     weight: String,
     cap: String,
     attainment: String,
@@ -134,17 +134,18 @@ fn sheet_of(
             .indicators
             .iter()
             .map(|line| {
-                let (zh, en) = line.indicator.labels();
+                let score = &line.score;
+                let (zh, en) = score.indicator.labels();
                 IndicatorLine {
-                    indicator: line.indicator,
+                    indicator: score.indicator,
                     label: lang.pick(zh, en),
-                    actual: line.actual.to_string(),
-                    target: line.target.to_string(),
-                    target_source: line.target_source.clone(),
-                    weight: line.weight.to_string(),
-                    cap: line.cap.to_string(),
-                    attainment: line.attainment.to_string(),
-                    points: two_places(line.points),
+                    actual: score.actual.to_string(),
+                    target: score.target.to_string(),
+                    target_source: line.target_source,
+                    weight: score.weight.to_string(),
+                    cap: score.cap.to_string(),
+                    attainment: score.attainment.to_string(),
+                    points: two_places(score.points),
                 }
             })
             .collect(),

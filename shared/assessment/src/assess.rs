@@ -98,7 +98,7 @@ pub fn actual(indicator: Indicator, figures: &MonthFigures, activity: &MonthActi
 }
 
 /// An indicator's line with where its target came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndicatorLine {
     #[serde(flatten)]
     pub score: IndicatorScore,
@@ -106,7 +106,7 @@ pub struct IndicatorLine {
 }
 
 /// The month assessed: what the score sheet and the income statement show.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assessment {
     pub indicators: Vec<IndicatorLine>,
     pub deductions: Vec<Deduction>,

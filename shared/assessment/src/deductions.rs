@@ -44,7 +44,7 @@ pub struct DeductionRule {
 }
 
 /// One deduction on the score sheet, with its reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deduction {
     pub kind: DeductionKind,
     pub count: u32,

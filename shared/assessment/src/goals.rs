@@ -8,7 +8,7 @@ use std::fmt;
 
 use chrono::Datelike;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use zhanye_customers::month::Month;
 
 use crate::round_score;
@@ -90,7 +90,7 @@ pub fn is_level(indicator: Indicator) -> bool {
 }
 
 /// Where a month's target came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetSource {
     MonthGoal,

@@ -20,7 +20,7 @@ pub struct PayRule {
 }
 
 /// What a line is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PayLineKind {
     Base,
@@ -30,7 +30,7 @@ pub enum PayLineKind {
 }
 
 /// One line of the statement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PayLine {
     pub kind: PayLineKind,
     pub label_zh: String,
@@ -40,7 +40,7 @@ pub struct PayLine {
 }
 
 /// The month's income statement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PayStatement {
     pub lines: Vec<PayLine>,
     pub total: Money,

@@ -1,14 +1,14 @@
 //! ASSESS-3: Score = Σ weight × min(actual / target, cap) × 100 − deductions.
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::deductions::Deduction;
 use crate::round_score;
 use crate::scheme::{Indicator, IndicatorRule};
 
 /// One indicator's line on the score sheet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndicatorScore {
     pub indicator: Indicator,
     pub actual: Decimal,

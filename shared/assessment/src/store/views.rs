@@ -18,10 +18,8 @@ use zhanye_customers::month::Month;
 use zhanye_money::Money;
 use zhanye_platform::{ApiError, Db, PageQuery, Row, params};
 
-use crate::assess::{MonthActivity, MonthFigures};
-use crate::deductions::DeductionKind;
+use crate::assess::{Assessment, MonthActivity, MonthFigures};
 use crate::rank::Rank;
-use crate::scheme::Indicator;
 use crate::store::run::RunStatus;
 
 /// A staff member as the views name them: the current unit.
@@ -133,54 +131,7 @@ pub async fn staff(db: &Db, code: &str) -> Result<Option<StaffInfo>, ApiError> {
 pub struct StoredDetail {
     pub figures: MonthFigures,
     pub activity: MonthActivity,
-    pub assessment: StoredAssessment,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct StoredAssessment {
-    pub indicators: Vec<StoredIndicator>,
-    pub deductions: Vec<StoredDeduction>,
-    pub gross: Decimal,
-    pub deducted: Decimal,
-    pub score: Decimal,
-    pub pay: StoredPay,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct StoredIndicator {
-    pub indicator: Indicator,
-    pub actual: Decimal,
-    pub target: Decimal,
-    pub weight: Decimal,
-    pub cap: Decimal,
-    pub attainment: Decimal,
-    pub points: Decimal,
-    /// `month_goal`, `quarter_goal`, `year_goal` or `scheme`.
-    pub target_source: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct StoredDeduction {
-    pub kind: DeductionKind,
-    pub count: u32,
-    pub points: Decimal,
-    pub reason_zh: String,
-    pub reason_en: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct StoredPay {
-    pub lines: Vec<StoredPayLine>,
-    pub total: Money,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct StoredPayLine {
-    /// `base`, `commission`, `new_account_bonus` or `deduction`.
-    pub kind: String,
-    pub label_zh: String,
-    pub label_en: String,
-    pub amount: Money,
+    pub assessment: Assessment,
 }
 
 /// One staff member's assessed month.
@@ -697,14 +648,7 @@ mod tests {
         let back: StoredDetail = serde_json::from_str(&stored).unwrap();
         assert_eq!(back.figures, figures);
         assert_eq!(back.activity, activity);
-        assert_eq!(back.assessment.score, assessed.score);
-        assert_eq!(back.assessment.indicators.len(), 2);
-        assert_eq!(back.assessment.indicators[0].target_source, "scheme");
-        assert_eq!(
-            back.assessment.deductions[0].kind,
-            DeductionKind::MissedCheckins
-        );
-        assert_eq!(back.assessment.pay.total, assessed.pay.total);
-        assert_eq!(back.assessment.pay.lines[0].kind, "base");
+        // The whole sheet and statement read back as they were written.
+        assert_eq!(back.assessment, assessed);
     }
 }
