@@ -1,0 +1,45 @@
+import { test, expect } from '@playwright/test'
+import { apiGet, screenshot, signIn, tab } from './helpers.js'
+
+test('customer search → detail with six months of performance and a chart → follow → on home', async ({ page }) => {
+  await signIn(page, 'A0002')
+  const listed = await apiGet(page, '/api/customers?sort=-total_assets&page_size=5')
+  const target = listed.items.find((c) => !c.followed)
+
+  await tab(page, 'customers')
+  await expect(page.getByTestId('customer-item').first()).toBeVisible()
+  await screenshot(page, 'customers')
+
+  await page.getByTestId('customer-search').locator('input').fill(target.name)
+  await page.getByTestId('customer-search-go').click()
+  const hit = page.getByTestId('customer-item').filter({ hasText: target.account_no })
+  await expect(hit).toBeVisible()
+  await hit.click()
+
+  await expect(page).toHaveURL(new RegExp(`/customers/${target.id}$`))
+  await expect(page.getByTestId('customer-name')).toHaveText(target.name)
+  await expect(page.getByTestId('customer-account')).toContainText(target.account_no)
+  await screenshot(page, 'customer-detail')
+
+  // 客户业绩（半年内）: six monthly cards and the chart.
+  await page.getByRole('tab', { name: '业绩' }).click()
+  await expect(page.getByTestId('performance-cards').locator('.van-collapse-item')).toHaveCount(6)
+  await expect(page.getByTestId('chart').locator('canvas')).toBeVisible()
+  const perf = await apiGet(page, `/api/customers/${target.id}/performance?months=6`)
+  const latest = [...perf.months].sort((a, b) => (a.month < b.month ? 1 : -1))[0]
+  await expect(page.getByTestId(`perf-${latest.month}`)).toContainText(`客户业绩 #${latest.month.replace('-', '')}`)
+  await expect(page.getByTestId(`perf-${latest.month}`)).toContainText('融资融券担保品交易量')
+  await screenshot(page, 'customer-performance')
+
+  // A note (批注).
+  await page.getByRole('tab', { name: '批注' }).click()
+  await page.getByTestId('note-body').locator('textarea').fill('周三回访，关注理财需求')
+  await page.getByTestId('note-add').click()
+  await expect(page.getByTestId('note-item').first()).toContainText('周三回访')
+
+  // 关注 → the customer shows on the home page.
+  await page.getByTestId('follow-button').click()
+  await expect(page.getByTestId('follow-button')).toContainText('已关注')
+  await page.goto('/')
+  await expect(page.getByTestId('home-followed')).toContainText(target.name)
+})
