@@ -16,6 +16,7 @@ use zhanye_assessment::store::run::{self, RunStatus};
 use zhanye_assessment::store::views::{self, Ranked, Sort, Unit, UnitKind};
 use zhanye_customers::month::Month;
 use zhanye_money::Money;
+use zhanye_platform::attachment;
 use zhanye_platform::problem::reason;
 use zhanye_platform::respond::path_id;
 use zhanye_platform::{
@@ -230,49 +231,22 @@ pub async fn export(request: Request) -> ApiResult<Reply> {
         )
         .await?;
     let bytes = workbook(&rows, query.month, &query.unit)?;
-    let ascii = format!(
+    let fallback = format!(
         "assessment-{}-{}.xlsx",
         query.unit.code,
         query.month.stored()
     );
-    let ascii: String = ascii
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
     let full = format!("考核排名-{}-{}.xlsx", query.unit.name, query.month);
     http::Response::builder()
         .header(header::CONTENT_TYPE, XLSX_CONTENT_TYPE)
         .header(
             header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-                percent_encoded(&full)
-            ),
+            attachment::content_disposition(&full, &fallback),
         )
         .header(header::CACHE_CONTROL, "no-store")
         .header("x-total-count", rows.len())
         .body(ReplyBody::from(bytes))
         .map_err(|e| ApiError::internal(format!("building the ranking export: {e}")))
-}
-
-/// RFC 8187: every byte outside the unreserved `attr-char`s as `%XX`.
-fn percent_encoded(text: &str) -> String {
-    use std::fmt::Write;
-    text.bytes().fold(String::new(), |mut out, byte| {
-        let keep = byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte);
-        if keep {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-        out
-    })
 }
 
 fn yuan(amount: Money) -> f64 {
@@ -430,16 +404,4 @@ pub async fn rollup(request: Request) -> ApiResult<Reply> {
             })
             .collect(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_names_are_percent_encoded() {
-        assert_eq!(percent_encoded("考核"), "%E8%80%83%E6%A0%B8");
-        assert_eq!(percent_encoded("a b-2014.xlsx"), "a%20b-2014.xlsx");
-        assert_eq!(percent_encoded("a\"b"), "a%22b");
-    }
 }

@@ -23,6 +23,7 @@
 //! compiles natively, so the whole crate builds and its pure parts are tested with
 //! `cargo test -p zhanye-platform`).
 
+pub mod attachment;
 pub mod auth;
 pub mod body;
 pub mod caller;
