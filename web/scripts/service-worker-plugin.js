@@ -21,8 +21,8 @@ export function serviceWorker() {
       const shell = [...PUBLIC_SHELL, ...files]
       const version = createHash('sha256').update(shell.join('\n')).digest('hex').slice(0, 12)
       const source = readFileSync(template, 'utf8')
-        .replace('self.__SHELL_FILES__', JSON.stringify(shell))
-        .replace('self.__SHELL_VERSION__', JSON.stringify(version))
+        .replaceAll('self.__SHELL_FILES__', JSON.stringify(shell))
+        .replaceAll('self.__SHELL_VERSION__', JSON.stringify(version))
       this.emitFile({ type: 'asset', fileName: 'sw.js', source })
     },
   }

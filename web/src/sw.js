@@ -1,8 +1,8 @@
 /* The service worker: an offline shell. The app's files are precached at install;
  * navigations go to the network first and fall back to the cached shell; the app's
  * hashed files are served from the cache; the API is never cached (it needs the
- * network and a session). `self.__SHELL_FILES__` and `self.__SHELL_VERSION__` are
- * filled in at build time. */
+ * network and a session). The list of files and the version are filled in at build
+ * time (scripts/service-worker-plugin.js). */
 const SHELL = self.__SHELL_FILES__
 const CACHE = `zhanye-shell-${self.__SHELL_VERSION__}`
 

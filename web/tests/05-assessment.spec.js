@@ -1,0 +1,52 @@
+import { test, expect } from '@playwright/test'
+import { apiGet, screenshot, signIn, tab } from './helpers.js'
+
+/** "YYYY-MM" of `back` months before the current China-time month. */
+function monthsAgo(back) {
+  const now = new Date(Date.now() + 8 * 3600 * 1000)
+  const index = now.getUTCFullYear() * 12 + now.getUTCMonth() - back
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`
+}
+
+test('assessment: score breakdown, month switch, category switch, trend chart, team ranking for a lead', async ({ page }) => {
+  await signIn(page, '0010001')
+  await tab(page, 'me')
+  await page.getByTestId('me-assessment').click()
+  await expect(page).toHaveURL(/\/assessment$/)
+
+  const last = monthsAgo(1)
+  const before = monthsAgo(2)
+  const sheet = await apiGet(page, `/api/assessments?month=${last}`)
+  const earlier = await apiGet(page, `/api/assessments?month=${before}`)
+  await expect(page.getByTestId('score')).toHaveText(sheet.score)
+  await expect(page.getByTestId('indicators').locator('.van-cell')).toHaveCount(sheet.indicators.length)
+  await expect(page.getByTestId('indicators')).toContainText(sheet.indicators[0].label)
+  await expect(page.getByTestId('deductions')).toBeVisible()
+  await expect(page.getByTestId('chart').first().locator('canvas')).toBeVisible()
+  await expect(page.getByTestId('team-ranking').locator('.van-cell').first()).toBeVisible()
+  await screenshot(page, 'assessment')
+
+  // The phone's month drop-down (月份下拉框), as the user guide shows it: 201409.
+  await page.locator('.month-picker .van-dropdown-menu__title').click()
+  await page.locator('.van-dropdown-item__option').filter({ hasText: before.replace('-', '') }).click()
+  await expect(page.getByTestId('score')).toHaveText(earlier.score)
+  await expect(page.getByTestId('score-card')).toContainText(before.replace('-', ''))
+
+  // The category switch narrows the month's figures.
+  await page.getByTestId('category-tabs').getByRole('tab', { name: '佣金类' }).click()
+  await expect(page.getByTestId('category-figures')).toContainText('净佣金')
+  await screenshot(page, 'assessment-commission')
+
+  // On a desktop the year and month buttons.
+  await page.setViewportSize({ width: 1280, height: 900 })
+  await page.getByTestId(`month-${last}`).click()
+  await expect(page.getByTestId('score')).toHaveText((await apiGet(page, `/api/assessments?month=${last}&category=commission`)).score)
+  await page.setViewportSize({ width: 390, height: 844 })
+
+  // 收入报酬: the month's itemised statement.
+  await page.goto('/income')
+  const income = await apiGet(page, `/api/income?month=${last}`)
+  await expect(page.getByTestId('income-lines').locator('.van-cell')).toHaveCount(income.lines.length + 1)
+  await expect(page.getByTestId('income-total')).toContainText(income.total.split('.')[1])
+  await screenshot(page, 'income')
+})
