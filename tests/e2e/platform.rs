@@ -210,6 +210,7 @@ fn demo_secrets_are_warned_about_outside_the_demo() {
     );
     assert!(app.log().contains("jwt_signing_key"), "{}", app.log());
     assert!(app.log().contains("hook_secret_issuer"), "{}", app.log());
+    assert!(app.log().contains("assessment_cron_token"), "{}", app.log());
 
     // With real secrets set, and in the demo, there is nothing to warn about.
     let real = TestApp::builder(ZHANYE, app_manifest())
@@ -224,6 +225,7 @@ fn demo_secrets_are_warned_about_outside_the_demo() {
             "SPIN_VARIABLE_PII_KEY",
             "a-real-pii-key-of-more-than-32-bytes-0123",
         )
+        .env("SPIN_VARIABLE_ASSESSMENT_CRON_TOKEN", "a-real-cron-token")
         .start();
     let demo = TestApp::builder(ZHANYE, app_manifest())
         .arg("--demo")
