@@ -56,4 +56,12 @@ test('sign-in with the initial password, the forced change, and the home figures
   })
   await page.reload()
   await expect(page.getByTestId('fig-stock-customer_count')).toHaveText(String(home.stock.customer_count))
+
+  // 360 px wide: no screen scrolls sideways.
+  await page.setViewportSize({ width: 360, height: 740 })
+  for (const path of ['/', '/customers', '/products', '/tasks', '/me', '/assessment', '/checkins', '/income']) {
+    await page.goto(path)
+    await page.waitForLoadState('networkidle')
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(360)
+  }
 })
