@@ -1,18 +1,47 @@
-// Display helpers. Amounts arrive as decimal strings ("25435595.41") and are shown as
-// they are, grouped in thousands, never passed through floating point.
+// Display helpers. Amounts arrive as decimal strings ("25435595.41") and are worked on
+// as text, never passed through floating point.
 
-/** "25435595.41" → "25,435,595.41"; null/undefined → "—". */
+const DECIMAL = /^(-?)(\d+)(?:\.(\d*))?$/
+
+/** Adds one to a string of digits ("0999" → "1000"). */
+function increment(digits) {
+  const d = digits.split('')
+  let i = d.length - 1
+  while (i >= 0 && d[i] === '9') d[i--] = '0'
+  if (i < 0) d.unshift('1')
+  else d[i] = String(Number(d[i]) + 1)
+  return d.join('')
+}
+
+/**
+ * An amount in yuan as the app shows it: grouped in thousands with two places,
+ * "456540523.37" → "456,540,523.37", "-40" → "-40.00", "0.5" → "0.50"; a third place
+ * or more is rounded half away from zero. Any size, since only the text is used.
+ * null/undefined/"" → "—"; what is not a decimal number is shown as it is.
+ */
 export function money(value) {
   if (value === null || value === undefined || value === '') return '—'
-  const text = String(value)
-  const negative = text.startsWith('-')
-  const [whole, fraction] = (negative ? text.slice(1) : text).split('.')
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
-  return `${negative ? '-' : ''}${grouped}${fraction !== undefined ? `.${fraction}` : ''}`
+  const text = String(value).trim()
+  const parts = DECIMAL.exec(text)
+  if (!parts) return text
+  const [, sign, whole, fraction = ''] = parts
+  // The amount in fen (hundredths) as digits, rounded on the third place.
+  let fen = whole + fraction.padEnd(2, '0').slice(0, 2)
+  if (fraction.length > 2 && fraction[2] >= '5') fen = increment(fen)
+  const yuan = fen.slice(0, -2).replace(/^0+(?=\d)/, '') || '0'
+  const cents = fen.slice(-2)
+  const negative = sign === '-' && /[1-9]/.test(fen)
+  return `${negative ? '-' : ''}${yuan.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents}`
 }
 
 export function count(value) {
   return value === null || value === undefined ? '—' : String(value)
+}
+
+/** A figure as the API gives it: counts are numbers (shown as they are), amounts are
+ *  decimal strings (shown by `money`). */
+export function figure(value) {
+  return typeof value === 'number' ? count(value) : money(value)
 }
 
 /** A decimal-string rate ("0.9500") as a percentage ("95.00%"). */

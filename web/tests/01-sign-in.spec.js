@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test'
 import { apiGet, screenshot } from './helpers.js'
+import { figure } from '../src/format.js'
 
 test('sign-in with the initial password, the forced change, and the home figures the API gives', async ({ page }) => {
   await page.goto('/')
@@ -29,7 +30,8 @@ test('sign-in with the initial password, the forced change, and the home figures
   await page.getByTestId('password-submit').click()
   await expect(page).toHaveURL(/\/$/)
 
-  // HOME-1: the three blocks with the user guide's labels and the API's figures.
+  // HOME-1: the three blocks with the user guide's labels and the API's figures (counts
+  // as they are, amounts grouped with two places).
   const home = await apiGet(page, '/api/home')
   await expect(page.getByTestId('home-heading')).toHaveText(home.heading)
   await expect(page.getByTestId('block-stock')).toContainText('当前客户数')
@@ -38,7 +40,7 @@ test('sign-in with the initial password, the forced change, and the home figures
   await expect(page.getByTestId('block-lost')).toContainText('流失客户资产')
   for (const block of ['stock', 'incremental', 'lost']) {
     for (const [key, value] of Object.entries(home[block])) {
-      await expect(page.getByTestId(`fig-${block}-${key}`)).toHaveText(String(value))
+      await expect(page.getByTestId(`fig-${block}-${key}`)).toHaveText(figure(value))
     }
   }
   expect(home.stock.customer_count).toBeGreaterThan(0)

@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test'
 import { apiGet, screenshot, signIn, tab } from './helpers.js'
+import { money } from '../src/format.js'
 
 test('customer search → detail with six months of performance and a chart → follow → on home', async ({ page }) => {
   await signIn(page, 'A0002')
@@ -14,11 +15,13 @@ test('customer search → detail with six months of performance and a chart → 
   await page.getByTestId('customer-search-go').click()
   const hit = page.getByTestId('customer-item').filter({ hasText: target.account_no })
   await expect(hit).toBeVisible()
+  await expect(hit).toContainText(money(target.total_assets))
   await hit.click()
 
   await expect(page).toHaveURL(new RegExp(`/customers/${target.id}$`))
   await expect(page.getByTestId('customer-name')).toHaveText(target.name)
   await expect(page.getByTestId('customer-account')).toContainText(target.account_no)
+  await expect(page.getByTestId('customer-assets')).toContainText(money(target.total_assets))
   await screenshot(page, 'customer-detail')
 
   // 客户业绩（半年内）: six monthly cards and the chart.
@@ -29,6 +32,8 @@ test('customer search → detail with six months of performance and a chart → 
   const latest = [...perf.months].sort((a, b) => (a.month < b.month ? 1 : -1))[0]
   await expect(page.getByTestId(`perf-${latest.month}`)).toContainText(`客户业绩 #${latest.month.replace('-', '')}`)
   await expect(page.getByTestId(`perf-${latest.month}`)).toContainText('融资融券担保品交易量')
+  await expect(page.getByTestId(`perf-${latest.month}`)).toContainText(money(latest.figures.total_assets))
+  await expect(page.getByTestId(`perf-${latest.month}`)).toContainText(money(latest.figures.total_commission))
   await screenshot(page, 'customer-performance')
 
   // A note (批注).

@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test'
 import { apiGet, screenshot, signIn, tab } from './helpers.js'
+import { money } from '../src/format.js'
 
 /** "YYYY-MM" of `back` months before the current China-time month. */
 function monthsAgo(back) {
@@ -24,6 +25,8 @@ test('assessment: score breakdown, month switch, category switch, trend chart, t
   await expect(page.getByTestId('deductions')).toBeVisible()
   await expect(page.getByTestId('chart').first().locator('canvas')).toBeVisible()
   await expect(page.getByTestId('team-ranking').locator('.van-cell').first()).toBeVisible()
+  const team = await apiGet(page, `/api/assessments/team?month=${last}&sort=score&page_size=50`)
+  await expect(page.getByTestId('team-ranking').locator('.van-cell').first()).toContainText(money(team.items[0].net_commission))
   await screenshot(page, 'assessment')
 
   // The phone's month drop-down (月份下拉框), as the user guide shows it: 201409.
@@ -35,6 +38,8 @@ test('assessment: score breakdown, month switch, category switch, trend chart, t
   // The category switch narrows the month's figures.
   await page.getByTestId('category-tabs').getByRole('tab', { name: '佣金类' }).click()
   await expect(page.getByTestId('category-figures')).toContainText('净佣金')
+  const commission = await apiGet(page, `/api/assessments?month=${before}&category=commission`)
+  await expect(page.getByTestId('category-figures')).toContainText(money(commission.figures.net_commission))
   await screenshot(page, 'assessment-commission')
 
   // On a desktop the year and month buttons.
@@ -47,6 +52,14 @@ test('assessment: score breakdown, month switch, category switch, trend chart, t
   await page.goto('/income')
   const income = await apiGet(page, `/api/income?month=${last}`)
   await expect(page.getByTestId('income-lines').locator('.van-cell')).toHaveCount(income.lines.length + 1)
-  await expect(page.getByTestId('income-total')).toContainText(income.total.split('.')[1])
+  await expect(page.getByTestId('income-total')).toHaveText(money(income.total))
+  await expect(page.getByTestId('income-lines')).toContainText(money(income.lines[0].amount))
   await screenshot(page, 'income')
+
+  // The recent totals' chart: its tooltip shows the amount as the list does.
+  const recent = await apiGet(page, '/api/income/recent')
+  const chart = page.getByTestId('chart')
+  const box = await chart.boundingBox()
+  await page.mouse.move(box.x + box.width - 40, box.y + box.height / 2)
+  await expect(chart).toContainText(money(recent.items[0].total))
 })
