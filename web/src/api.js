@@ -116,6 +116,17 @@ export const post = (path, body) => api(path, { method: 'POST', body: body ?? {}
 export const put = (path, body) => api(path, { method: 'PUT', body })
 export const del = (path) => api(path, { method: 'DELETE' })
 
+/** Signs out: the refresh token revoked when the API can be reached, the session on
+ *  this device cleared either way. */
+export async function signOut() {
+  try {
+    await api('/api/auth/logout', { method: 'POST', body: { refresh_token: session.refreshToken } })
+  } catch {
+    /* signed out locally either way */
+  }
+  clearSession()
+}
+
 /** Fetches a file with the session and hands it to the browser as a download. */
 export async function download(path, params, fallbackName) {
   const response = await api(path, { query: params, raw: true })

@@ -26,3 +26,14 @@ export function useLoad(fetcher, { immediate = true } = {}) {
   if (immediate) reload()
   return { data, loading, error, reload }
 }
+
+/** A month not assessed yet is a 404: answered as `{ missing: message }`, for an empty
+ *  state rather than an error. */
+export async function orMissing(promise) {
+  try {
+    return await promise
+  } catch (e) {
+    if (e.status === 404) return { missing: e.message }
+    throw e
+  }
+}

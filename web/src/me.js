@@ -1,8 +1,19 @@
-// The caller's profile (GET /api/auth/me), loaded once per session and on demand.
+// The caller's profile (GET /api/auth/me), loaded once per session and on demand, and
+// whether the caller leads others.
+import { ref } from 'vue'
 import { get } from './api.js'
-import { session } from './session.js'
+import { leads, session } from './session.js'
 
 export async function loadMe(force = false) {
   if (!session.me || force) session.me = await get('/api/auth/me')
   return session.me
+}
+
+/** Whether the caller leads others (team views), false until the profile is loaded. */
+export function useLeads() {
+  const isLead = ref(false)
+  loadMe()
+    .then(() => (isLead.value = leads()))
+    .catch(() => {})
+  return isLead
 }
