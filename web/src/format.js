@@ -86,6 +86,13 @@ export function nowLocalInput() {
   return `${p.y}-${p.m}-${p.d}T${p.h}:${p.min}`
 }
 
+/** An <input type="datetime-local"> value, read as China time, as RFC 3339:
+ *  "2026-03-10T15:30" → "2026-03-10T15:30:00+08:00"; any other text as it is. */
+export function fromLocalInput(value) {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?$/.exec(value || '')
+  return m ? `${m[1]}${m[2] || ':00'}+08:00` : value
+}
+
 /** Today in China time, "YYYY-MM-DD". */
 export function chinaToday() {
   const p = chinaParts(Date.now())

@@ -42,6 +42,13 @@ test('customer search → detail with six months of performance and a chart → 
   await page.getByTestId('note-add').click()
   await expect(page.getByTestId('note-item').first()).toContainText('周三回访')
 
+  // A contact record (沟通记录), at the time the form proposes (now, China time).
+  await page.getByRole('tab', { name: '沟通记录' }).click()
+  await page.getByTestId('contact-new').click()
+  await page.getByTestId('contact-topic').locator('input').fill('理财需求电话回访')
+  await page.getByTestId('contact-save').click()
+  await expect(page.getByTestId('contact-item').first()).toContainText('理财需求电话回访')
+
   // 关注 → the customer shows on the home page.
   await page.getByTestId('follow-button').click()
   await expect(page.getByTestId('follow-button')).toContainText('已关注')
