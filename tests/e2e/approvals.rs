@@ -20,15 +20,6 @@ fn signed_in(app: &TestApp, who: (&str, &str, &str, &str)) -> Client {
     as_user(app, &ready(app, who))
 }
 
-fn audits(app: &TestApp, actor: &str, action: &str) -> i64 {
-    sql_value(
-        app,
-        &format!("SELECT COUNT(*) FROM audit_log WHERE actor = '{actor}' AND action = '{action}'"),
-    )
-    .as_i64()
-    .unwrap()
-}
-
 /// A China-time day relative to today, `YYYY-MM-DD`.
 fn china_day(app: &TestApp, offset_days: i64) -> String {
     sql_value(

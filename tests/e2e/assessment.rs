@@ -57,10 +57,6 @@ fn english(client: &Client) -> Client {
     client.clone().with_header("accept-language", "en")
 }
 
-fn count(app: &TestApp, query: &str) -> i64 {
-    sql_value(app, query).as_i64().unwrap()
-}
-
 fn ok(reply: Reply, what: &str) -> Value {
     assert_eq!(reply.status, 200, "{what}: {}", reply.text());
     reply.value()

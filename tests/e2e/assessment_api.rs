@@ -66,17 +66,6 @@ fn detail(reply: &Reply) -> String {
         .to_owned()
 }
 
-fn count(app: &TestApp, query: &str) -> i64 {
-    sql_value(app, query).as_i64().unwrap()
-}
-
-fn audits(app: &TestApp, actor: &str, action: &str) -> i64 {
-    count(
-        app,
-        &format!("SELECT COUNT(*) FROM audit_log WHERE actor = '{actor}' AND action = '{action}'"),
-    )
-}
-
 /// The current China-time month and the next, `YYYY-MM`.
 fn current_and_next_month(app: &TestApp) -> (String, String) {
     let both = sql_value(

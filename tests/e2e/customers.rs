@@ -140,15 +140,6 @@ fn names(reply: &zhanye_test_support::Reply) -> Vec<String> {
         .collect()
 }
 
-fn audits(app: &TestApp, actor: &str, action: &str) -> i64 {
-    sql_value(
-        app,
-        &format!("SELECT COUNT(*) FROM audit_log WHERE actor = '{actor}' AND action = '{action}'"),
-    )
-    .as_i64()
-    .unwrap()
-}
-
 /// The app with the demo org and staff but none of the demo customers, so the fixture
 /// is all there is.
 fn app() -> TestApp {

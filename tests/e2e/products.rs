@@ -63,17 +63,6 @@ fn codes(reply: &Reply) -> Vec<String> {
         .collect()
 }
 
-fn count(app: &TestApp, query: &str) -> i64 {
-    sql_value(app, query).as_i64().unwrap()
-}
-
-fn audits(app: &TestApp, actor: &str, action: &str) -> i64 {
-    count(
-        app,
-        &format!("SELECT COUNT(*) FROM audit_log WHERE actor = '{actor}' AND action = '{action}'"),
-    )
-}
-
 /// The data lines of a CSV download (header checked and dropped).
 fn csv_lines(reply: &Reply) -> Vec<String> {
     assert_eq!(reply.status, 200, "{}", reply.text());

@@ -78,17 +78,6 @@ fn china_day(app: &TestApp, offset_days: i64) -> String {
     ))
 }
 
-fn count(app: &TestApp, query: &str) -> i64 {
-    sql_value(app, query).as_i64().unwrap()
-}
-
-fn audits(app: &TestApp, actor: &str, action: &str) -> i64 {
-    count(
-        app,
-        &format!("SELECT COUNT(*) FROM audit_log WHERE actor = '{actor}' AND action = '{action}'"),
-    )
-}
-
 fn customer_id(app: &TestApp, account_no: &str) -> i64 {
     count(
         app,

@@ -138,6 +138,19 @@ pub fn sql_value(app: &TestApp, query: &str) -> Value {
     .unwrap()
 }
 
+/// A count from the app's database.
+pub fn count(app: &TestApp, query: &str) -> i64 {
+    sql_value(app, query).as_i64().unwrap()
+}
+
+/// How many audit-log rows `actor` has for `action`.
+pub fn audits(app: &TestApp, actor: &str, action: &str) -> i64 {
+    count(
+        app,
+        &format!("SELECT COUNT(*) FROM audit_log WHERE actor = '{actor}' AND action = '{action}'"),
+    )
+}
+
 /// Asserts an error answer: status, problem+json, machine code.
 pub fn assert_problem(reply: &Reply, status: u16, code: &str) {
     assert_eq!(reply.status, status, "{}", reply.text());

@@ -12,11 +12,6 @@ pub mod views;
 use zhanye_customers::month::Month;
 use zhanye_platform::{ApiError, Localized};
 
-/// The month as stored (`yyyymm`).
-pub fn stored(month: Month) -> i64 {
-    month.stored()
-}
-
 /// A refusal because the month is published (frozen, ASSESS-1).
 pub fn published(month: Month) -> ApiError {
     ApiError::conflict().with_detail(Localized::new(
