@@ -18,24 +18,20 @@
 //! applied first; a demo script is recorded like a migration, so loading is idempotent.
 
 use serde::Serialize;
-use spin_sdk::http::Request;
-use spin_sdk::http_service;
 use zhanye_migrations::{
     Applied, INSERT_APPLIED_DEMO, INSERT_APPLIED_MIGRATION, PlanError, SELECT_APPLIED_DEMO,
     SELECT_APPLIED_MIGRATIONS, Script, TRACKING_DDL, pending, split_statements,
 };
+use zhanye_platform::Request;
 use zhanye_platform::auth::{bearer_token, constant_time_eq};
-use zhanye_platform::respond::{handle, route_path};
+use zhanye_platform::respond::route_path;
 use zhanye_platform::time::now_rfc3339;
-use zhanye_platform::{ApiError, ApiResult, Db, Localized, Outgoing, Reply, json, params};
+use zhanye_platform::{ApiError, ApiResult, Db, Localized, Reply, json, params};
 
 /// The actor of every audit row this component writes.
 const ACTOR: &str = "admin-api";
 
-#[http_service]
-async fn serve(request: Request) -> Outgoing {
-    handle(request, admin).await
-}
+zhanye_platform::http_component!(admin);
 
 async fn admin(request: Request) -> ApiResult<Reply> {
     authorize(request.headers()).await?;
@@ -52,11 +48,10 @@ async fn admin(request: Request) -> ApiResult<Reply> {
 
 /// 403 while `admin_token` is empty, 401 unless the bearer token equals it.
 async fn authorize(headers: &http::HeaderMap) -> Result<(), ApiError> {
-    let expected = match spin_sdk::variables::get("admin_token").await {
-        Ok(token) => token,
-        Err(spin_sdk::variables::Error::Undefined(_)) => String::new(),
+    let expected = match zhanye_platform::spin::optional_variable("admin_token").await {
+        Ok(token) => token.unwrap_or_default(),
         Err(error) => {
-            eprintln!("zhanye admin: reading the admin_token variable: {error:?}");
+            eprintln!("zhanye admin: {error}");
             String::new()
         }
     };

@@ -1,8 +1,8 @@
 //! Who is asking, as the engine sees them, with the database and the time.
 
 use chrono::NaiveDate;
-use spin_sdk::http::Request;
 use zhanye_approvals::Actor;
+use zhanye_platform::Request;
 use zhanye_platform::caller::authenticate;
 use zhanye_platform::time::{china_date, now_unix, rfc3339};
 use zhanye_platform::{ApiResult, Db};

@@ -21,15 +21,11 @@ mod access;
 mod prospects;
 mod requests;
 
-use spin_sdk::http::Request;
-use spin_sdk::http_service;
-use zhanye_platform::respond::{handle, path_id as id, route_path};
-use zhanye_platform::{ApiError, ApiResult, Outgoing, Reply};
+use zhanye_platform::Request;
+use zhanye_platform::respond::{path_id as id, route_path};
+use zhanye_platform::{ApiError, ApiResult, Reply};
 
-#[http_service]
-async fn serve(request: Request) -> Outgoing {
-    handle(request, route).await
-}
+zhanye_platform::http_component!(route);
 
 /// The path below `prefix`, split into segments; `None` when the path is not under it.
 fn segments<'a>(path: &'a str, prefix: &str) -> Option<Vec<&'a str>> {

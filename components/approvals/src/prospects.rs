@@ -2,12 +2,12 @@
 //! scope (ORG-4: their own; a lead's team; a branch manager's branch; HQ all).
 
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::Request;
 use zhanye_approvals::Kind;
 use zhanye_approvals::prospect::{self, ProspectInput};
 use zhanye_approvals::store::prospects::{self as store, Prospect, ProspectFilter};
 use zhanye_approvals::store::requests;
 use zhanye_approvals::view::ApprovalSummary;
+use zhanye_platform::Request;
 use zhanye_platform::json::{self, read_json, read_optional_json};
 use zhanye_platform::problem::reason;
 use zhanye_platform::{ApiError, ApiResult, Localized, PageQuery, QueryParams, Reply};

@@ -2,13 +2,13 @@
 
 use serde::Deserialize;
 use serde_json::Value;
-use spin_sdk::http::Request;
 use zhanye_approvals::decision::{
     COMMENT_MAX_CHARS, DecisionInput, check_decider, check_withdrawer,
 };
 use zhanye_approvals::engine;
 use zhanye_approvals::store::lists::{self, Inbox, Narrowing};
 use zhanye_approvals::{Kind, Status};
+use zhanye_platform::Request;
 use zhanye_platform::json::{self, read_json, read_optional_json};
 use zhanye_platform::problem::reason;
 use zhanye_platform::{ApiError, ApiResult, FieldError, PageQuery, QueryParams, Reply};

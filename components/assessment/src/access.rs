@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use spin_sdk::http::Request;
 use zhanye_assessment::Rank;
 use zhanye_assessment::store::views::{self, StaffInfo};
 use zhanye_customers::month::Month;
+use zhanye_platform::Request;
 use zhanye_platform::caller::authenticate;
 use zhanye_platform::problem::reason;
 use zhanye_platform::time::{china_date, now_unix, rfc3339};

@@ -3,11 +3,11 @@
 //! (近期的收入明细). The scope is the score sheet's: a rep reads only their own pay.
 
 use serde::Serialize;
-use spin_sdk::http::Request;
 use zhanye_assessment::PayLineKind;
 use zhanye_assessment::store::run::RunStatus;
 use zhanye_assessment::store::views;
 use zhanye_money::Money;
+use zhanye_platform::Request;
 use zhanye_platform::{ApiResult, QueryParams, Reply, json};
 
 use crate::access::{Ctx, StaffCard, assessed_month};

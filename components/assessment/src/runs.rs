@@ -12,9 +12,9 @@ use chrono::Datelike;
 use http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
-use spin_sdk::http::Request;
 use zhanye_assessment::store::run::{self, RunState};
 use zhanye_customers::month::Month;
+use zhanye_platform::Request;
 use zhanye_platform::auth::{bearer_token, constant_time_eq};
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::problem::reason;
@@ -129,9 +129,7 @@ struct ScheduledBody {
 /// month before: begun when it never ran, resumed while running, left alone once draft
 /// or published (a re-run is HQ's decision). Always 200 with a boolean `done`.
 pub async fn scheduled(request: Request) -> ApiResult<Reply> {
-    let expected = spin_sdk::variables::get("assessment_cron_token")
-        .await
-        .map_err(|e| ApiError::internal(format!("reading assessment_cron_token: {e:?}")))?;
+    let expected = zhanye_platform::spin::variable("assessment_cron_token").await?;
     if expected.is_empty() {
         return Err(forbidden(
             "定时考核入口未启用。",

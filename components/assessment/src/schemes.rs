@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use spin_sdk::http::Request;
 use zhanye_assessment::store::schemes::{self, Scheme};
 use zhanye_assessment::{Rank, SchemeRules};
+use zhanye_platform::Request;
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::problem::reason;
 use zhanye_platform::{ApiError, ApiResult, Lang, Localized, QueryParams, Reply};

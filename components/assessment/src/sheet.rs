@@ -6,12 +6,12 @@
 use chrono::Datelike;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use spin_sdk::http::Request;
 use zhanye_assessment::store::run::{self, RunStatus};
 use zhanye_assessment::store::views::{self, MonthResult, Review};
 use zhanye_assessment::{Indicator, Rank, TargetSource};
 use zhanye_customers::month::Month;
 use zhanye_money::Money;
+use zhanye_platform::Request;
 use zhanye_platform::problem::reason;
 use zhanye_platform::{ApiError, ApiResult, Lang, QueryParams, Reply, json};
 

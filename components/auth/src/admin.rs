@@ -3,9 +3,9 @@
 //! 人员姓名, 手机号码), and the reset itself to a one-time temporary password.
 
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::Request;
 use zhanye_accounts::passwords::{self, Replacement};
 use zhanye_accounts::staff;
+use zhanye_platform::Request;
 use zhanye_platform::caller::{Caller, authenticate};
 use zhanye_platform::csv::Csv;
 use zhanye_platform::json::{self, read_json};

@@ -16,9 +16,9 @@ pub const SIGN_INS_PER_CODE: u64 = 20;
 
 /// A per-minute limit from a Spin variable, `default` when unset or not a number.
 pub async fn limit_variable(name: &str, default: u64) -> u64 {
-    match spin_sdk::variables::get(name).await {
-        Ok(text) => text.trim().parse().unwrap_or(default),
-        Err(_) => default,
+    match zhanye_platform::spin::optional_variable(name).await {
+        Ok(Some(text)) => text.trim().parse().unwrap_or(default),
+        _ => default,
     }
 }
 /// Reset and refresh calls per client address and minute.

@@ -1,10 +1,10 @@
 //! Signing in (AUTH-1/2/6, CHECKIN-1), refreshing and signing out (AUTH-7).
 
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::Request;
 use zhanye_accounts::checkins::{self, Checkin};
 use zhanye_accounts::sessions::{self, IssuedTokens, Rotation};
 use zhanye_accounts::{guard, staff};
+use zhanye_platform::Request;
 use zhanye_platform::caller::{authenticate_allowing_password_change, client_ip, signing_key};
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::kv::Cache;

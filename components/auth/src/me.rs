@@ -3,9 +3,9 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use spin_sdk::http::Request;
 use zhanye_accounts::checkins::{self, Checkin};
 use zhanye_accounts::staff;
+use zhanye_platform::Request;
 use zhanye_platform::caller::authenticate;
 use zhanye_platform::json;
 use zhanye_platform::time::{china_date, now_unix};

@@ -2,9 +2,9 @@
 //! (AUTH-2). Every session of the staff member is revoked and a fresh one is answered.
 
 use serde::Deserialize;
-use spin_sdk::http::Request;
 use zhanye_accounts::passwords::{self, Replacement};
 use zhanye_accounts::{guard, sessions, staff};
+use zhanye_platform::Request;
 use zhanye_platform::caller::{authenticate_allowing_password_change, signing_key};
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::kv::Cache;

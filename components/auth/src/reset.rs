@@ -6,9 +6,9 @@
 //! are kept per code as typed.
 
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::Request;
 use zhanye_accounts::passwords::{self, Replacement};
 use zhanye_accounts::staff;
+use zhanye_platform::Request;
 use zhanye_platform::auth::constant_time_eq;
 use zhanye_platform::caller::{client_ip, pii_key, signing_key};
 use zhanye_platform::json::{self, read_json};

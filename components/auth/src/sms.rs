@@ -7,16 +7,11 @@
 //! Every message leaves a row in `sms_outbox` with the outcome, never with its text.
 
 use bytes::Bytes;
-use http_body_util::Full;
 use zhanye_platform::time::now_rfc3339;
 use zhanye_platform::{ApiError, Db, params};
 use zhanye_staff::identity::mask_mobile;
 
-async fn variable(name: &str) -> Result<String, ApiError> {
-    spin_sdk::variables::get(name)
-        .await
-        .map_err(|e| ApiError::internal(format!("reading variable {name}: {e:?}")))
-}
+use zhanye_platform::spin::variable;
 
 /// Sends `text` to `mobile` and records the outcome; a failed send is logged and
 /// recorded, not raised (the caller's answer must not depend on it).
@@ -62,9 +57,9 @@ async fn deliver(mobile: &str, purpose: &str, text: &str) -> Result<(), String> 
     let request = http::Request::post(url.as_str())
         .header(http::header::CONTENT_TYPE, "application/json")
         .header(http::header::AUTHORIZATION, format!("Bearer {token}"))
-        .body(Full::new(Bytes::from(body.to_string())))
+        .body(Bytes::from(body.to_string()))
         .map_err(|e| format!("building the request to {url}: {e}"))?;
-    match spin_sdk::http::send(request).await {
+    match zhanye_platform::spin::send(request).await {
         Ok(response) if response.status().is_success() => Ok(()),
         Ok(response) => Err(format!("gateway answered {}", response.status())),
         Err(error) => Err(format!("gateway unreachable: {error}")),

@@ -13,15 +13,11 @@ mod month;
 mod team;
 mod today;
 
-use spin_sdk::http::Request;
-use spin_sdk::http_service;
-use zhanye_platform::respond::{handle, route_path};
-use zhanye_platform::{ApiError, ApiResult, Outgoing, Reply};
+use zhanye_platform::Request;
+use zhanye_platform::respond::route_path;
+use zhanye_platform::{ApiError, ApiResult, Reply};
 
-#[http_service]
-async fn serve(request: Request) -> Outgoing {
-    handle(request, route).await
-}
+zhanye_platform::http_component!(route);
 
 async fn route(request: Request) -> ApiResult<Reply> {
     let method = request.method().clone();

@@ -4,8 +4,8 @@
 //! leads and managers, within their org subtree.
 
 use serde::Serialize;
-use spin_sdk::http::Request;
 use zhanye_accounts::checkins::{self, Checkin};
+use zhanye_platform::Request;
 use zhanye_platform::caller::authenticate;
 use zhanye_platform::json;
 use zhanye_platform::problem::reason;

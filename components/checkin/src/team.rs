@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use spin_sdk::http::Request;
+use zhanye_platform::Request;
 use zhanye_platform::caller::authenticate;
 use zhanye_platform::json;
 use zhanye_platform::problem::reason;

@@ -3,8 +3,8 @@
 //! call answers the existing one (200) and fills in a location it lacked.
 
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::Request;
 use zhanye_accounts::checkins::{self, Checkin, Location};
+use zhanye_platform::Request;
 use zhanye_platform::caller::authenticate;
 use zhanye_platform::json::{self, read_body};
 use zhanye_platform::problem::reason;

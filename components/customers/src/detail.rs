@@ -3,13 +3,13 @@
 
 use chrono::Days;
 use serde::Serialize;
-use spin_sdk::http::Request;
 use zhanye_customers::Month;
 use zhanye_customers::masking::{mask_address, mask_email, mask_mobile};
 use zhanye_customers::performance::MonthlyPerformance;
 use zhanye_customers::store::detail::{self, AssetPoint, Holding, TimelineEntry};
 use zhanye_customers::store::search::split_tags;
 use zhanye_money::Money;
+use zhanye_platform::Request;
 use zhanye_platform::problem::reason;
 use zhanye_platform::time::parse_date;
 use zhanye_platform::{ApiError, ApiResult, QueryParams, Reply, json};

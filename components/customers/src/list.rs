@@ -2,11 +2,11 @@
 //! CUST-5 customers due for contact.
 
 use serde::Serialize;
-use spin_sdk::http::Request;
 use zhanye_customers::Month;
 use zhanye_customers::masking::mask_mobile;
 use zhanye_customers::store::search::{self, EXPORT_MAX_ROWS, Filters, ListItem};
 use zhanye_customers::store::{contacts, follows};
+use zhanye_platform::Request;
 use zhanye_platform::csv::Csv;
 use zhanye_platform::problem::reason;
 use zhanye_platform::{ApiError, ApiResult, Page, PageQuery, QueryParams, Reply, json};

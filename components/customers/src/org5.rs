@@ -9,13 +9,13 @@
 //!   customer's HOME-1 figures) or rejects it. Approval ends any delegation.
 
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::Request;
 use zhanye_approvals::Actor;
 use zhanye_approvals::engine::{self, Filing};
 use zhanye_approvals::payload::{Payload, TransferRequest};
 use zhanye_customers::rules::{self, StaffFacts, why};
 use zhanye_customers::store::delegations::{self, Delegation};
 use zhanye_customers::store::people;
+use zhanye_platform::Request;
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::problem::reason;
 use zhanye_platform::{ApiError, ApiResult, FieldError, Localized, Reply};

@@ -3,9 +3,9 @@
 //! bookmark); notes and contacts need to serve it.
 
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::Request;
 use zhanye_customers::rules::{self, ContactInput};
 use zhanye_customers::store::{contacts, follows, notes};
+use zhanye_platform::Request;
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::{ApiError, ApiResult, PageQuery, Reply};
 

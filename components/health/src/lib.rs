@@ -8,15 +8,10 @@
 //! database (0 when the table does not exist yet). Any other method is 405.
 
 use serde::Serialize;
-use spin_sdk::http::Request;
-use spin_sdk::http_service;
-use zhanye_platform::respond::handle;
-use zhanye_platform::{ApiError, ApiResult, Db, Outgoing, Reply, json};
+use zhanye_platform::Request;
+use zhanye_platform::{ApiError, ApiResult, Db, Reply, json};
 
-#[http_service]
-async fn serve(request: Request) -> Outgoing {
-    handle(request, health).await
-}
+zhanye_platform::http_component!(health);
 
 async fn health(request: Request) -> ApiResult<Reply> {
     if request.method() != http::Method::GET {

@@ -2,7 +2,6 @@
 //! may not lie in the future.
 
 use serde::Serialize;
-use spin_sdk::http::Request;
 use zhanye_approvals::store::todo;
 use zhanye_approvals::view::TodoApproval;
 use zhanye_customers::home::HomeFigures;
@@ -12,6 +11,7 @@ use zhanye_customers::store::home::{self, RecentWork};
 use zhanye_customers::store::search::ListItem;
 use zhanye_customers::store::stats;
 use zhanye_customers::{CustomerScope, Month};
+use zhanye_platform::Request;
 use zhanye_platform::caller::authenticate;
 use zhanye_platform::lang::Lang;
 use zhanye_platform::problem::reason;

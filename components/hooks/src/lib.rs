@@ -52,16 +52,14 @@
 mod deliveries;
 mod topics;
 
-use spin_sdk::http::Request;
-use spin_sdk::http_service;
 use zhanye_ingest::Report;
 use zhanye_ingest::batch::{self, BatchError, Format};
 use zhanye_ingest::signature::{self, SignatureError};
+use zhanye_platform::Request;
 use zhanye_platform::json::read_body;
 use zhanye_platform::problem::reason;
-use zhanye_platform::respond::handle;
 use zhanye_platform::time::now_unix;
-use zhanye_platform::{ApiError, ApiResult, Db, FieldError, Localized, Outgoing, Reply};
+use zhanye_platform::{ApiError, ApiResult, Db, FieldError, Localized, Reply};
 
 use crate::deliveries::Delivery;
 
@@ -84,10 +82,7 @@ const PARTNERS: &[(&str, &[&str])] = &[
     ("issuer", &["products"]),
 ];
 
-#[http_service]
-async fn serve(request: Request) -> Outgoing {
-    handle(request, route).await
-}
+zhanye_platform::http_component!(route);
 
 async fn route(request: Request) -> ApiResult<Reply> {
     let path = request.uri().path().to_owned();
@@ -177,8 +172,10 @@ async fn partner_secret(partner: &str) -> Result<String, ApiError> {
     if !PARTNERS.iter().any(|(name, _)| *name == partner) {
         return Err(ApiError::invalid_signature().with_cause(format!("unknown partner {partner}")));
     }
-    let secret = spin_sdk::variables::get(format!("hook_secret_{partner}"))
+    let secret = zhanye_platform::spin::optional_variable(&format!("hook_secret_{partner}"))
         .await
+        .ok()
+        .flatten()
         .unwrap_or_default();
     if secret.is_empty() {
         return Err(

@@ -3,9 +3,9 @@
 //! in the caller's ORG-4 scope.
 
 use chrono::NaiveDate;
-use spin_sdk::http::Request;
 use zhanye_customers::CustomerScope;
 use zhanye_customers::store::detail::{self, CustomerRecord};
+use zhanye_platform::Request;
 use zhanye_platform::caller::authenticate;
 use zhanye_platform::time::{china_date, now_unix, rfc3339};
 use zhanye_platform::{ApiError, ApiResult, Caller, Db, Lang, Localized};

@@ -1,7 +1,7 @@
 //! PROD-1 one product, and its documents as PDF downloads.
 
 use http::{HeaderValue, StatusCode, header};
-use spin_sdk::http::Request;
+use zhanye_platform::Request;
 use zhanye_platform::{ApiError, ApiResult, Localized, Reply, ReplyBody, json};
 use zhanye_products::DocumentKind;
 use zhanye_products::download::content_disposition;

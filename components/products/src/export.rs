@@ -15,7 +15,7 @@
 
 use bytes::Bytes;
 use http::{HeaderValue, header};
-use spin_sdk::http::Request;
+use zhanye_platform::Request;
 use zhanye_platform::csv::field;
 use zhanye_platform::{ApiError, ApiResult, Db, Localized, QueryParams, Reply, ReplyBody};
 use zhanye_products::Filters;

@@ -1,7 +1,7 @@
 //! PROD-3 放入收藏夹: the caller's own bookmark of a product, shown on HOME.
 
 use serde::Serialize;
-use spin_sdk::http::Request;
+use zhanye_platform::Request;
 use zhanye_platform::{ApiResult, Reply, json};
 use zhanye_products::store::favorites;
 

@@ -23,16 +23,12 @@ mod favorites;
 mod list;
 mod recommend;
 
-use spin_sdk::http::Request;
-use spin_sdk::http_service;
-use zhanye_platform::respond::{handle, route_path};
-use zhanye_platform::{ApiError, ApiResult, Outgoing, Reply};
+use zhanye_platform::Request;
+use zhanye_platform::respond::route_path;
+use zhanye_platform::{ApiError, ApiResult, Reply};
 use zhanye_products::product_code;
 
-#[http_service]
-async fn serve(request: Request) -> Outgoing {
-    handle(request, route).await
-}
+zhanye_platform::http_component!(route);
 
 async fn route(request: Request) -> ApiResult<Reply> {
     use http::Method;

@@ -1,6 +1,6 @@
 //! PROD-2 the catalog list and search; PROD-3 the caller's favourites.
 
-use spin_sdk::http::Request;
+use zhanye_platform::Request;
 use zhanye_platform::{ApiError, ApiResult, PageQuery, QueryParams, Reply, json};
 use zhanye_products::Filters;
 use zhanye_products::store::{catalog, favorites as favorite_store};

@@ -3,7 +3,7 @@
 //! product; the caller's recommendations; the caller's customers a product suits.
 
 use serde::Deserialize;
-use spin_sdk::http::Request;
+use zhanye_platform::Request;
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::problem::reason;
 use zhanye_platform::{ApiError, ApiResult, FieldError, PageQuery, Reply};

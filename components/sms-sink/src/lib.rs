@@ -13,23 +13,23 @@
 //! a demo user can read their code there.
 
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::Request;
-use spin_sdk::http_service;
+use zhanye_platform::Request;
 use zhanye_platform::auth::{bearer_token, constant_time_eq};
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::problem::reason;
-use zhanye_platform::respond::{handle, route_path};
+use zhanye_platform::respond::route_path;
 use zhanye_platform::time::now_rfc3339;
-use zhanye_platform::{ApiError, ApiResult, Db, Outgoing, QueryParams, Reply, params};
+use zhanye_platform::{ApiError, ApiResult, Db, QueryParams, Reply, params};
 use zhanye_staff::identity::mask_mobile;
 
-#[http_service]
-async fn serve(request: Request) -> Outgoing {
-    handle(request, route).await
-}
+zhanye_platform::http_component!(route);
 
 async fn variable(name: &str) -> String {
-    spin_sdk::variables::get(name).await.unwrap_or_default()
+    zhanye_platform::spin::optional_variable(name)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default()
 }
 
 async fn route(request: Request) -> ApiResult<Reply> {

@@ -1,7 +1,7 @@
 //! Who is asking, and which task they see (ORG-4).
 
 use chrono::NaiveDate;
-use spin_sdk::http::Request;
+use zhanye_platform::Request;
 use zhanye_platform::caller::authenticate;
 use zhanye_platform::time::{china_date, now_unix, rfc3339};
 use zhanye_platform::{ApiError, ApiResult, Caller, Db};

@@ -5,7 +5,7 @@
 //! unit within that. A rep is refused (403).
 
 use serde::Serialize;
-use spin_sdk::http::Request;
+use zhanye_platform::Request;
 use zhanye_platform::{ApiError, ApiResult, QueryParams, Reply, json};
 use zhanye_staff::org::is_within;
 use zhanye_tasks::access::no_team;

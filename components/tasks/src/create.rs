@@ -8,9 +8,9 @@
 //!   normal-status member of their unit's subtree; a rep naming anyone else is 403.
 
 use serde::Deserialize;
-use spin_sdk::http::Request;
 use zhanye_customers::CustomerScope;
 use zhanye_customers::store::detail as customer_detail;
+use zhanye_platform::Request;
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::{ApiError, ApiResult, Reply};
 use zhanye_tasks::access::may_not_assign;

@@ -1,7 +1,7 @@
 //! `GET /api/tasks/{id}`: the 营销工作任务 screen — the plan, the execution, and who set
 //! it up, executed or cancelled it when.
 
-use spin_sdk::http::Request;
+use zhanye_platform::Request;
 use zhanye_platform::{ApiResult, Reply, json};
 
 use crate::access::Ctx;

@@ -19,15 +19,11 @@ mod detail;
 mod list;
 mod transitions;
 
-use spin_sdk::http::Request;
-use spin_sdk::http_service;
-use zhanye_platform::respond::{handle, path_id as id, route_path};
-use zhanye_platform::{ApiError, ApiResult, Outgoing, Reply};
+use zhanye_platform::Request;
+use zhanye_platform::respond::{path_id as id, route_path};
+use zhanye_platform::{ApiError, ApiResult, Reply};
 
-#[http_service]
-async fn serve(request: Request) -> Outgoing {
-    handle(request, route).await
-}
+zhanye_platform::http_component!(route);
 
 async fn route(request: Request) -> ApiResult<Reply> {
     use http::Method;

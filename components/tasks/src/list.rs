@@ -4,7 +4,7 @@
 //! `scope=coworked` for the tasks the caller helped with (see `zhanye_tasks::listing`).
 
 use serde::Serialize;
-use spin_sdk::http::Request;
+use zhanye_platform::Request;
 use zhanye_platform::{ApiResult, Page, PageQuery, QueryParams, Reply, json};
 use zhanye_tasks::access::no_team;
 use zhanye_tasks::listing::{ListQuery, ListScope};

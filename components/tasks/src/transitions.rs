@@ -5,7 +5,7 @@
 //! of two racing requests only one changes the task.
 
 use serde::Deserialize;
-use spin_sdk::http::Request;
+use zhanye_platform::Request;
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::{ApiError, ApiResult, Db, FieldError, Reply};
 use zhanye_tasks::access::{may_not_cancel, not_responsible};

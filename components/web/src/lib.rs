@@ -11,8 +11,7 @@
 //!   the page; anything but GET and HEAD is 405.
 
 use bytes::Bytes;
-use spin_sdk::http::{FullBody, Request};
-use spin_sdk::http_service;
+use zhanye_platform::{ApiResult, ReplyBody, Request};
 
 struct Asset {
     path: &'static str,
@@ -24,7 +23,7 @@ struct Asset {
 
 include!(concat!(env!("OUT_DIR"), "/assets.rs"));
 
-type Reply = http::Response<FullBody<Bytes>>;
+type Reply = zhanye_platform::Reply;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
@@ -34,30 +33,35 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsa
 img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self'; \
 manifest-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-#[http_service]
-async fn handle(request: Request) -> Reply {
+zhanye_platform::http_component!(route);
+
+async fn route(request: Request) -> ApiResult<Reply> {
+    Ok(handle(&request))
+}
+
+fn handle(request: &Request) -> Reply {
     let head = request.method() == http::Method::HEAD;
     if request.method() != http::Method::GET && !head {
         return http::Response::builder()
             .status(405)
             .header(http::header::ALLOW, "GET, HEAD")
             .header(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")
-            .body(FullBody::new(Bytes::from_static(b"method not allowed\n")))
+            .body(ReplyBody::from(Bytes::from_static(b"method not allowed\n")))
             .expect("valid response");
     }
-    let path = request_path(&request);
+    let path = request_path(request);
     if is_api(&path) {
-        return api_not_found(&request);
+        return api_not_found(request);
     }
     let Some(asset) = find(&path) else {
         return http::Response::builder()
             .status(404)
             .header(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")
             .header(http::header::CACHE_CONTROL, REVALIDATE)
-            .body(FullBody::new(Bytes::from_static(b"not found\n")))
+            .body(ReplyBody::from(Bytes::from_static(b"not found\n")))
             .expect("valid response");
     };
-    serve(&request, asset, head)
+    serve(request, asset, head)
 }
 
 /// The path inside the route (`spin-path-info`; the whole path for `/...`).
@@ -151,7 +155,7 @@ fn serve(request: &Request, asset: &'static Asset, head: bool) -> Reply {
     if not_modified(request, asset.etag) {
         return reply
             .status(304)
-            .body(FullBody::new(Bytes::new()))
+            .body(ReplyBody::from(Bytes::new()))
             .expect("valid response");
     }
     reply = reply
@@ -170,7 +174,7 @@ fn serve(request: &Request, asset: &'static Asset, head: bool) -> Reply {
     } else {
         Bytes::from_static(body)
     };
-    reply.body(FullBody::new(body)).expect("valid response")
+    reply.body(ReplyBody::from(body)).expect("valid response")
 }
 
 /// The API's 404 (problem+json, in the caller's language), for paths no API route has.
@@ -190,6 +194,6 @@ fn api_not_found(request: &Request) -> Reply {
     http::Response::builder()
         .status(404)
         .header(http::header::CONTENT_TYPE, "application/problem+json")
-        .body(FullBody::new(Bytes::from(body)))
+        .body(ReplyBody::from(Bytes::from(body)))
         .expect("valid response")
 }

@@ -81,9 +81,7 @@ pub async fn mark_revoked(cache: &Cache, session_ids: &[String], now: i64) -> Re
 /// A secret key from a Spin variable, refused (500, logged) when shorter than
 /// [`MIN_KEY_BYTES`].
 async fn key_variable(name: &str) -> Result<Vec<u8>, ApiError> {
-    let key = spin_sdk::variables::get(name)
-        .await
-        .map_err(|e| ApiError::internal(format!("reading {name}: {e:?}")))?;
+    let key = crate::spin::variable(name).await?;
     if key.len() < MIN_KEY_BYTES {
         return Err(ApiError::internal(format!(
             "{name} must be at least {MIN_KEY_BYTES} bytes"

@@ -1,5 +1,6 @@
-//! The one database helper: a thin layer over `spin:sqlite@3.1.0` (spin-sdk's async
-//! API) that collects rows, converts values to Rust types, runs transactions, and turns
+//! The one database helper: a thin layer over `spin:sqlite@3.0.0` (spin-sdk 5.2; its
+//! calls are synchronous, ours stay `async` so a later async SQL interface changes only
+//! this file) that collects rows, converts values to Rust types, runs transactions, and turns
 //! every SQLite failure into a logged [`ApiError::internal`].
 //!
 //! ```ignore
@@ -23,8 +24,9 @@ use std::cell::Cell;
 use std::fmt;
 use std::sync::Arc;
 
-use spin_sdk::sqlite::Connection;
-pub use spin_sdk::sqlite::Value;
+use spin_sdk::sqlite3::Connection;
+
+pub use crate::value::Value;
 
 use crate::problem::ApiError;
 
@@ -50,7 +52,7 @@ impl Db {
 
     /// Opens a database by its label in the manifest.
     pub async fn open(name: &str) -> Result<Db, ApiError> {
-        match Connection::open(name).await {
+        match Connection::open(name) {
             Ok(connection) => Ok(Db {
                 connection,
                 depth: Cell::new(0),
@@ -65,18 +67,18 @@ impl Db {
         sql: &str,
         params: impl IntoIterator<Item = Value>,
     ) -> Result<Vec<Row>, ApiError> {
+        let params = to_sdk(params);
         let result = self
             .connection
-            .execute(sql, params)
-            .await
+            .execute(sql, &params)
             .map_err(|e| sqlite_error(&e, sql))?;
-        let columns: Arc<[String]> = result.columns().into();
-        let rows = result.collect().await.map_err(|e| sqlite_error(&e, sql))?;
-        Ok(rows
+        let columns: Arc<[String]> = result.columns.into();
+        Ok(result
+            .rows
             .into_iter()
             .map(|row| Row {
                 columns: Arc::clone(&columns),
-                values: row.values,
+                values: row.values.into_iter().map(from_sdk).collect(),
             })
             .collect())
     }
@@ -109,7 +111,7 @@ impl Db {
         params: impl IntoIterator<Item = Value>,
     ) -> Result<u64, ApiError> {
         self.run(sql, params).await?;
-        Ok(self.connection.changes().await)
+        Ok(self.connection.changes())
     }
 
     /// Runs a statement to completion, discarding any rows.
@@ -118,18 +120,16 @@ impl Db {
         sql: &str,
         params: impl IntoIterator<Item = Value>,
     ) -> Result<(), ApiError> {
-        let result = self
-            .connection
-            .execute(sql, params)
-            .await
+        let params = to_sdk(params);
+        self.connection
+            .execute(sql, &params)
             .map_err(|e| sqlite_error(&e, sql))?;
-        result.collect().await.map_err(|e| sqlite_error(&e, sql))?;
         Ok(())
     }
 
     /// The rowid of the last successful `INSERT` on this connection.
     pub async fn last_insert_rowid(&self) -> i64 {
-        self.connection.last_insert_rowid().await
+        self.connection.last_insert_rowid()
     }
 
     /// Runs `work` in a transaction: `BEGIN IMMEDIATE` (so a writer waits for the lock
@@ -218,15 +218,40 @@ impl Db {
     }
 }
 
+fn to_sdk(params: impl IntoIterator<Item = Value>) -> Vec<spin_sdk::sqlite3::Value> {
+    use spin_sdk::sqlite3::Value as Sdk;
+    params
+        .into_iter()
+        .map(|value| match value {
+            Value::Integer(i) => Sdk::Integer(i),
+            Value::Real(r) => Sdk::Real(r),
+            Value::Text(t) => Sdk::Text(t),
+            Value::Blob(b) => Sdk::Blob(b),
+            Value::Null => Sdk::Null,
+        })
+        .collect()
+}
+
+fn from_sdk(value: spin_sdk::sqlite3::Value) -> Value {
+    use spin_sdk::sqlite3::Value as Sdk;
+    match value {
+        Sdk::Integer(i) => Value::Integer(i),
+        Sdk::Real(r) => Value::Real(r),
+        Sdk::Text(t) => Value::Text(t),
+        Sdk::Blob(b) => Value::Blob(b),
+        Sdk::Null => Value::Null,
+    }
+}
+
 /// Logs a SQLite failure with its statement and makes it a 500.
-fn sqlite_error(error: &spin_sdk::sqlite::Error, context: &str) -> ApiError {
+fn sqlite_error(error: &spin_sdk::sqlite3::Error, context: &str) -> ApiError {
     let cause = format!("sqlite: {} in `{}`", describe(error), abbreviate(context));
     eprintln!("zhanye: {cause}");
     ApiError::internal(cause).mark_logged()
 }
 
-fn describe(error: &spin_sdk::sqlite::Error) -> String {
-    use spin_sdk::sqlite::Error;
+fn describe(error: &spin_sdk::sqlite3::Error) -> String {
+    use spin_sdk::sqlite3::Error;
     match error {
         Error::NoSuchDatabase => "no such database".into(),
         Error::AccessDenied => "access denied (is it in sqlite_databases?)".into(),

@@ -494,7 +494,7 @@ mod tests {
     /// Compile-time check: Spin's incoming request body satisfies `read_json`'s bounds.
     #[allow(dead_code)]
     fn spin_requests_are_readable(
-        request: spin_sdk::http::Request,
+        request: crate::Request,
     ) -> impl Future<Output = Result<serde_json::Value, ApiError>> {
         read_json(request, DEFAULT_BODY_LIMIT)
     }

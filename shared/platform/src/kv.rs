@@ -37,14 +37,13 @@ pub fn next_window_count(stored: Option<(i64, u64)>, now: i64, window: i64) -> (
 impl Cache {
     pub async fn open_default() -> Result<Cache, ApiError> {
         Store::open_default()
-            .await
             .map(|store| Cache { store })
             .map_err(|e| kv_error(&e, "opening the default store"))
     }
 
     /// The value under `key` if it has not expired at `now`.
     pub async fn get(&self, key: &str, now: i64) -> Result<Option<Vec<u8>>, ApiError> {
-        let Some(entry) = self.store.get(key).await.map_err(|e| kv_error(&e, key))? else {
+        let Some(entry) = self.store.get(key).map_err(|e| kv_error(&e, key))? else {
             return Ok(None);
         };
         match decode_entry(&entry) {
@@ -59,13 +58,12 @@ impl Cache {
     /// Stores `value` under `key` until `expires_at`.
     pub async fn set(&self, key: &str, value: &[u8], expires_at: i64) -> Result<(), ApiError> {
         self.store
-            .set(key, encode_entry(expires_at, value))
-            .await
+            .set(key, &encode_entry(expires_at, value))
             .map_err(|e| kv_error(&e, key))
     }
 
     pub async fn delete(&self, key: &str) -> Result<(), ApiError> {
-        self.store.delete(key).await.map_err(|e| kv_error(&e, key))
+        self.store.delete(key).map_err(|e| kv_error(&e, key))
     }
 
     /// Counts one hit against a fixed window of `window` seconds under `key` and

@@ -17,6 +17,7 @@
 //! | [`kv`] | [`kv::Cache`]: the key-value store with expiring entries and rate limits |
 //! | [`random`] | tokens, ids and bytes from the host's random source |
 //! | [`time`] | now, as the app stores it; China-time business days and months |
+//! | [`spin`] | the Spin SDK line and WASI version: the entry point, [`Request`], variables, outbound HTTP |
 //!
 //! Everything but [`db`], [`kv`] and the store calls of [`caller`] is plain Rust over the `http` types and is unit-tested natively;
 //! those call the `spin:sqlite` / `spin:key-value` imports, which exist only inside a Spin host (spin-sdk
@@ -38,7 +39,9 @@ pub mod query;
 pub mod random;
 pub mod respond;
 pub mod session;
+pub mod spin;
 pub mod time;
+pub mod value;
 
 #[cfg(test)]
 mod testing;
@@ -51,3 +54,4 @@ pub use page::{Page, PageQuery};
 pub use problem::{ApiError, FieldError, Localized};
 pub use query::QueryParams;
 pub use respond::{ApiResult, Outgoing, Reply};
+pub use spin::Request;

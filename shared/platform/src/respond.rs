@@ -3,17 +3,13 @@
 //! A component's entry point is one line:
 //!
 //! ```ignore
-//! #[spin_sdk::http_service]
-//! async fn handle(request: spin_sdk::http::Request) -> zhanye_platform::Outgoing {
-//!     zhanye_platform::respond::handle(request, route).await
-//! }
+//! zhanye_platform::http_component!(route);
 //!
-//! async fn route(request: spin_sdk::http::Request) -> Result<Reply, ApiError> { … }
+//! async fn route(request: zhanye_platform::Request) -> Result<Reply, ApiError> { … }
 //! ```
 //!
 //! [`Outgoing`] is an `http::Response` over a [`ReplyBody`] (whole, or streamed for large
-//! exports), which spin-sdk 7 turns into a WASI response through its `IntoResponse` impl
-//! for `http::Response<B: Body>`.
+//! exports), which [`crate::spin`] sends to the host.
 
 use crate::body::ReplyBody;
 use crate::lang::Lang;

@@ -3,6 +3,10 @@
 //! component's wildcard `/probe/...`: answering `exact` there proves that the most
 //! specific route wins, as in Spin.
 
+// This fixture stays on WASI 0.3 (spin-sdk 7) so the runtime's 0.3 support is exercised;
+// its macros name `::spin_sdk`, so the renamed dependency goes by that name.
+extern crate spin_sdk_wasip3 as spin_sdk;
+
 use bytes::Bytes;
 use spin_sdk::http::{FullBody, Request};
 use spin_sdk::http_service;

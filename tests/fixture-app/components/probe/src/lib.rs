@@ -7,6 +7,10 @@
 //! Dispatch is on the `spin-path-info` header the trigger sets, as a Spin app would.
 //! Answers are JSON (`application/json`) unless a probe says otherwise.
 
+// This fixture stays on WASI 0.3 (spin-sdk 7) so the runtime's 0.3 support is exercised;
+// its macros name `::spin_sdk`, so the renamed dependency goes by that name.
+extern crate spin_sdk_wasip3 as spin_sdk;
+
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;

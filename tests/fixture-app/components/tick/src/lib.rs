@@ -1,7 +1,7 @@
-//! Test-only cron component of the fixture app, written without spin-sdk against
-//! the `fermyon:spin-cron@2.0.0` world (through `zhanye-cron-client`). On every cron
-//! event it reads the `tick_url` variable through `wasi:config/store` and makes ONE
-//! outbound `POST` to it with `wasi:http/outgoing-handler` (WASI 0.2). The event
+//! Test-only cron component of the fixture app, on the `fermyon:spin-cron@2.0.0`
+//! world (through `zhanye-cron-client`). On every cron event it reads the `tick_url`
+//! variable (`fermyon:spin/variables@2.0.0`) and makes ONE outbound `POST` to it with
+//! `wasi:http/outgoing-handler` (WASI 0.2). The event
 //! succeeds when the answer is 2xx and fails with `error::other` otherwise, so the same
 //! Wasm serves both the `tick` and the `tick-fail` components, which differ only in
 //! `tick_url`.
