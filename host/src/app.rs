@@ -1,22 +1,29 @@
 //! From manifest to a runnable app: variables resolved, stores opened, components
 //! compiled (or taken from the cache), linked and pre-instantiated once. Each request
 //! or cron event then gets a fresh store and instance from the pre-instance.
+//!
+//! HTTP components serve either WASI 0.2 (`wasi:http/incoming-handler@0.2.x`, what
+//! spin-sdk 5.x builds and every released Spin runs) or WASI 0.3
+//! (`wasi:http/handler@0.3.0`, spin-sdk 7); which one is read from the component's
+//! exports when it is loaded.
 
 use crate::capability::{self, cron_bindings::SpinCronPre, pool::SqlitePool};
 use crate::engine::{Limits, build_engine, load_component};
+use crate::manifest::Manifest;
 use crate::manifest::{ComponentDecl, FileMountDecl, LoadedManifest};
-use crate::outbound::{AllowedHosts, LocalDispatch, OutboundHooks};
+use crate::outbound::{AllowedHosts, LocalDispatch, OutboundHooks, chaining_target};
 use crate::runtime_config::{RuntimeConfig, StoreLocation};
 use crate::state::{AppStores, ComponentCaps, HostState};
 use crate::variables::{AppVariables, ComponentVariables};
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock, Weak};
-use wasmtime::component::{Linker, ResourceTable};
+use wasmtime::component::{InstancePre, Linker, ResourceTable};
 use wasmtime::{Engine, Store, StoreLimitsBuilder};
 use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 use wasmtime_wasi_http::WasiHttpCtx;
+use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use wasmtime_wasi_http::p3::bindings::ServicePre;
 
 #[derive(Debug, Clone)]
@@ -27,6 +34,28 @@ pub struct AppOptions {
     pub limits: Limits,
     /// Where compiled components are cached between runs.
     pub cache_dir: PathBuf,
+    /// `--component-id`: serve only these components (empty: all of them).
+    pub components: Vec<String>,
+}
+
+/// The `wasi:http` world an HTTP component serves, with its pre-instance.
+#[derive(Clone)]
+pub enum HttpHandler {
+    /// `wasi:http/incoming-handler@0.2.x`: request and response-outparam resources.
+    Wasi2(ProxyPre<HostState>),
+    /// `wasi:http/handler@0.3.0`: component-model async.
+    Wasi3(ServicePre<HostState>),
+}
+
+impl HttpHandler {
+    /// Instantiates the component in `store` without calling it (the benchmark's
+    /// measure of what a fresh instance costs).
+    pub async fn instantiate_async(&self, store: &mut Store<HostState>) -> wasmtime::Result<()> {
+        match self {
+            HttpHandler::Wasi2(pre) => pre.instantiate_async(store).await.map(drop),
+            HttpHandler::Wasi3(pre) => pre.instantiate_async(store).await.map(drop),
+        }
+    }
 }
 
 pub struct LoadedComponent {
@@ -35,7 +64,7 @@ pub struct LoadedComponent {
     allowed_hosts: Arc<AllowedHosts>,
     files_dir: Option<PathBuf>,
     env: Vec<(String, String)>,
-    pub http: Option<ServicePre<HostState>>,
+    pub http: Option<HttpHandler>,
     pub cron: Option<SpinCronPre<HostState>>,
 }
 
@@ -48,7 +77,8 @@ pub struct App {
 }
 
 impl App {
-    /// Loads every component an HTTP or cron trigger uses.
+    /// Loads every component an HTTP or cron trigger uses (with `--component-id`, only
+    /// the selected ones).
     pub fn load(opts: &AppOptions) -> Result<Self> {
         let manifest = LoadedManifest::load(&opts.manifest)?;
         let runtime_config =
@@ -69,7 +99,14 @@ impl App {
             .iter()
             .map(|t| t.component.as_str())
             .collect();
-        let wanted: BTreeSet<&str> = http_ids.union(&cron_ids).copied().collect();
+        let wanted = select_components(m, &opts.components)?;
+        // What `*.spin.internal` stands for: the app's components, or, when some are
+        // selected, the selected ones (Spin expands the wildcard over the app it runs).
+        let app_ids: Vec<&str> = if opts.components.is_empty() {
+            m.component.keys().map(String::as_str).collect()
+        } else {
+            wanted.iter().copied().collect()
+        };
 
         // Open only the stores some loaded component lists; refuse labels nobody defined.
         let mut stores = AppStores::default();
@@ -114,6 +151,7 @@ impl App {
                 opts,
                 id,
                 decl,
+                &app_ids,
                 http_ids.contains(id),
                 cron_ids.contains(id),
             )
@@ -130,9 +168,15 @@ impl App {
         })
     }
 
-    /// Lets components' `http://self` and `*.spin.internal` requests reach `local`.
+    /// Lets components' self (`http://self.alt`, relative URL) and `*.spin.internal`
+    /// requests reach `local`.
     pub fn set_local_dispatch(&self, local: Weak<dyn LocalDispatch>) {
         let _ = self.local.set(local);
+    }
+
+    /// Whether `id` was loaded (it has a trigger and, with `--component-id`, was chosen).
+    pub fn is_loaded(&self, id: &str) -> bool {
+        self.components.contains_key(id)
     }
 
     pub fn component(&self, id: &str) -> Result<&Arc<LoadedComponent>> {
@@ -186,6 +230,69 @@ impl App {
     }
 }
 
+/// The world an HTTP component serves, read from its exports; as Spin, exactly one
+/// HTTP handler must be exported.
+fn http_handler(pre: &InstancePre<HostState>) -> Result<HttpHandler> {
+    let wasi2 = ProxyPre::new(pre.clone()).ok();
+    let wasi3 = ServicePre::new(pre.clone()).ok();
+    match (wasi2, wasi3) {
+        (Some(p), None) => Ok(HttpHandler::Wasi2(p)),
+        (None, Some(s)) => Ok(HttpHandler::Wasi3(s)),
+        (Some(_), Some(_)) => bail!(
+            "the component exports both wasi:http/incoming-handler@0.2 and wasi:http/handler@0.3.0; an HTTP component exports exactly one"
+        ),
+        (None, None) => bail!(
+            "an HTTP component must export wasi:http/incoming-handler@0.2.x (spin-sdk 5) or wasi:http/handler@0.3.0 (spin-sdk 7)"
+        ),
+    }
+}
+
+/// The components to load: those an HTTP or cron trigger uses, or, when `selected`
+/// is not empty (`--component-id`), those of them that were selected. As `spin up
+/// -c`: an unknown id is refused, and so is a selected component allowed to chain
+/// (`*.spin.internal`) to a component that is not selected or to any component by
+/// the wildcard, since those requests could not be answered. Templated entries are
+/// not checked (their values may name anything).
+pub fn select_components<'a>(m: &'a Manifest, selected: &[String]) -> Result<BTreeSet<&'a str>> {
+    let triggered: BTreeSet<&str> = m
+        .trigger
+        .http
+        .iter()
+        .map(|t| t.component.as_str())
+        .chain(m.trigger.cron.iter().map(|t| t.component.as_str()))
+        .collect();
+    if selected.is_empty() {
+        return Ok(triggered);
+    }
+    for id in selected {
+        if !m.component.contains_key(id) {
+            let known: Vec<&str> = m.component.keys().map(String::as_str).collect();
+            bail!(
+                "Specified component {id:?} not found in application (its components: {})",
+                known.join(", ")
+            );
+        }
+    }
+    let retained: BTreeSet<&str> = triggered
+        .into_iter()
+        .filter(|id| selected.iter().any(|s| s == id))
+        .collect();
+    for id in &retained {
+        for entry in &m.component[*id].allowed_outbound_hosts {
+            match chaining_target(entry).as_deref() {
+                Some("*") => bail!(
+                    "Selected component {id:?} cannot use wildcard service chaining: allowed_outbound_hosts = [{entry:?}]"
+                ),
+                Some(target) if !selected.iter().any(|s| s == target) => bail!(
+                    "Selected component {id:?} cannot use service chaining to unselected component: allowed_outbound_hosts = [{entry:?}]"
+                ),
+                _ => {}
+            }
+        }
+    }
+    Ok(retained)
+}
+
 /// Opens each store `labels` names that is not open yet, where the runtime config
 /// puts it.
 fn open_stores(
@@ -222,15 +329,22 @@ fn load_one(
     opts: &AppOptions,
     id: &str,
     decl: &ComponentDecl,
+    app_ids: &[&str],
     for_http: bool,
     for_cron: bool,
 ) -> Result<LoadedComponent> {
     let component_vars = ComponentVariables::resolve(variables, &decl.variables)?;
     let mut expanded_hosts = Vec::new();
     for h in &decl.allowed_outbound_hosts {
-        expanded_hosts.push(variables.expand(h)?);
+        let expanded = variables.expand(h)?;
+        // A template that comes out empty (or as a bare scheme) allows nothing: Spin
+        // skips it, so an optional endpoint can be left unset.
+        if h.contains("{{") && matches!(expanded.trim(), "" | "http://" | "https://") {
+            continue;
+        }
+        expanded_hosts.push(expanded);
     }
-    let allowed_hosts = Arc::new(AllowedHosts::parse(&expanded_hosts)?);
+    let allowed_hosts = Arc::new(AllowedHosts::parse(&expanded_hosts, app_ids)?);
     let files_dir = stage_files(manifest, runtime_config, id, decl)?;
     let wasm = manifest.resolve(&decl.source);
     let component = load_component(engine, &wasm, &opts.cache_dir)?;
@@ -239,9 +353,7 @@ fn load_one(
         .map_err(anyhow::Error::from)
         .context("the component imports something this runtime does not provide")?;
     let http = if for_http {
-        Some(ServicePre::new(pre.clone()).map_err(anyhow::Error::from).context(
-            "an HTTP component must export wasi:http/handler@0.3.0 (build it with spin-sdk 7)",
-        )?)
+        Some(http_handler(&pre)?)
     } else {
         None
     };
@@ -259,6 +371,8 @@ fn load_one(
             variables: component_vars,
             kv_allowed: decl.key_value_stores.clone(),
             sqlite_allowed: decl.sqlite_databases.clone(),
+            allowed_hosts: allowed_hosts.clone(),
+            ai_models: decl.ai_models.clone(),
             stores: stores.clone(),
         }),
         allowed_hosts,
@@ -348,4 +462,80 @@ fn copy_tree(from: &Path, to: &Path, rel: &Path, excluded: &dyn Fn(&Path) -> boo
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(text: &str) -> Manifest {
+        toml::from_str(text).unwrap()
+    }
+
+    const APP: &str = r#"
+spin_manifest_version = 2
+[application]
+name = "x"
+[[trigger.http]]
+route = "/a/..."
+component = "a"
+[[trigger.http]]
+route = "/b"
+component = "b"
+[[trigger.cron]]
+component = "tick"
+cron_expression = "*/1 * * * * *"
+[component.a]
+source = "a.wasm"
+allowed_outbound_hosts = ["http://b.spin.internal", "http://self", "{{ origin }}"]
+[component.b]
+source = "b.wasm"
+[component.tick]
+source = "tick.wasm"
+allowed_outbound_hosts = ["http://*.spin.internal"]
+[component.unused]
+source = "unused.wasm"
+"#;
+
+    fn ids(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn without_a_selection_every_triggered_component_loads() {
+        let m = manifest(APP);
+        let all = select_components(&m, &[]).unwrap();
+        assert_eq!(all.into_iter().collect::<Vec<_>>(), ["a", "b", "tick"]);
+    }
+
+    #[test]
+    fn a_selection_keeps_only_the_chosen_triggered_components() {
+        let m = manifest(APP);
+        let chosen = select_components(&m, &ids(&["b"])).unwrap();
+        assert_eq!(chosen.into_iter().collect::<Vec<_>>(), ["b"]);
+        let chosen = select_components(&m, &ids(&["a", "b", "unused"])).unwrap();
+        assert_eq!(chosen.into_iter().collect::<Vec<_>>(), ["a", "b"]);
+    }
+
+    #[test]
+    fn unknown_ids_are_refused_by_name_with_the_known_ones() {
+        let m = manifest(APP);
+        let err = select_components(&m, &ids(&["b", "nope"]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("\"nope\""), "{err}");
+        assert!(err.contains("a, b, tick, unused"), "{err}");
+    }
+
+    #[test]
+    fn chaining_to_an_unselected_component_is_refused() {
+        let m = manifest(APP);
+        let err = select_components(&m, &ids(&["a"])).unwrap_err().to_string();
+        assert!(err.contains("unselected component"), "{err}");
+        assert!(err.contains("b.spin.internal"), "{err}");
+        let err = select_components(&m, &ids(&["tick"]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("wildcard service chaining"), "{err}");
+    }
 }

@@ -166,10 +166,21 @@ async fn suite(
         one_request(addr, method, path).await?;
     }
 
+    // Each scenario twice, side by side: on WASI 0.3 components (spin-sdk 7: `exact`,
+    // `probe`) and on the WASI 0.2 one (spin-sdk 5.2: `spin2`), over the same stores.
     for (name, path) in [
-        ("hello component", "/probe/exact"),
-        ("one SQLite point read", "/probe/sqlite/point?id=1"),
-        ("one key-value get", "/probe/kv/bench"),
+        ("hello component (WASI 0.3)", "/probe/exact"),
+        ("hello component (WASI 0.2)", "/spin2/hello"),
+        (
+            "one SQLite point read (WASI 0.3)",
+            "/probe/sqlite/point?id=1",
+        ),
+        (
+            "one SQLite point read (WASI 0.2)",
+            "/spin2/sqlite3/point?id=1",
+        ),
+        ("one key-value get (WASI 0.3)", "/probe/kv/bench"),
+        ("one key-value get (WASI 0.2)", "/spin2/kv2/bench"),
     ] {
         let url = format!("{base}{path}");
         let report = load(&url, connections, duration).await?;

@@ -81,6 +81,7 @@ impl AppArgs {
                 max_instances: self.max_instances,
             },
             cache_dir: cache_dir(),
+            components: Vec::new(),
         })
     }
 }
@@ -117,6 +118,10 @@ enum Cmd {
         /// Build the components first.
         #[arg(long)]
         build: bool,
+        /// Serve only this component (repeatable), as `spin up -c`: the routes of the
+        /// others answer 404 and their cron schedules do not run.
+        #[arg(short = 'c', long = "component-id")]
+        components: Vec<String>,
         /// Load the demo data before serving (and the demo customers, through the app's
         /// own trading webhook, before the banner).
         #[arg(long)]
@@ -250,6 +255,7 @@ async fn run(cmd: Cmd) -> Result<()> {
             app,
             listen,
             build,
+            components,
             demo,
             no_demo_customers,
             no_migrate,
@@ -260,7 +266,13 @@ async fn run(cmd: Cmd) -> Result<()> {
             if build {
                 build_cmd::build(&manifest::LoadedManifest::load(&app.manifest)?, &[])?;
             }
-            let opts = app.options()?;
+            let mut opts = app.options()?;
+            opts.components = components;
+            // Refuse an unknown component id before touching the database.
+            app::select_components(
+                &manifest::LoadedManifest::load(&opts.manifest)?.manifest,
+                &opts.components,
+            )?;
             if !no_migrate {
                 prepare_database(&opts, demo)?;
             }

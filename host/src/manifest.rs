@@ -107,6 +107,8 @@ pub struct ComponentDecl {
     #[serde(default)]
     pub sqlite_databases: Vec<String>,
     #[serde(default)]
+    pub ai_models: Vec<String>,
+    #[serde(default)]
     pub variables: BTreeMap<String, String>,
     #[serde(default)]
     pub environment: BTreeMap<String, String>,

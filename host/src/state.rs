@@ -24,6 +24,11 @@ pub struct ComponentCaps {
     pub variables: ComponentVariables,
     pub kv_allowed: Vec<String>,
     pub sqlite_allowed: Vec<String>,
+    /// `allowed_outbound_hosts`, also checked by the Redis, MQTT, MySQL and PostgreSQL
+    /// interfaces before they open anything.
+    pub allowed_hosts: Arc<crate::outbound::AllowedHosts>,
+    /// `ai_models`: the models the LLM interface may use.
+    pub ai_models: Vec<String>,
     pub stores: Arc<AppStores>,
 }
 

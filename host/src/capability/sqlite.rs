@@ -2,6 +2,14 @@
 //! connection for its lifetime, so a guest's BEGIN … COMMIT stays on one connection.
 //! Queries run to completion at once and the rows are handed to the guest's stream
 //! from memory: there is no per-query wait.
+//!
+//! The same interface serves `spin:sqlite@3.0.0` imports (wasmtime links a
+//! semver-compatible newer minor version; 3.1 only adds the `-async` functions), and
+//! [`spin2`] serves `fermyon:spin/sqlite@2.0.0` from the same databases.
+
+mod spin2;
+
+pub use spin2::Spin2Connection;
 
 use super::bindings::spin::sqlite::sqlite::{
     Error, Host, HostConnection, HostConnectionWithStore, QueryResult, RowResult, Value,
@@ -35,26 +43,34 @@ impl Connection {
     }
 }
 
+/// Spin's rule: the component's own list is checked first, so an ungranted label is
+/// `access-denied` even when no such database exists.
+fn connect(view: &CapView<'_>, database: &str) -> Result<Connection, Error> {
+    if !view.caps.sqlite_allowed.iter().any(|d| d == database) {
+        return Err(Error::AccessDenied);
+    }
+    let pool = view
+        .caps
+        .stores
+        .sqlite
+        .get(database)
+        .ok_or(Error::NoSuchDatabase)?;
+    let conn = blocking(|| pool.acquire()).map_err(|e| Error::Io(e.to_string()))?;
+    Ok(Connection {
+        pool: pool.clone(),
+        conn: Some(conn),
+        write_turn: None,
+    })
+}
+
 fn open(
     view: &mut CapView<'_>,
     database: &str,
 ) -> wasmtime::Result<Result<Resource<Connection>, Error>> {
-    if !view.caps.sqlite_allowed.iter().any(|d| d == database) {
-        return Ok(Err(Error::AccessDenied));
+    match connect(view, database) {
+        Ok(conn) => Ok(Ok(view.table.push(conn)?)),
+        Err(e) => Ok(Err(e)),
     }
-    let Some(pool) = view.caps.stores.sqlite.get(database) else {
-        return Ok(Err(Error::NoSuchDatabase));
-    };
-    let conn = match blocking(|| pool.acquire()) {
-        Ok(c) => c,
-        Err(e) => return Ok(Err(Error::Io(e.to_string()))),
-    };
-    let res = view.table.push(Connection {
-        pool: pool.clone(),
-        conn: Some(conn),
-        write_turn: None,
-    })?;
-    Ok(Ok(res))
 }
 
 fn to_sql(v: Value) -> rusqlite::types::Value {
@@ -110,6 +126,34 @@ fn run(
     })
 }
 
+/// The database whose write turn `statement` must wait for before it runs on `c`:
+/// none for reads and transaction ends, nor when the connection already holds the
+/// turn or is inside a transaction that took it.
+fn turn_to_wait_for(c: &Connection, statement: &str) -> Option<Arc<SqlitePool>> {
+    let in_transaction = c.conn.as_ref().is_some_and(|conn| !conn.is_autocommit());
+    let need = write_need(statement);
+    let covered = c.write_turn.is_some() || (in_transaction && need != WriteNeed::Transaction);
+    (!covered && need != WriteNeed::None).then(|| c.pool.clone())
+}
+
+/// Runs one statement on `c` with the `turn` it waited for; the connection keeps the
+/// turn while a transaction stays open and gives it up once back in autocommit.
+fn run_in_turn(
+    c: &mut Connection,
+    statement: &str,
+    parameters: Vec<Value>,
+    turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+) -> Result<(Vec<String>, Vec<RowResult>), Error> {
+    let result = c.conn().and_then(|conn| run(conn, statement, parameters));
+    if c.conn.as_ref().is_none_or(|conn| conn.is_autocommit()) {
+        // The transaction (or the single write) is over: end the turn.
+        c.write_turn = None;
+    } else if turn.is_some() {
+        c.write_turn = turn;
+    }
+    result
+}
+
 impl Host for CapView<'_> {}
 
 impl HostConnection for CapView<'_> {
@@ -117,15 +161,22 @@ impl HostConnection for CapView<'_> {
         open(self, &database)
     }
 
-    fn execute(
+    /// A WASI 0.2 guest's call. It runs on a fiber of a serving thread that other
+    /// requests share, so a write waits for its turn asynchronously (as `execute-async`
+    /// does) instead of in SQLite's busy wait, which would stall that thread and with
+    /// it the request holding the turn.
+    async fn execute(
         &mut self,
         self_: Resource<Connection>,
         statement: String,
         parameters: Vec<Value>,
     ) -> wasmtime::Result<Result<QueryResult, Error>> {
-        let c = self.table.get(&self_)?;
-        Ok(c.conn()
-            .and_then(|conn| run(conn, &statement, parameters))
+        let turn = match turn_to_wait_for(self.table.get(&self_)?, &statement) {
+            Some(pool) => Some(pool.write_turn().await),
+            None => None,
+        };
+        let c = self.table.get_mut(&self_)?;
+        Ok(run_in_turn(c, &statement, parameters, turn)
             .map(|(columns, rows)| QueryResult { columns, rows }))
     }
 
@@ -171,33 +222,19 @@ impl<T> HostConnectionWithStore<T> for Caps {
     > {
         // Take a write turn first if this statement needs one and the connection has
         // none; waiting yields to the other requests on this thread.
-        let (pool, holds_turn, in_transaction) = accessor.with(|mut access| {
+        let pool = accessor.with(|mut access| {
             let view = access.get();
-            let c = view.table.get(&self_)?;
-            let in_transaction = c.conn.as_ref().is_some_and(|conn| !conn.is_autocommit());
-            wasmtime::Result::<_>::Ok((c.pool.clone(), c.write_turn.is_some(), in_transaction))
+            wasmtime::Result::<_>::Ok(turn_to_wait_for(view.table.get(&self_)?, &statement))
         })?;
-        let need = write_need(&statement);
-        let already_covered = holds_turn || (in_transaction && need != WriteNeed::Transaction);
-        let mut turn = if already_covered || need == WriteNeed::None {
-            None
-        } else {
-            Some(pool.write_turn().await)
+        let turn = match pool {
+            Some(pool) => Some(pool.write_turn().await),
+            None => None,
         };
         accessor.with(|mut access| {
             let result = {
                 let view = access.get();
                 let c = view.table.get_mut(&self_)?;
-                let result = c.conn().and_then(|conn| run(conn, &statement, parameters));
-                let autocommit = c.conn.as_ref().is_none_or(|conn| conn.is_autocommit());
-                if autocommit {
-                    // The transaction (or the single write) is over: end the turn.
-                    c.write_turn = None;
-                    turn = None;
-                } else if let Some(turn) = turn.take() {
-                    c.write_turn = Some(turn);
-                }
-                result
+                run_in_turn(c, &statement, parameters, turn)
             };
             match result {
                 Ok((columns, rows)) => {

@@ -1,6 +1,8 @@
-//! `spin:variables@3.0.0` and Spin's variables over `wasi:config/store`: a component
-//! sees only its own `[component.x.variables]`, templates already expanded.
+//! `spin:variables@3.0.0`, `fermyon:spin/variables@2.0.0` and Spin's variables over
+//! `wasi:config/store`: a component sees only its own `[component.x.variables]`,
+//! templates already expanded, whichever interface it asks through.
 
+use super::bindings::fermyon::spin::variables as spin2_vars;
 use super::bindings::spin::variables::variables::{self as spin_vars};
 use super::bindings::wasi::config::store as wasi_config;
 use super::{CapView, Caps};
@@ -20,6 +22,15 @@ impl<T> spin_vars::HostWithStore<T> for Caps {
                 LookupError::Undefined(m) => spin_vars::Error::Undefined(m),
             }))
         })
+    }
+}
+
+impl spin2_vars::Host for CapView<'_> {
+    fn get(&mut self, name: String) -> wasmtime::Result<Result<String, spin2_vars::Error>> {
+        Ok(self.caps.variables.get(&name).map_err(|e| match e {
+            LookupError::InvalidName(m) => spin2_vars::Error::InvalidName(m),
+            LookupError::Undefined(m) => spin2_vars::Error::Undefined(m),
+        }))
     }
 }
 

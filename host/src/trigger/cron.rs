@@ -48,6 +48,10 @@ impl CronTrigger {
     pub fn new(app: Arc<App>) -> Result<Self> {
         let mut jobs = Vec::new();
         for t in &app.manifest.manifest.trigger.cron {
+            // A component left out by `--component-id` has no schedule here.
+            if !app.is_loaded(&t.component) {
+                continue;
+            }
             jobs.push(CronJob {
                 component: t.component.clone(),
                 expression: t.cron_expression.clone(),

@@ -1,9 +1,11 @@
 //! The HTTP trigger: routes each request to its component, gives it a fresh instance
 //! from the pre-instance, adds Spin's request headers, and streams the answer back.
 //! A trap or a time-out is answered (500 / 504) and logged; the server keeps serving.
+//! WASI 0.2 (`incoming-handler`) and WASI 0.3 (`handler`) components are served alike;
+//! only the call differs.
 
 use super::routes::{Route, RouteMatch, Router};
-use crate::app::{App, LoadedComponent};
+use crate::app::{App, HttpHandler, LoadedComponent};
 use crate::manifest::RouteDecl;
 use crate::outbound::{LocalDispatch, LocalTarget};
 use crate::{log_error, log_info};
@@ -18,14 +20,16 @@ use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 use std::time::Instant;
 use tokio::sync::oneshot;
-use wasmtime_wasi_http::{Error as HttpError, WasiBody};
+use wasmtime_wasi_http::p2::bindings::ProxyPre;
+use wasmtime_wasi_http::p3::bindings::ServicePre;
+use wasmtime_wasi_http::{Error as HttpError, WasiBody, WasiHttpView};
 
 pub struct HttpTrigger {
     app: Arc<App>,
     router: Router,
     /// `scheme://host:port` the server listens on, for `spin-full-url`.
     origin: std::sync::OnceLock<String>,
-    /// Itself, for the `'static` futures of in-process (`http://self`) requests.
+    /// Itself, for the `'static` futures of in-process (self, `*.spin.internal`) requests.
     me: std::sync::Weak<HttpTrigger>,
 }
 
@@ -39,7 +43,12 @@ enum Failure {
 impl HttpTrigger {
     pub fn new(app: Arc<App>) -> Result<Arc<Self>> {
         let mut routes = Vec::new();
+        // Routes of components left out by `--component-id` are not served: requests
+        // to them answer 404 as any unmatched path does.
         for t in &app.manifest.manifest.trigger.http {
+            if !app.is_loaded(&t.component) {
+                continue;
+            }
             if let RouteDecl::Path(route) = &t.route {
                 routes.push(Route::parse(route, &t.component)?);
             }
@@ -180,10 +189,25 @@ impl HttpTrigger {
         comp: Arc<LoadedComponent>,
         req: Request<WasiBody>,
     ) -> Result<Response<WasiBody>, Failure> {
-        let pre = comp.http.clone().ok_or_else(|| {
-            Failure::Trap(anyhow!("component {} is not an HTTP component", comp.id))
-        })?;
-        let mut store = self.app.new_store(&comp).map_err(Failure::Trap)?;
+        match comp.http.clone() {
+            Some(HttpHandler::Wasi3(pre)) => self.call_wasi3(&comp, pre, req).await,
+            Some(HttpHandler::Wasi2(pre)) => self.call_wasi2(&comp, pre, req).await,
+            None => Err(Failure::Trap(anyhow!(
+                "component {} is not an HTTP component",
+                comp.id
+            ))),
+        }
+    }
+
+    /// `wasi:http/handler@0.3.0`: the instance runs concurrently with the host until
+    /// its answer's body has streamed out.
+    async fn call_wasi3(
+        &self,
+        comp: &LoadedComponent,
+        pre: ServicePre<crate::state::HostState>,
+        req: Request<WasiBody>,
+    ) -> Result<Response<WasiBody>, Failure> {
+        let mut store = self.app.new_store(comp).map_err(Failure::Trap)?;
         let service = pre
             .instantiate_async(&mut store)
             .await
@@ -218,27 +242,81 @@ impl HttpTrigger {
                 }
                 answered
             });
+            tokio::time::timeout(timeout, run)
+                .await
+                .map(|ran| ran.and_then(|answered| answered))
+        });
+        answer_or_failure(res_rx.await, task).await
+    }
+
+    /// `wasi:http/incoming-handler@0.2.x`: the guest answers through a
+    /// response-outparam and then writes the body while `handle` is still running, so
+    /// the call goes on in its own task after the head has been handed back.
+    async fn call_wasi2(
+        &self,
+        comp: &LoadedComponent,
+        pre: ProxyPre<crate::state::HostState>,
+        req: Request<WasiBody>,
+    ) -> Result<Response<WasiBody>, Failure> {
+        let mut store = self.app.new_store(comp).map_err(Failure::Trap)?;
+        let (res_tx, res_rx) = oneshot::channel();
+        let (req, out) = {
+            let mut http = store.data_mut().http();
+            let req = http
+                .new_incoming_request(
+                    wasmtime_wasi_http::p2::bindings::http::types::Scheme::Http,
+                    req,
+                )
+                .map_err(|e| Failure::Trap(e.into()))?;
+            let out = http
+                .new_response_outparam(res_tx)
+                .map_err(|e| Failure::Trap(e.into()))?;
+            (req, out)
+        };
+        let timeout = self.app.limits.timeout;
+        let task = tokio::spawn(async move {
+            let run = async move {
+                let proxy = pre.instantiate_async(&mut store).await?;
+                proxy
+                    .wasi_http_incoming_handler()
+                    .call_handle(&mut store, req, out)
+                    .await
+            };
             tokio::time::timeout(timeout, run).await
         });
-        match res_rx.await {
-            Ok(Ok(res)) => Ok(res),
-            Ok(Err(code)) => Err(Failure::Trap(anyhow!(
-                "component answered with error {code}"
-            ))),
-            Err(_) => match task.await {
-                Ok(Err(_elapsed)) => Err(Failure::TimedOut),
-                Ok(Ok(Err(e))) | Ok(Ok(Ok(Err(e)))) => {
-                    let e: anyhow::Error = e.into();
-                    if is_interrupt(&e) {
-                        Err(Failure::TimedOut)
-                    } else {
-                        Err(Failure::Trap(e))
-                    }
+        let answer = match res_rx.await {
+            Ok(Ok(res)) => Ok(Ok(res)),
+            Ok(Err(code)) => Ok(Err(format!("{code:?}"))),
+            Err(closed) => Err(closed),
+        };
+        answer_or_failure(answer, task).await
+    }
+}
+
+/// The component's answer, or, when it gave none (the response sender went away with
+/// its store), why not: the task's time-out, trap or missing answer.
+async fn answer_or_failure(
+    answer: Result<Result<Response<WasiBody>, String>, oneshot::error::RecvError>,
+    task: tokio::task::JoinHandle<Result<wasmtime::Result<()>, tokio::time::error::Elapsed>>,
+) -> Result<Response<WasiBody>, Failure> {
+    match answer {
+        Ok(Ok(res)) => Ok(res),
+        Ok(Err(code)) => Err(Failure::Trap(anyhow!(
+            "component answered with error {code}"
+        ))),
+        Err(_) => match task.await {
+            Ok(Err(_elapsed)) => Err(Failure::TimedOut),
+            Ok(Ok(Err(e))) => {
+                let e: anyhow::Error = e.into();
+                if is_interrupt(&e) {
+                    Err(Failure::TimedOut)
+                } else {
+                    Err(Failure::Trap(e))
                 }
-                Ok(Ok(Ok(Ok(())))) => Err(Failure::Trap(anyhow!("component returned no response"))),
-                Err(join) => Err(Failure::Trap(anyhow!("component task failed: {join}"))),
-            },
-        }
+            }
+            Ok(Ok(Ok(()))) => Err(Failure::Trap(anyhow!("component returned no response"))),
+            Err(join) => Err(Failure::Trap(anyhow!("component task failed: {join}"))),
+        },
     }
 }
 
@@ -248,21 +326,45 @@ fn is_interrupt(e: &anyhow::Error) -> bool {
         || e.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt)
 }
 
+/// The client address chained (`*.spin.internal`) requests carry, as under Spin.
+const CHAINED_CLIENT: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED), 0);
+
+/// The client address self requests carry: Spin sends them to itself over loopback.
+const SELF_CLIENT: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0);
+
 impl LocalDispatch for HttpTrigger {
     fn dispatch(
         &self,
         target: LocalTarget,
-        req: Request<WasiBody>,
+        mut req: Request<WasiBody>,
     ) -> BoxFuture<'static, Result<Response<WasiBody>, HttpError>> {
         let this = self.me.upgrade();
         Box::pin(async move {
             let Some(this) = this else {
                 return Err(HttpError::DestinationUnavailable);
             };
-            let local: SocketAddr = ([127, 0, 0, 1], 0).into();
             match target {
-                LocalTarget::Route => Ok(this.handle(req, local).await),
+                LocalTarget::Route => {
+                    // Addressed to this server, as Spin's self requests are: the
+                    // component sees the server's own origin in `spin-full-url`.
+                    if let Some(host) = this
+                        .origin
+                        .get()
+                        .and_then(|o| o.split_once("://"))
+                        .and_then(|(_, host)| HeaderValue::from_str(host).ok())
+                    {
+                        req.headers_mut().insert(http::header::HOST, host);
+                    }
+                    Ok(this.handle(req, SELF_CLIENT).await)
+                }
                 LocalTarget::Component(id) => {
+                    // Only components this process serves over HTTP can answer; Spin
+                    // fails the request too (it traps the caller) for any other id.
+                    if !this.app.component(&id).is_ok_and(|c| c.http.is_some()) {
+                        return Err(HttpError::DestinationNotFound);
+                    }
                     let path = req.uri().path().to_string();
                     let m = RouteMatch {
                         raw_route: "/...",
@@ -271,10 +373,7 @@ impl LocalDispatch for HttpTrigger {
                         path_info: path,
                         params: Vec::new(),
                     };
-                    let req = this.with_spin_headers(req, &m, local);
-                    if this.app.component(&id).is_err() {
-                        return Ok(plain(StatusCode::NOT_FOUND, "Not Found"));
-                    }
+                    let req = this.with_spin_headers(req, &m, CHAINED_CLIENT);
                     Ok(this.dispatch_to(&id, req).await)
                 }
             }

@@ -208,10 +208,8 @@ async fn send_response(outgoing: Outgoing, response_out: ResponseOutparam) {
         }
     }
     drop(stream);
-    if complete {
-        if let Err(error) = OutgoingBody::finish(outgoing_body, None) {
-            eprintln!("zhanye: finishing the answer failed: {error:?}");
-        }
+    if complete && let Err(error) = OutgoingBody::finish(outgoing_body, None) {
+        eprintln!("zhanye: finishing the answer failed: {error:?}");
     }
     // Unfinished: dropping the body tells the host the answer is incomplete.
 }

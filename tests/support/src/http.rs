@@ -141,3 +141,17 @@ impl Client {
         self.request("PUT", path, Some((content_type, body.into())))
     }
 }
+
+/// Whether anything answers HTTP at `base` (any status counts: an app need not serve
+/// `/`), asked with a short time-out so a runtime still starting is asked again soon.
+pub(crate) fn answers(base: &str) -> bool {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(2)))
+        .build()
+        .into();
+    agent
+        .get(format!("{}/", base.trim_end_matches('/')))
+        .call()
+        .is_ok()
+}

@@ -1,10 +1,27 @@
 //! The end-to-end harness. A suite calls [`TestApp::start`] (or the builder) with the
-//! `zhanye` binary and a manifest: the components are built once per test process,
-//! `zhanye up` is started on a free port with a fresh state directory, and the app is
-//! stopped and its state removed when the [`TestApp`] is dropped.
+//! `zhanye` binary and a manifest; the components are built once per test process and
+//! each test gets its own app on fresh state, stopped and removed when the [`TestApp`]
+//! is dropped. Which runtime serves it comes from the environment:
 //!
-//! Setting `ZHANYE_BASE_URL` points the suites at an already running Spin-compatible
-//! runtime (for example real `spin up`) instead of starting one.
+//! - nothing set: `zhanye up` on a free port with a fresh state directory;
+//! - `ZHANYE_RUNTIME` = a command prefix such as `spin up`: that runtime, started per
+//!   test with `-f <manifest> --listen 127.0.0.1:<port> --runtime-config-file <rc>`,
+//!   where `rc` puts the default SQLite database and key-value store in a fresh folder.
+//!   The harness then does over HTTP what `zhanye up` does inside itself: the schema
+//!   (`POST /api/admin/migrate`), with `--demo` the demo data (`POST /api/admin/demo`)
+//!   and the demo customers and catalog (`zhanye generate --demo`, which only speaks to
+//!   the app's webhooks). The admin token is the suite's `SPIN_VARIABLE_ADMIN_TOKEN`;
+//!   an app started without one is set up with a harness token and restarted without it;
+//! - `ZHANYE_BASE_URL` = the URL of an app somebody else started: every test talks to
+//!   that one app, so tests that change accounts or data are not isolated from each
+//!   other (fine for read-only smoke runs). The app must have been started with the
+//!   suites' admin token and signing key and the demo data; `ZHANYE_TEST_DATABASE`
+//!   names its database for the tests that reach it directly ([`TestApp::db`]).
+//!
+//! Whatever runs the app, the suites reach its database only through [`TestApp::db`].
+//! Checks that need `zhanye` itself (its verbs, log, limits) are guarded by
+//! [`TestApp::runs_locally`]; those that only need to stop and restart the runtime, by
+//! [`TestApp::owns_process`].
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
@@ -13,8 +30,60 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+mod db;
+mod external;
 mod http;
+pub use db::{DATABASE_ENV, TestDb};
 pub use http::{Client, Reply};
+
+/// Names a running app to test instead of starting one per test.
+pub const BASE_URL_ENV: &str = "ZHANYE_BASE_URL";
+/// A command prefix that starts a Spin-compatible runtime (e.g. `spin up`).
+pub const RUNTIME_ENV: &str = "ZHANYE_RUNTIME";
+
+/// What serves the suites' apps, as the environment chooses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Runtime {
+    /// `zhanye up` from this workspace, one per test (the default).
+    Zhanye,
+    /// Another runtime, one per test: the command prefix of `ZHANYE_RUNTIME`.
+    Command(Vec<String>),
+    /// One app at `ZHANYE_BASE_URL`, shared by every test.
+    Shared(String),
+}
+
+impl Runtime {
+    pub fn from_env() -> Runtime {
+        let set = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        match (set(BASE_URL_ENV), set(RUNTIME_ENV)) {
+            (Some(_), Some(_)) => panic!(
+                "set {BASE_URL_ENV} (one running app) or {RUNTIME_ENV} (a runtime to start \
+                 per test), not both"
+            ),
+            (Some(base), None) => Runtime::Shared(base.trim_end_matches('/').to_string()),
+            (None, Some(prefix)) => Runtime::Command(external::parse_prefix(&prefix)),
+            (None, None) => Runtime::Zhanye,
+        }
+    }
+}
+
+/// How a [`TestApp`] came to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `zhanye up`, started by the harness.
+    Zhanye,
+    /// Another runtime, started by the harness (`ZHANYE_RUNTIME`).
+    Started,
+    /// Somebody else's app (`ZHANYE_BASE_URL`).
+    Shared,
+}
+
+fn fresh_state_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("zhanye-e2e-")
+        .tempdir()
+        .expect("temp state dir")
+}
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
@@ -73,20 +142,24 @@ impl AppBuilder {
         self
     }
 
-    /// Extra `zhanye up` arguments (e.g. `--timeout-ms 500`).
+    /// Extra `zhanye up` arguments (e.g. `--timeout-ms 500`). On another runtime the
+    /// harness carries out `--demo`, `--no-demo-customers` and `--no-migrate` itself,
+    /// accepts `--no-cron` (Spin has no such switch: the schedules run if the runtime
+    /// runs them) and leaves out the rest, which are `zhanye`'s own.
     pub fn arg(mut self, a: &str) -> Self {
         self.args.push(a.into());
         self
     }
 
-    /// Reuse a state directory (e.g. to restart on the same data).
+    /// Reuse a state directory (e.g. to restart on the same data, on any runtime the
+    /// harness starts).
     pub fn state_dir(mut self, dir: tempfile::TempDir) -> Self {
         self.state_dir = Some(dir);
         self
     }
 
     /// The `zhanye up` command this builder would run, for tests that drive the
-    /// process themselves.
+    /// process themselves (always `zhanye`, whatever the environment chooses).
     pub fn command(&self, state_dir: &Path) -> Command {
         let mut cmd = Command::new(&self.zhanye);
         cmd.arg("up")
@@ -104,7 +177,7 @@ impl AppBuilder {
 
     /// Runs `zhanye up` expecting it to refuse to start (bad manifest, config or
     /// variables, all checked before any component is loaded) and returns what it
-    /// printed on stderr.
+    /// printed on stderr. Always `zhanye`: the messages are its own.
     pub fn start_failure(self) -> String {
         let state = tempfile::tempdir().expect("temp state dir");
         let mut child = self
@@ -132,33 +205,36 @@ impl AppBuilder {
         }
     }
 
+    /// Starts the app on the runtime the environment chooses (see the crate docs).
     pub fn start(self) -> TestApp {
-        if let Ok(base) = std::env::var("ZHANYE_BASE_URL") {
-            return TestApp {
-                base_url: base.trim_end_matches('/').to_string(),
+        match Runtime::from_env() {
+            Runtime::Zhanye => self.start_zhanye(),
+            Runtime::Command(prefix) => external::start(self, prefix),
+            Runtime::Shared(base_url) => TestApp {
+                base_url,
+                kind: Kind::Shared,
                 child: None,
                 stdin: None,
                 state_dir: None,
                 log_path: None,
+                db: TestDb::from_env(),
                 zhanye: self.zhanye,
                 manifest: self.manifest,
                 env: self.env,
-            };
+            },
         }
+    }
+
+    fn start_zhanye(self) -> TestApp {
         ensure_built(&self.zhanye, &self.manifest);
-        let state_dir = match self.state_dir {
-            Some(d) => d,
-            None => tempfile::Builder::new()
-                .prefix("zhanye-e2e-")
-                .tempdir()
-                .expect("temp state dir"),
-        };
+        let state_dir = self.state_dir.unwrap_or_else(fresh_state_dir);
         let log_path = state_dir.path().join("zhanye.log");
         let log = std::fs::File::create(&log_path).expect("log file");
         let builder = AppBuilder {
             state_dir: None,
             ..self
         };
+        let db = zhanye_database(&builder.args, state_dir.path());
         let mut child = builder
             .command(state_dir.path())
             .stdin(Stdio::piped())
@@ -171,15 +247,40 @@ impl AppBuilder {
         let base_url = read_banner(stdout, &mut child, &log_path);
         TestApp {
             base_url,
+            kind: Kind::Zhanye,
             child: Some(child),
             stdin,
             state_dir: Some(state_dir),
             log_path: Some(log_path),
+            db,
             zhanye: builder.zhanye,
             manifest: builder.manifest,
             env: builder.env,
         }
     }
+}
+
+/// The default database of `zhanye up` with these arguments: the one a
+/// `--runtime-config-file` names, else `sqlite_db.db` in the state directory; none
+/// when it is in memory.
+fn zhanye_database(args: &[String], state_dir: &Path) -> Option<TestDb> {
+    let default = || Some(TestDb::Sqlite(state_dir.join(external::SQLITE_FILE)));
+    let file = args.iter().enumerate().find_map(|(i, a)| match a.as_str() {
+        "--runtime-config-file" => args.get(i + 1).map(PathBuf::from),
+        a => a.strip_prefix("--runtime-config-file=").map(PathBuf::from),
+    });
+    let Some(file) = file else {
+        return default();
+    };
+    let text = std::fs::read_to_string(&file).ok()?;
+    let config: toml::Value = toml::from_str(&text).ok()?;
+    let Some(decl) = config.get("sqlite_database").and_then(|d| d.get("default")) else {
+        return default();
+    };
+    // Relative paths are relative to the config file's folder, as Spin reads them.
+    let path = decl.get("path")?.as_str()?;
+    let base = file.parent().unwrap_or(Path::new("."));
+    Some(TestDb::Sqlite(base.join(path)))
 }
 
 /// Waits for `Serving http://…` and keeps draining stdout afterwards.
@@ -214,10 +315,12 @@ fn read_banner(stdout: std::process::ChildStdout, child: &mut Child, log: &Path)
 /// A running app; stopped and cleaned up on drop.
 pub struct TestApp {
     pub base_url: String,
+    kind: Kind,
     child: Option<Child>,
     stdin: Option<ChildStdin>,
     state_dir: Option<tempfile::TempDir>,
     log_path: Option<PathBuf>,
+    db: Option<TestDb>,
     zhanye: PathBuf,
     manifest: PathBuf,
     env: Vec<(String, String)>,
@@ -238,19 +341,43 @@ impl TestApp {
         Self::builder(zhanye, manifest).start()
     }
 
-    /// Whether this app was started by the harness (false against an external runtime).
+    /// Whether this app runs on `zhanye` started by the harness (false on another
+    /// runtime, and against `ZHANYE_BASE_URL`).
     pub fn is_local(&self) -> bool {
-        self.child.is_some() || self.state_dir.is_some()
+        self.kind == Kind::Zhanye
     }
 
-    /// For checks that need the runtime's process (its state directory, its verbs,
-    /// its start-up flags): false, with a note, when the suite runs against an
-    /// external runtime through `ZHANYE_BASE_URL`.
+    /// For checks that need `zhanye` itself (its state directory, its verbs, its log,
+    /// its start-up flags): false, with a note, on any other runtime.
     pub fn runs_locally(&self, what: &str) -> bool {
         if !self.is_local() {
-            eprintln!("not checked against an external runtime: {what}");
+            eprintln!("checked on zhanye only: {what}");
         }
         self.is_local()
+    }
+
+    /// For checks that need the harness to own the runtime's process (to kill it and
+    /// start it again on the same state, or to have started it with particular
+    /// variables): true on `zhanye` and on a `ZHANYE_RUNTIME`, false, with a note,
+    /// against `ZHANYE_BASE_URL`.
+    pub fn owns_process(&self, what: &str) -> bool {
+        let owned = self.kind != Kind::Shared;
+        if !owned {
+            eprintln!("not checked against a shared app: {what}");
+        }
+        owned
+    }
+
+    /// The app's database, to set fixtures up and read what the API does not show.
+    pub fn db(&self) -> &TestDb {
+        self.db.as_ref().unwrap_or_else(|| match self.kind {
+            Kind::Shared => panic!(
+                "this test reaches the app's database: set {DATABASE_ENV} to the database \
+                 of the app at {BASE_URL_ENV} (the path its runtime config gives \
+                 [sqlite_database.default])"
+            ),
+            _ => panic!("this app's default database is not a file the harness can open"),
+        })
     }
 
     pub fn client(&self) -> Client {
@@ -261,8 +388,13 @@ impl TestApp {
         format!("{}{}", self.base_url, path)
     }
 
+    /// The folder of the app's state (stores, log, the runtime config the harness
+    /// wrote for another runtime); only for an app the harness started.
     pub fn state_dir(&self) -> &Path {
-        self.state_dir.as_ref().expect("local app").path()
+        self.state_dir
+            .as_ref()
+            .expect("an app the harness started")
+            .path()
     }
 
     /// The runtime's log so far (access lines, errors).
@@ -286,7 +418,8 @@ impl TestApp {
     }
 
     /// Runs another `zhanye` verb against this app's manifest and state directory,
-    /// with the same environment the app was started with.
+    /// with the same environment the app was started with (on `zhanye` only: guard
+    /// with [`TestApp::runs_locally`]).
     pub fn zhanye(&self, args: &[&str]) -> std::process::Output {
         let mut cmd = Command::new(&self.zhanye);
         cmd.args(args)
@@ -305,6 +438,11 @@ impl TestApp {
     /// Sends SIGTERM and waits for the process to exit; returns its exit status.
     pub fn terminate(&mut self) -> Option<std::process::ExitStatus> {
         let child = self.child.as_mut()?;
+        if self.kind == Kind::Started {
+            let status = external::stop(child);
+            self.child = None;
+            return status;
+        }
         let _ = Command::new("kill")
             .arg("-TERM")
             .arg(child.id().to_string())
@@ -323,37 +461,42 @@ impl TestApp {
         }
     }
 
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            if self.kind == Kind::Started {
+                external::kill(&mut child);
+            } else {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
+    }
+
     /// Kills the runtime with SIGKILL, as a crash would (nothing in flight finishes),
     /// and hands back its state directory, to start again on it.
     pub fn crash_keep_state(mut self) -> tempfile::TempDir {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        self.state_dir.take().expect("local app")
+        self.kill();
+        self.state_dir.take().expect("an app the harness started")
     }
 
     /// Stops the app and hands back its state directory, to start again on it.
     pub fn stop_keep_state(mut self) -> tempfile::TempDir {
         self.terminate();
-        self.state_dir.take().expect("local app")
+        self.state_dir.take().expect("an app the harness started")
     }
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
         drop(self.stdin.take());
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        self.kill();
         if let (true, Some(p)) = (std::thread::panicking(), &self.log_path) {
             let mut text = String::new();
             if let Ok(mut f) = std::fs::File::open(p) {
                 let _ = f.read_to_string(&mut text);
             }
             let tail: Vec<&str> = text.lines().rev().take(40).collect();
-            eprintln!("--- zhanye log (last lines) ---");
+            eprintln!("--- runtime log (last lines) ---");
             for l in tail.into_iter().rev() {
                 eprintln!("{l}");
             }
