@@ -1,7 +1,7 @@
 // Browser tests of the web client in headless Chromium (Debian's `chromium`, never a
-// downloaded browser). `cargo test --test web` starts the app with demo data and runs
-// them with BASE_URL and CHROMIUM_PATH set; they can also be pointed at any running
-// app: `BASE_URL=http://127.0.0.1:3000 CHROMIUM_PATH=$(which chromium) npx playwright test`.
+// downloaded browser). `cargo test -p zhanye --test e2e web::` starts the app with demo
+// data and runs them with BASE_URL and CHROMIUM_PATH set; they can also be pointed at any
+// running app: `BASE_URL=http://127.0.0.1:3000 CHROMIUM_PATH=$(which chromium) npx playwright test`.
 import { defineConfig } from '@playwright/test'
 
 export default defineConfig({

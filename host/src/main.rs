@@ -1,101 +1,28 @@
-//! `zhanye`: Zhanye's Spin-compatible runtime. It builds, serves and schedules the
-//! components of a Spin manifest (v2) on wasmtime, with Spin's SQLite, key-value,
-//! variables and outbound-HTTP semantics, so the same `spin.toml` and `.wasm` files
-//! run here and under real Spin.
+//! `zhanye`: Zhanye's Spin-compatible runtime as a command. The runtime itself
+//! (`zhanye-runtime`) builds, serves and schedules the components of any Spin
+//! manifest (v2) on wasmtime; this binary adds what the Zhanye app brings: its schema
+//! migrations and demo data ([`migrate`]), and its tools (`zhanye-tools`: the data
+//! generator and the benches).
 
-mod app;
-mod bench;
-mod build_cmd;
-mod capability;
-mod engine;
-mod generate;
-mod log;
-mod manifest;
 mod migrate;
-mod outbound;
-mod runtime_config;
-mod state;
-mod trigger;
-mod variables;
 
-use anyhow::{Context, Result};
-use app::{App, AppOptions};
-use clap::{Args, Parser, Subcommand};
+use anyhow::Result;
+use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use zhanye_runtime::cli::AppArgs;
+use zhanye_runtime::manifest::{LoadedManifest, Manifest};
+use zhanye_runtime::{
+    App, AppOptions, AppVariables, CronTrigger, HttpTrigger, log_error, log_info,
+};
+use zhanye_tools::{bench, generate};
 
 #[derive(Parser)]
 #[command(name = "zhanye", version, about = "Zhanye's Spin-compatible runtime")]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
-}
-
-#[derive(Args, Clone, Debug)]
-pub(crate) struct AppArgs {
-    /// The application manifest.
-    #[arg(short = 'f', long = "from", default_value = "spin.toml")]
-    manifest: PathBuf,
-    /// Where the default stores and other local state live (default: `.spin` beside the manifest).
-    #[arg(long)]
-    state_dir: Option<PathBuf>,
-    /// Spin runtime configuration (store locations).
-    #[arg(long)]
-    runtime_config_file: Option<PathBuf>,
-    /// Largest linear memory one instance may have, in MiB.
-    #[arg(long, default_value_t = 256)]
-    max_memory_mb: usize,
-    /// Time one request or cron event may take, in milliseconds.
-    #[arg(long, default_value_t = 30_000)]
-    timeout_ms: u64,
-    /// Instances alive at once.
-    #[arg(long, default_value_t = 1000)]
-    max_instances: u32,
-}
-
-impl AppArgs {
-    pub(crate) fn options(&self) -> Result<AppOptions> {
-        let manifest = self
-            .manifest
-            .canonicalize()
-            .with_context(|| format!("no manifest at {}", self.manifest.display()))?;
-        let app_dir = manifest
-            .parent()
-            .context("manifest has no folder")?
-            .to_path_buf();
-        let state_dir = self
-            .state_dir
-            .clone()
-            .unwrap_or_else(|| app_dir.join(".spin"));
-        std::fs::create_dir_all(&state_dir)
-            .with_context(|| format!("cannot create {}", state_dir.display()))?;
-        Ok(AppOptions {
-            manifest,
-            state_dir,
-            runtime_config_file: self.runtime_config_file.clone(),
-            limits: engine::Limits {
-                max_memory_bytes: self.max_memory_mb << 20,
-                timeout: Duration::from_millis(self.timeout_ms),
-                max_instances: self.max_instances,
-            },
-            cache_dir: cache_dir(),
-            components: Vec::new(),
-        })
-    }
-}
-
-/// Compiled components are cached per user, like Spin's wasmtime cache.
-fn cache_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("ZHANYE_CACHE_DIR") {
-        return PathBuf::from(dir);
-    }
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("zhanye").join("components")
 }
 
 #[derive(Subcommand)]
@@ -176,7 +103,7 @@ enum CronCmd {
     Fire {
         component: String,
         /// The event's time instead of now, in RFC 3339 (e.g. 2026-10-01T02:00:00+08:00).
-        #[arg(long, value_parser = trigger::cron::parse_event_time)]
+        #[arg(long, value_parser = zhanye_runtime::parse_event_time)]
         at: Option<u64>,
         #[command(flatten)]
         app: AppArgs,
@@ -195,7 +122,7 @@ fn main() -> Result<()> {
         .thread_name("zhanye-worker")
         .build()?;
     let result = rt.block_on(run(cli.cmd));
-    log::flush();
+    zhanye_runtime::log::flush();
     result
 }
 
@@ -207,11 +134,30 @@ fn app_has_migrations(opts: &AppOptions) -> bool {
         .is_some_and(|d| d.join("migrations").is_dir())
 }
 
+/// How the app marks a secret's value as a demo one.
+const DEMO_PREFIX: &str = "demo-";
+
+/// The secret variables still holding a demo value (one that begins with `demo-`),
+/// which must not be used outside a demo.
+fn demo_secrets(manifest: &Manifest, variables: &AppVariables) -> Vec<String> {
+    manifest
+        .variables
+        .iter()
+        .filter(|(name, decl)| {
+            decl.secret
+                && variables
+                    .get(name)
+                    .is_some_and(|value| value.starts_with(DEMO_PREFIX))
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
 /// Secrets left at their demo values are fine for a demo and nowhere else.
 fn warn_about_demo_secrets(opts: &AppOptions) -> Result<()> {
-    let manifest = manifest::LoadedManifest::load(&opts.manifest)?;
-    let variables = variables::AppVariables::resolve(&manifest.manifest, std::env::vars())?;
-    let demo = variables.demo_secrets(&manifest.manifest);
+    let manifest = LoadedManifest::load(&opts.manifest)?;
+    let variables = AppVariables::resolve(&manifest.manifest, std::env::vars())?;
+    let demo = demo_secrets(&manifest.manifest, &variables);
     if !demo.is_empty() {
         log_error!(
             "WARNING: secret variable(s) {} still have their demo values; set SPIN_VARIABLE_<NAME> outside a demo",
@@ -225,11 +171,10 @@ fn prepare_database(opts: &AppOptions, demo: bool) -> Result<()> {
     if !app_has_migrations(opts) {
         return Ok(());
     }
-    let rc =
-        runtime_config::RuntimeConfig::load(&opts.state_dir, opts.runtime_config_file.as_deref())?;
-    let Some(db) = rc.default_sqlite_path() else {
+    let Some(db) = opts.default_sqlite_path()? else {
         return Ok(());
     };
+    let db = db.as_path();
     for (v, name) in migrate::apply(db, migrate::Set::Schema)? {
         log_info!("applied migration {v:04}_{name}");
     }
@@ -248,8 +193,8 @@ async fn run(cmd: Cmd) -> Result<()> {
             manifest,
             components,
         } => {
-            let m = manifest::LoadedManifest::load(&manifest)?;
-            build_cmd::build(&m, &components)
+            let m = LoadedManifest::load(&manifest)?;
+            zhanye_runtime::build(&m, &components)
         }
         Cmd::Up {
             app,
@@ -264,13 +209,13 @@ async fn run(cmd: Cmd) -> Result<()> {
             stop_on_stdin_eof,
         } => {
             if build {
-                build_cmd::build(&manifest::LoadedManifest::load(&app.manifest)?, &[])?;
+                zhanye_runtime::build(&LoadedManifest::load(&app.manifest)?, &[])?;
             }
             let mut opts = app.options()?;
             opts.components = components;
             // Refuse an unknown component id before touching the database.
-            app::select_components(
-                &manifest::LoadedManifest::load(&opts.manifest)?.manifest,
+            zhanye_runtime::select_components(
+                &LoadedManifest::load(&opts.manifest)?.manifest,
                 &opts.components,
             )?;
             if !no_migrate {
@@ -283,7 +228,7 @@ async fn run(cmd: Cmd) -> Result<()> {
                 &opts,
                 &listen,
                 !no_cron,
-                http_threads.unwrap_or_else(default_threads),
+                http_threads.unwrap_or_else(zhanye_runtime::default_threads),
                 stop_on_stdin_eof,
                 demo && !no_demo_customers,
             )
@@ -294,8 +239,8 @@ async fn run(cmd: Cmd) -> Result<()> {
                 let opts = app.options()?;
                 let app = Arc::new(App::load(&opts)?);
                 // Self-requests made by the event are answered in-process.
-                let _http = trigger::http::HttpTrigger::new(app.clone())?;
-                let cron = trigger::cron::CronTrigger::new(app)?;
+                let _http = HttpTrigger::new(app.clone())?;
+                let cron = CronTrigger::new(app)?;
                 match at {
                     Some(timestamp) => cron.fire_at(&component, timestamp).await?,
                     None => cron.fire(&component).await?,
@@ -304,9 +249,9 @@ async fn run(cmd: Cmd) -> Result<()> {
                 Ok(())
             }
             CronCmd::List { app } => {
-                let m = manifest::LoadedManifest::load(&app.manifest)?;
+                let m = LoadedManifest::load(&app.manifest)?;
                 for t in &m.manifest.trigger.cron {
-                    trigger::cron::parse_expression(&t.cron_expression)?;
+                    zhanye_runtime::parse_expression(&t.cron_expression)?;
                     println!("{}\t{}", t.component, t.cron_expression);
                 }
                 Ok(())
@@ -327,10 +272,6 @@ async fn run(cmd: Cmd) -> Result<()> {
     }
 }
 
-pub(crate) fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
-}
-
 async fn up(
     opts: &AppOptions,
     listen: &str,
@@ -340,10 +281,10 @@ async fn up(
     demo_customers: bool,
 ) -> Result<()> {
     let app = Arc::new(App::load(opts)?);
-    let http = trigger::http::HttpTrigger::new(app.clone())?;
-    let cron = Arc::new(trigger::cron::CronTrigger::new(app.clone())?);
+    let http = HttpTrigger::new(app.clone())?;
+    let cron = Arc::new(CronTrigger::new(app.clone())?);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let serving = trigger::server::start(listen, http.clone(), threads, stop_rx)?;
+    let serving = zhanye_runtime::serve(listen, http.clone(), threads, stop_rx)?;
     let addr = serving.addr;
     http.set_origin(format!("http://{addr}"));
     if demo_customers {
@@ -355,11 +296,11 @@ async fn up(
     }
     if stop_on_eof {
         tokio::select! {
-            _ = trigger::server::stop_signal() => {}
+            _ = zhanye_runtime::stop_signal() => {}
             _ = stdin_closed() => {}
         }
     } else {
-        trigger::server::stop_signal().await
+        zhanye_runtime::stop_signal().await
     }
     log_info!("stopping: waiting for in-flight requests");
     let _ = stop_tx.send(true);
@@ -371,8 +312,8 @@ async fn up(
 /// The demo customers, pushed through the app's own trading webhook before the banner
 /// (so whoever waits for it finds them loaded); apps without that partner skip it.
 async fn load_demo_customers(opts: &AppOptions, addr: std::net::SocketAddr) -> Result<()> {
-    let manifest = manifest::LoadedManifest::load(&opts.manifest)?;
-    let variables = variables::AppVariables::resolve(&manifest.manifest, std::env::vars())?;
+    let manifest = LoadedManifest::load(&opts.manifest)?;
+    let variables = AppVariables::resolve(&manifest.manifest, std::env::vars())?;
     let Some(secret) = variables
         .get("hook_secret_trading")
         .filter(|s| !s.is_empty())
@@ -401,7 +342,7 @@ async fn stdin_closed() {
     let _ = rx.await;
 }
 
-fn print_banner(addr: &str, http: &trigger::http::HttpTrigger, state_dir: &Path) {
+fn print_banner(addr: &str, http: &HttpTrigger, state_dir: &Path) {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "Serving http://{addr}");
     let _ = writeln!(out, "State directory: {}", state_dir.display());
@@ -410,4 +351,47 @@ fn print_banner(addr: &str, http: &trigger::http::HttpTrigger, state_dir: &Path)
         let _ = writeln!(out, "  {}: http://{addr}{}", r.component, r.raw);
     }
     let _ = out.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest() -> Manifest {
+        toml::from_str(
+            r#"
+spin_manifest_version = 2
+[application]
+name = "x"
+[variables]
+greeting = { default = "hello" }
+token = { required = true, secret = true }
+optional = { }
+"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn demo_secrets_are_found() {
+        let with = |token: &str| {
+            AppVariables::resolve(
+                &manifest(),
+                [
+                    ("SPIN_VARIABLE_TOKEN".to_string(), token.to_string()),
+                    (
+                        "SPIN_VARIABLE_GREETING".to_string(),
+                        "demo-hello".to_string(),
+                    ),
+                ],
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            demo_secrets(&manifest(), &with("demo-only-token")),
+            vec!["token"]
+        );
+        // Only secrets count: greeting is demo-valued but not secret.
+        assert!(demo_secrets(&manifest(), &with("real-token")).is_empty());
+    }
 }

@@ -5,31 +5,9 @@
 //! own request (403), a second or late decision (409), someone else's request (404),
 //! junk input (4xx).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use zhanye_test_support::{Client, Reply, TestApp};
-
-/// The demo org and staff without the demo customers.
-fn app() -> TestApp {
-    app_builder().arg("--no-demo-customers").start()
-}
-
-fn signed_in(app: &TestApp, who: (&str, &str, &str, &str)) -> Client {
-    as_user(app, &ready(app, who))
-}
-
-/// A China-time day relative to today, `YYYY-MM-DD`.
-fn china_day(app: &TestApp, offset_days: i64) -> String {
-    sql_value(
-        app,
-        &format!("SELECT date('now', '+8 hours', '{offset_days} days')"),
-    )
-    .as_str()
-    .unwrap()
-    .to_owned()
-}
 
 fn created(reply: Reply) -> Value {
     assert_eq!(reply.status, 201, "{}", reply.text());
@@ -119,12 +97,7 @@ fn history(app: &TestApp, request: &Value) -> Vec<(Value, String, String, String
         })
         .collect();
     assert_eq!(stored, Value::Array(answered));
-    let times: Vec<&str> = request["history"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["at"].as_str().unwrap())
-        .collect();
+    let times = texts(&request["history"], "at");
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
     assert!(
         times.iter().all(|t| t.len() == 20 && t.ends_with('Z')),
@@ -138,32 +111,26 @@ fn row(step: Value, event: &str, by: &str, comment: &str) -> (Value, String, Str
 }
 
 fn chain_statuses(request: &Value) -> Vec<String> {
-    request["chain"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["status"].as_str().unwrap().to_owned())
-        .collect()
+    texts(&request["chain"], "status")
 }
 
 /// A second lead, of team T-SHSC-2 (where A0003 works), pushed by the partner.
-const OTHER_LEAD: (&str, &str, &str, &str) =
-    ("0010009", "19850615", "310101198506150033", "13900000109");
+const OTHER_LEAD: Staff = Staff::new("0010009", "19850615", "310101198506150033", "13900000109");
 
 fn push_other_lead(app: &TestApp) {
     push_ok(
         app,
         "staff",
         "approvals-lead-2",
-        &json!([{"code": OTHER_LEAD.0, "name": "钱组长", "unit_code": "T-SHSC-2",
+        &json!([{"code": OTHER_LEAD.code, "name": "钱组长", "unit_code": "T-SHSC-2",
                  "position": "营销经理", "roles": ["lead", "rep"], "gender": "male",
-                 "birth_date": "1985-06-15", "mobile": OTHER_LEAD.3, "id_number": OTHER_LEAD.2}]),
+                 "birth_date": "1985-06-15", "mobile": OTHER_LEAD.mobile, "id_number": OTHER_LEAD.id_number}]),
     );
 }
 
 #[test]
 fn a_development_task_book_makes_the_prospect_developing() {
-    let app = app();
+    let app = app_without_demo_customers();
     let rep = signed_in(&app, A0001);
     let lead = signed_in(&app, LEAD);
     let manager = signed_in(&app, MANAGER);
@@ -334,18 +301,9 @@ fn developing_prospect(app: &TestApp, rep: &Client, lead: &Client, name: &str) -
     pid
 }
 
-fn month_row(account: &str, month: &str) -> Value {
-    json!({"account_no": account, "month": month,
-           "total_assets": "500000.00", "normal_assets": "400000.00", "margin_assets": "60000.00",
-           "repo_holding": "40000.00", "floating_holding": "0", "quant_holding": "0",
-           "daily_average_assets": "480000.00",
-           "total_volume": "30000.00", "normal_volume": "20000.00", "collateral_volume": "0", "credit_volume": "10000.00",
-           "total_commission": "60.50", "normal_commission": "50.00", "collateral_commission": "10.50", "credit_commission": "0"})
-}
-
 #[test]
 fn a_confirmed_new_customer_takes_its_owner_and_home_figures() {
-    let app = app();
+    let app = app_without_demo_customers();
     let rep = signed_in(&app, A0001);
     let lead = signed_in(&app, LEAD);
     let manager = signed_in(&app, MANAGER);
@@ -412,12 +370,7 @@ fn a_confirmed_new_customer_takes_its_owner_and_home_figures() {
     ));
     let rid = id(&confirmation);
     assert_eq!(confirmation["title"], "新客户确认：王建国（310000000001）");
-    let roles: Vec<&str> = confirmation["chain"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["role"].as_str().unwrap())
-        .collect();
+    let roles = texts(&confirmation["chain"], "role");
     assert_eq!(roles, ["lead", "branch_manager"]);
     assert_eq!(confirmation["chain"][1]["unit_name"], "上海四川南路营业部");
 
@@ -505,7 +458,7 @@ fn a_confirmed_new_customer_takes_its_owner_and_home_figures() {
 
 #[test]
 fn an_expense_climbs_two_steps_and_is_decided_once() {
-    let app = app();
+    let app = app_without_demo_customers();
     let rep = signed_in(&app, A0001);
     let lead = signed_in(&app, LEAD);
     let manager = signed_in(&app, MANAGER);
@@ -649,7 +602,7 @@ fn an_expense_climbs_two_steps_and_is_decided_once() {
 
 #[test]
 fn collaboration_requests_go_to_the_requester_s_superior() {
-    let app = app();
+    let app = app_without_demo_customers();
     let rep = signed_in(&app, A0001);
     let lead = signed_in(&app, LEAD);
     let manager = signed_in(&app, MANAGER);
@@ -710,7 +663,7 @@ fn collaboration_requests_go_to_the_requester_s_superior() {
 
 #[test]
 fn a_withdrawn_request_cannot_be_decided() {
-    let app = app();
+    let app = app_without_demo_customers();
     let rep = signed_in(&app, A0001);
     let lead = signed_in(&app, LEAD);
     let filed = created(file(&rep, "expense", expense()));
@@ -753,7 +706,7 @@ fn a_withdrawn_request_cannot_be_decided() {
 
 #[test]
 fn a_prospect_is_dropped_by_its_owner_once_nothing_waits_on_it() {
-    let app = app();
+    let app = app_without_demo_customers();
     let rep = signed_in(&app, A0001);
     let teammate = signed_in(&app, A0002);
     let lead = signed_in(&app, LEAD);
@@ -800,11 +753,7 @@ fn a_prospect_is_dropped_by_its_owner_once_nothing_waits_on_it() {
     let dropped = ok(rep.post_json(&drop, &json!({"reason": "客户无意向"})));
     assert_eq!(dropped["status"], "dropped");
     assert_eq!(ok(rep.get("/api/prospects?status=dropped"))["total"], 1);
-    let again = rep.clone().with_header("accept-language", "en").post(
-        &drop,
-        "application/json",
-        Vec::new(),
-    );
+    let again = english(&rep).post(&drop, "application/json", Vec::new());
     assert_problem(&again, 409, "conflict");
     assert_eq!(
         again.value()["detail"],
@@ -828,7 +777,7 @@ fn a_prospect_is_dropped_by_its_owner_once_nothing_waits_on_it() {
 
 #[test]
 fn requests_are_seen_within_the_data_scope_and_junk_is_refused() {
-    let app = app();
+    let app = app_without_demo_customers();
     let rep = signed_in(&app, A0001);
     let teammate = signed_in(&app, A0002);
     let far_rep = signed_in(&app, A0004);
@@ -969,7 +918,7 @@ fn requests_are_seen_within_the_data_scope_and_junk_is_refused() {
 
 #[test]
 fn customer_transfers_run_on_the_engine() {
-    let app = app();
+    let app = app_without_demo_customers();
     push_ok(
         &app,
         "customers",

@@ -35,9 +35,7 @@
 //!
 //! Working days (Monday to Friday): July 2026 23, August 21, September 22, October 22.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use zhanye_test_support::{Client, Reply, TestApp};
 
@@ -47,14 +45,6 @@ fn start() -> TestApp {
         .arg("--no-demo-customers")
         .arg("--no-cron")
         .start()
-}
-
-fn signed_in(app: &TestApp, who: (&str, &str, &str, &str)) -> Client {
-    as_user(app, &ready(app, who))
-}
-
-fn english(client: &Client) -> Client {
-    client.clone().with_header("accept-language", "en")
 }
 
 fn ok(reply: Reply, what: &str) -> Value {
@@ -603,7 +593,7 @@ fn ranks_table(app: &TestApp) -> String {
 #[test]
 fn a_fixture_quarter_and_month_are_assessed_to_the_hand_computed_figures() {
     let app = start();
-    if !app.runs_locally("SQL fixtures and zhanye cron fire") {
+    if !app.runs_locally("zhanye cron fire") {
         return;
     }
     let hq = signed_in(&app, HQ);
@@ -1388,7 +1378,7 @@ fn a_fixture_quarter_and_month_are_assessed_to_the_hand_computed_figures() {
 #[test]
 fn a_run_killed_half_way_resumes_to_the_same_results() {
     let app = start();
-    if !app.runs_locally("killing the runtime") {
+    if !app.owns_process("killing the runtime") {
         return;
     }
     let session = ready(&app, HQ);

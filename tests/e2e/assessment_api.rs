@@ -11,9 +11,7 @@
 //! scores 0 − 5 (missed check-ins, capped at 5 points) = −5.00 and is paid the junior
 //! base 3000.00 − 5 × 20.00 = 2900.00.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use zhanye_test_support::{Client, Reply, TestApp};
 
@@ -29,34 +27,6 @@ fn app() -> TestApp {
         .arg("--no-demo-customers")
         .env("SPIN_VARIABLE_ASSESSMENT_CRON_TOKEN", CRON_TOKEN)
         .start()
-}
-
-fn signed_in(app: &TestApp, who: (&str, &str, &str, &str)) -> Client {
-    as_user(app, &ready(app, who))
-}
-
-fn english(client: &Client) -> Client {
-    client.clone().with_header("accept-language", "en")
-}
-
-/// The (field, reason) pairs of a 422.
-fn field_errors(reply: &Reply) -> Vec<(String, String)> {
-    assert_problem(reply, 422, "validation_failed");
-    reply.value()["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap().to_owned(),
-                e["reason"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
-}
-
-fn one_error(field: &str, reason: &str) -> Vec<(String, String)> {
-    vec![(field.to_owned(), reason.to_owned())]
 }
 
 fn detail(reply: &Reply) -> String {
@@ -82,16 +52,6 @@ fn run_month(hq: &Client, month: &str) -> Value {
     let reply = hq.post_json("/api/assessments/runs", &json!({"month": month}));
     assert_eq!(reply.status, 200, "{}", reply.text());
     reply.value()
-}
-
-fn codes(reply: &Reply) -> Vec<String> {
-    assert_eq!(reply.status, 200, "{}", reply.text());
-    reply.value()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["code"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 #[test]
@@ -123,9 +83,7 @@ fn routes_methods_and_sign_in() {
         ("POST", "/api/income", "GET"),
         ("PUT", "/api/income/recent", "GET"),
     ] {
-        let reply = rep.request(method, path, Some(("application/json", b"{}".to_vec())));
-        assert_problem(&reply, 405, "method_not_allowed");
-        assert_eq!(reply.header("allow"), Some(allow), "{method} {path}");
+        assert_not_allowed(&rep, method, path, allow);
     }
     let anonymous = app.client();
     for path in [
@@ -266,8 +224,8 @@ fn a_month_runs_to_a_draft_is_published_and_stays_frozen() {
         ),
         5
     );
-    assert!(audits(&app, HQ.0, "assessment.run.start") >= 1);
-    assert!(audits(&app, HQ.0, "assessment.run.step") >= 2);
+    assert!(audits(&app, HQ.code, "assessment.run.start") >= 1);
+    assert!(audits(&app, HQ.code, "assessment.run.step") >= 2);
 
     // The run's state: HQ and branch managers.
     let state = manager.get("/api/assessments/runs/2014-09");
@@ -454,7 +412,7 @@ fn a_month_runs_to_a_draft_is_published_and_stays_frozen() {
     );
     assert!(export.body.starts_with(b"PK"), "an XLSX is a zip");
     assert_eq!(export.header("x-total-count"), Some("4"));
-    assert_eq!(audits(&app, MANAGER.0, "assessment.team.export"), 1);
+    assert_eq!(audits(&app, MANAGER.code, "assessment.team.export"), 1);
     assert_problem(
         &rep.get("/api/assessments/team/export?month=2014-09"),
         403,
@@ -510,8 +468,8 @@ fn a_month_runs_to_a_draft_is_published_and_stays_frozen() {
     let published = hq.post_json("/api/assessments/201409/publish", &json!({}));
     assert_eq!(published.status, 200, "{}", published.text());
     assert_eq!(published.value()["status"], "published");
-    assert_eq!(published.value()["published_by"], HQ.0);
-    assert_eq!(audits(&app, HQ.0, "assessment.publish"), 1);
+    assert_eq!(published.value()["published_by"], HQ.code);
+    assert_eq!(audits(&app, HQ.code, "assessment.publish"), 1);
     assert_eq!(
         rep.get("/api/income?month=2014-09").value()["status"],
         "published"
@@ -634,7 +592,7 @@ fn schemes_are_checked_and_saved_by_hq() {
     assert_eq!(saved["rank"], "junior");
     assert_eq!(saved["valid_from"], "2015-01");
     assert_eq!(saved["rules"]["indicators"][1]["weight"], "0.5");
-    assert_eq!(audits(&app, HQ.0, "assessment.scheme.save"), 1);
+    assert_eq!(audits(&app, HQ.code, "assessment.scheme.save"), 1);
     let in_force = rep.get("/api/assessments/schemes?month=2015-03").value();
     let junior = in_force["items"]
         .as_array()
@@ -751,8 +709,8 @@ fn goals_are_set_by_leads_for_their_team_and_ranks_by_hq() {
             (json!("tasks_done"), json!("10"))
         ]
     );
-    assert_eq!(set["items"][0]["set_by"], LEAD.0);
-    assert_eq!(audits(&app, LEAD.0, "assessment.goals.set"), 1);
+    assert_eq!(set["items"][0]["set_by"], LEAD.code);
+    assert_eq!(audits(&app, LEAD.code, "assessment.goals.set"), 1);
 
     // Refused: a rep; a lead for themselves or outside the team.
     assert_problem(
@@ -871,7 +829,7 @@ fn goals_are_set_by_leads_for_their_team_and_ranks_by_hq() {
         ),
         1
     );
-    assert_eq!(audits(&app, HQ.0, "assessment.rank.set"), 1);
+    assert_eq!(audits(&app, HQ.code, "assessment.rank.set"), 1);
     assert_eq!(
         field_errors(&put(
             &hq,

@@ -1,9 +1,7 @@
 //! AUTH-1..8 and CHECKIN-1 through the built `auth`, `checkin` and `sms-sink`
 //! components, each test on its own app with demo data.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 use zhanye_platform::session::{AccessClaims, sign};
 use zhanye_staff::{Role, Roles};
@@ -12,7 +10,7 @@ use zhanye_staff::{Role, Roles};
 fn initial_password_forces_a_change_before_anything_else() {
     let app = app();
     let client = app.client();
-    let first = login(&client, "  a0001 ", A0001.1);
+    let first = login(&client, "  a0001 ", A0001.initial_password);
     assert_eq!(first.status, 200, "{}", first.text());
     let v = first.value();
     assert_eq!(v["must_change_password"], true);
@@ -45,7 +43,7 @@ fn initial_password_forces_a_change_before_anything_else() {
     for (new, reason) in rules {
         let r = user.post_json(
             "/api/auth/password",
-            &json!({"old_password": A0001.1, "new_password": new}),
+            &json!({"old_password": A0001.initial_password, "new_password": new}),
         );
         assert_problem(&r, 422, "validation_failed");
         let errors = r.value()["errors"].as_array().unwrap().clone();
@@ -65,7 +63,7 @@ fn initial_password_forces_a_change_before_anything_else() {
 
     let changed = user.post_json(
         "/api/auth/password",
-        &json!({"old_password": A0001.1, "new_password": NEW_PASSWORD}),
+        &json!({"old_password": A0001.initial_password, "new_password": NEW_PASSWORD}),
     );
     assert_eq!(changed.status, 200, "{}", changed.text());
     assert_eq!(changed.value()["must_change_password"], false);
@@ -93,7 +91,7 @@ fn initial_password_forces_a_change_before_anything_else() {
 
     // The old password no longer works; the new one does, without a second check-in.
     assert_problem(
-        &login(&client, "A0001", A0001.1),
+        &login(&client, "A0001", A0001.initial_password),
         401,
         "invalid_credentials",
     );
@@ -151,15 +149,20 @@ fn wrong_passwords_lock_the_code_and_unknown_codes_look_the_same() {
     );
 
     // Locked means locked, even with the right password; lower case is the same code.
-    assert_problem(&login(&client, "A0002", A0002.1), 423, "account_locked");
-    assert_problem(&login(&client, "a0002", A0002.1), 423, "account_locked");
-    let en = client
-        .clone()
-        .with_header("accept-language", "en")
-        .post_json(
-            "/api/auth/login",
-            &json!({"code": "A0002", "password": A0002.1}),
-        );
+    assert_problem(
+        &login(&client, "A0002", A0002.initial_password),
+        423,
+        "account_locked",
+    );
+    assert_problem(
+        &login(&client, "a0002", A0002.initial_password),
+        423,
+        "account_locked",
+    );
+    let en = english(&client).post_json(
+        "/api/auth/login",
+        &json!({"code": "A0002", "password": A0002.initial_password}),
+    );
     assert_problem(&en, 423, "account_locked");
     assert!(
         en.value()["detail"]
@@ -174,7 +177,7 @@ fn wrong_passwords_lock_the_code_and_unknown_codes_look_the_same() {
         &app,
         "UPDATE sign_in_guard SET locked_until = strftime('%s','now') - 1 WHERE code = 'A0002'",
     );
-    let ok = login(&client, "A0002", A0002.1);
+    let ok = login(&client, "A0002", A0002.initial_password);
     assert_eq!(ok.status, 200, "{}", ok.text());
     assert_eq!(
         sql_value(
@@ -229,11 +232,11 @@ fn sms_reset_codes_are_limited_and_set_the_password() {
         )
     };
 
-    let sent = request("A0002", A0002.2);
+    let sent = request("A0002", A0002.id_number);
     assert_eq!(sent.status, 202, "{}", sent.text());
-    let code = latest_code(&app, A0002.3);
+    let code = latest_code(&app, A0002.mobile);
     assert_eq!(code.len(), 6);
-    assert!(sms_to(&app, A0002.3)[0].contains("5 分钟"));
+    assert!(sms_to(&app, A0002.mobile)[0].contains("5 分钟"));
     assert_eq!(
         sql_value(
             &app,
@@ -243,18 +246,18 @@ fn sms_reset_codes_are_limited_and_set_the_password() {
     );
 
     // Same answer for an unknown code or a wrong ID number, and no message.
-    let unknown = request("A9999", A0002.2);
+    let unknown = request("A9999", A0002.id_number);
     let wrong_id = request("A0001", "310101199901010000");
     assert_eq!(unknown.status, 202);
     assert_eq!(unknown.body, sent.body);
     assert_eq!(wrong_id.body, sent.body);
-    assert!(sms_to(&app, A0001.3).is_empty());
+    assert!(sms_to(&app, A0001.mobile).is_empty());
 
     // 60 s between sends, for known and unknown codes alike.
-    let soon = request("A0002", A0002.2);
+    let soon = request("A0002", A0002.id_number);
     assert_problem(&soon, 429, "rate_limited");
     assert!(soon.header("retry-after").is_some());
-    assert_problem(&request("A9999", A0002.2), 429, "rate_limited");
+    assert_problem(&request("A9999", A0002.id_number), 429, "rate_limited");
 
     // Shapes are checked before anything else.
     assert_problem(&request("A0002", "123"), 422, "validation_failed");
@@ -287,8 +290,8 @@ fn sms_reset_codes_are_limited_and_set_the_password() {
 
     // Five wrong tries burn a code.
     resend_gap_passed(&app);
-    assert_eq!(request("A0002", A0002.2).status, 202);
-    let code = latest_code(&app, A0002.3);
+    assert_eq!(request("A0002", A0002.id_number).status, 202);
+    let code = latest_code(&app, A0002.mobile);
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
         assert_problem(
@@ -305,8 +308,8 @@ fn sms_reset_codes_are_limited_and_set_the_password() {
 
     // A code is valid for 5 minutes.
     resend_gap_passed(&app);
-    assert_eq!(request("A0002", A0002.2).status, 202);
-    let code = latest_code(&app, A0002.3);
+    assert_eq!(request("A0002", A0002.id_number).status, 202);
+    let code = latest_code(&app, A0002.mobile);
     sql(
         &app,
         "UPDATE password_resets SET expires_at = strftime('%s','now') - 1 WHERE code = 'A0002'",
@@ -323,13 +326,10 @@ fn sms_reset_codes_are_limited_and_set_the_password() {
         &app,
         "UPDATE password_resets SET sends_on_day = 10 WHERE code = 'A0002'",
     );
-    let capped = client
-        .clone()
-        .with_header("accept-language", "en")
-        .post_json(
-            "/api/auth/reset/request",
-            &json!({"code": "A0002", "id_number": A0002.2}),
-        );
+    let capped = english(&client).post_json(
+        "/api/auth/reset/request",
+        &json!({"code": "A0002", "id_number": A0002.id_number}),
+    );
     assert_problem(&capped, 429, "rate_limited");
     assert!(capped.value()["detail"].as_str().unwrap().contains("limit"));
 }
@@ -419,7 +419,7 @@ fn signing_out_revokes_the_session() {
         "unauthorized",
     );
     // Signing out works while a password change is forced.
-    let forced = Session::from(&login(&app.client(), "A0002", A0002.1));
+    let forced = Session::from(&login(&app.client(), "A0002", A0002.initial_password));
     assert_eq!(
         as_user(&app, &forced)
             .post_json("/api/auth/logout", &json!({}))
@@ -567,12 +567,12 @@ fn branch_admins_reset_passwords_by_hand_within_their_branch() {
     let client = app.client();
     let ask = client.post_json(
         "/api/auth/reset/manual",
-        &json!({"code": "A0001", "id_number": A0001.2}),
+        &json!({"code": "A0001", "id_number": A0001.id_number}),
     );
     assert_eq!(ask.status, 202, "{}", ask.text());
     let unknown = client.post_json(
         "/api/auth/reset/manual",
-        &json!({"code": "A9999", "id_number": A0001.2}),
+        &json!({"code": "A9999", "id_number": A0001.id_number}),
     );
     assert_eq!(unknown.body, ask.body);
     // Asking twice keeps one pending request.
@@ -580,7 +580,7 @@ fn branch_admins_reset_passwords_by_hand_within_their_branch() {
         client
             .post_json(
                 "/api/auth/reset/manual",
-                &json!({"code": "a0001", "id_number": A0001.2})
+                &json!({"code": "a0001", "id_number": A0001.id_number})
             )
             .status,
         202

@@ -1,24 +1,14 @@
 //! CHECKIN-1..3 and the ORG-4 scope of check-ins through the built components.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
-
-/// Today in China time, as the app sees it.
-fn china_today(app: &zhanye_test_support::TestApp) -> String {
-    sql_value(app, "SELECT date('now', '+8 hours')")
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
 
 #[test]
 fn one_check_in_a_day_made_at_sign_in_or_by_hand() {
     let app = app();
     let session = ready(&app, A0001);
     let user = as_user(&app, &session);
-    let today = china_today(&app);
+    let today = china_day(&app, 0);
 
     // The sign-in already checked in: an explicit call answers the same day's record.
     let again = user.post_json("/api/checkins", &json!({"channel": "mobile"}));
@@ -101,7 +91,7 @@ fn one_check_in_a_day_made_at_sign_in_or_by_hand() {
 fn the_month_view_counts_days_in_and_days_missed() {
     let app = app();
     let user = as_user(&app, &ready(&app, A0001));
-    let today = china_today(&app);
+    let today = china_day(&app, 0);
     let month = &today[..7];
 
     let view = user.get(&format!("/api/checkins?month={month}"));

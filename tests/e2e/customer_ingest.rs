@@ -2,9 +2,7 @@
 //! good batch lands in the store, a bad one is refused whole with its per-record report,
 //! a redelivery changes nothing, and HOME-1's per-staff-month figures stay exact.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use zhanye_test_support::{Reply, TestApp};
 
@@ -30,22 +28,14 @@ fn load_reps(app: &TestApp) {
 
 /// Sends a signed body as it is (NDJSON, broken lines …).
 fn push_raw(app: &TestApp, topic: &str, key: &str, content_type: &str, body: &str) -> Reply {
-    let timestamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        .to_string();
-    let signature =
-        zhanye_ingest::signature::sign(TRADING_SECRET.as_bytes(), &timestamp, body.as_bytes());
-    app.client()
-        .with_header("x-timestamp", &timestamp)
-        .with_header("x-signature", &signature)
-        .with_header("idempotency-key", key)
-        .post(
-            &format!("/hooks/trading/{topic}"),
-            content_type,
-            body.as_bytes().to_vec(),
-        )
+    post_signed(
+        app,
+        &format!("/hooks/trading/{topic}"),
+        TRADING_SECRET,
+        key,
+        content_type,
+        body.as_bytes().to_vec(),
+    )
 }
 
 /// One record error of a refused batch: index, key, field, reason.
@@ -107,8 +97,9 @@ fn customer(no: &str, name: &str, owner: &str, open: &str, effective: Option<&st
 }
 
 /// A CUST-3 row, amounts in fen: assets = normal + margin, volume = normal + credit,
-/// commission = normal + collateral.
-fn month_row(
+/// commission = normal + collateral (unlike home's rows: volume = normal + collateral,
+/// commission = normal + credit).
+fn month_row_in_fen(
     account: &str,
     month: &str,
     assets: (i64, i64),
@@ -116,7 +107,6 @@ fn month_row(
     volume: (i64, i64),
     commission: (i64, i64),
 ) -> Value {
-    let yuan = |fen: i64| format!("{}.{:02}", fen / 100, fen % 100);
     json!({"account_no": account, "month": month,
            "total_assets": yuan(assets.0 + assets.1), "normal_assets": yuan(assets.0),
            "margin_assets": yuan(assets.1), "repo_holding": "0", "floating_holding": "0",
@@ -264,7 +254,7 @@ fn customers_are_upserted_with_owner_unit_tags_and_a_masked_id() {
 
 /// A July row for 870000000001 whose assets and commission totals are not their parts.
 fn wrong_parts() -> Value {
-    let mut wrong = month_row("870000000001", "2025-07", (100, 50), 100, (7, 3), (1, 1));
+    let mut wrong = month_row_in_fen("870000000001", "2025-07", (100, 50), 100, (7, 3), (1, 1));
     wrong["total_assets"] = json!("1.49");
     wrong["total_commission"] = json!("0.03");
     wrong
@@ -295,7 +285,7 @@ fn bad_batches_are_refused_whole_with_their_report() {
     let before = tables(&app);
     let owner = "SELECT owner_code FROM customers WHERE account_no = '870000000001'";
 
-    let good_month = month_row("870000000001", "2025-06", (100, 0), 100, (0, 0), (0, 0));
+    let good_month = month_row_in_fen("870000000001", "2025-06", (100, 0), 100, (0, 0), (0, 0));
     let cases: Vec<(&str, Value, Vec<RecordError>)> = vec![
         (
             "customer-relations",
@@ -318,7 +308,7 @@ fn bad_batches_are_refused_whole_with_their_report() {
             "monthly-performance",
             json!([
                 good_month.clone(),
-                month_row("870000000404", "2025-06", (100, 0), 100, (0, 0), (0, 0))
+                month_row_in_fen("870000000404", "2025-06", (100, 0), 100, (0, 0), (0, 0))
             ]),
             vec![error(1, "870000000404", "account_no", "unknown_reference")],
         ),
@@ -623,7 +613,7 @@ fn load_home_fixture(app: &TestApp) {
         "monthly-performance",
         "ci-home-months",
         &json!([
-            month_row(
+            month_row_in_fen(
                 "840000000001",
                 "2025-06",
                 (9_000_000, 1_000_000),
@@ -631,7 +621,7 @@ fn load_home_fixture(app: &TestApp) {
                 (400_000, 100_000),
                 (800, 200)
             ),
-            month_row(
+            month_row_in_fen(
                 "840000000001",
                 "2025-07",
                 (11_000_000, 0),
@@ -639,7 +629,7 @@ fn load_home_fixture(app: &TestApp) {
                 (600_000, 0),
                 (1_200, 0)
             ),
-            month_row(
+            month_row_in_fen(
                 "840000000001",
                 "2025-08",
                 (12_000_000, 0),
@@ -647,7 +637,7 @@ fn load_home_fixture(app: &TestApp) {
                 (700_000, 0),
                 (1_400, 0)
             ),
-            month_row(
+            month_row_in_fen(
                 "840000000002",
                 "2025-07",
                 (2_000_000, 0),
@@ -655,7 +645,7 @@ fn load_home_fixture(app: &TestApp) {
                 (100_000, 0),
                 (300, 0)
             ),
-            month_row(
+            month_row_in_fen(
                 "840000000002",
                 "2025-08",
                 (5_000_000, 0),
@@ -663,7 +653,7 @@ fn load_home_fixture(app: &TestApp) {
                 (400_000, 0),
                 (850, 0)
             ),
-            month_row(
+            month_row_in_fen(
                 "840000000003",
                 "2025-06",
                 (7_000_000, 0),
@@ -671,7 +661,7 @@ fn load_home_fixture(app: &TestApp) {
                 (0, 0),
                 (0, 0)
             ),
-            month_row(
+            month_row_in_fen(
                 "840000000003",
                 "2025-07",
                 (6_500_000, 0),
@@ -679,7 +669,7 @@ fn load_home_fixture(app: &TestApp) {
                 (200_000, 0),
                 (400, 0)
             ),
-            month_row(
+            month_row_in_fen(
                 "840000000003",
                 "2025-08",
                 (6_000_000, 0),
@@ -687,7 +677,7 @@ fn load_home_fixture(app: &TestApp) {
                 (50_000, 0),
                 (100, 0)
             ),
-            month_row(
+            month_row_in_fen(
                 "840000000004",
                 "2025-06",
                 (3_000_000, 0),
@@ -695,7 +685,7 @@ fn load_home_fixture(app: &TestApp) {
                 (10_000, 0),
                 (20, 0)
             ),
-            month_row(
+            month_row_in_fen(
                 "840000000004",
                 "2025-07",
                 (3_100_000, 0),
@@ -822,7 +812,7 @@ fn home_figures_follow_owners_dates_losses_and_months() {
     assert_eq!(snapshot(&app), before);
 
     // A corrected July row for K1 moves July's stock figures by the difference only.
-    let corrected = month_row(
+    let corrected = month_row_in_fen(
         "840000000001",
         "2025-07",
         (11_500_000, 0),
@@ -858,7 +848,7 @@ fn home_figures_follow_owners_dates_losses_and_months() {
 #[test]
 fn a_monthly_performance_batch_cut_off_by_a_crash_lands_exactly_once() {
     let app = app();
-    if !app.runs_locally("killing the runtime") {
+    if !app.owns_process("killing the runtime") {
         return;
     }
     load_reps(&app);
@@ -887,7 +877,7 @@ fn a_monthly_performance_batch_cut_off_by_a_crash_lands_exactly_once() {
     // Row i: assets 1,000.00 + i fen, daily average 900.00, volume 10.00, commission 0.10.
     let rows: Vec<Value> = (0..CUSTOMERS)
         .map(|i| {
-            month_row(
+            month_row_in_fen(
                 &account(i),
                 "2025-06",
                 (100_000 + i as i64, 0),

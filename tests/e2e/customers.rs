@@ -3,33 +3,9 @@
 //! detail and masking, performance, follows, notes, contacts, delegation, transfer,
 //! soft delete and export, and the audit log of every write.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
-use zhanye_test_support::{Client, TestApp};
-
-/// A China-time day relative to today, `YYYY-MM-DD`.
-fn china_day(app: &TestApp, offset_days: i64) -> String {
-    sql_value(
-        app,
-        &format!("SELECT date('now', '+8 hours', '{offset_days} days')"),
-    )
-    .as_str()
-    .unwrap()
-    .to_owned()
-}
-
-/// A CUST-3 row: assets split normal/margin/repo, volume normal/credit, commission
-/// normal/collateral.
-fn month_row(account: &str, month: &str) -> Value {
-    json!({"account_no": account, "month": month,
-           "total_assets": "500000.00", "normal_assets": "400000.00", "margin_assets": "60000.00",
-           "repo_holding": "40000.00", "floating_holding": "0", "quant_holding": "0",
-           "daily_average_assets": "480000.00",
-           "total_volume": "30000.00", "normal_volume": "20000.00", "collateral_volume": "0", "credit_volume": "10000.00",
-           "total_commission": "60.50", "normal_commission": "50.00", "collateral_commission": "10.50", "credit_commission": "0"})
-}
+use zhanye_test_support::TestApp;
 
 /// The fixture (demo staff: A0001 and A0002 in team 8, A0003 in team 9 — all branch
 /// 4 — and A0004 in branch 6):
@@ -120,44 +96,19 @@ fn load_fixture(app: &TestApp) {
     );
 }
 
-fn id_of(app: &TestApp, account_no: &str) -> i64 {
-    sql_value(
-        app,
-        &format!("SELECT id FROM customers WHERE account_no = '{account_no}'"),
-    )
-    .as_i64()
-    .unwrap()
-}
-
 /// The names of a list answer, in order.
 fn names(reply: &zhanye_test_support::Reply) -> Vec<String> {
-    assert_eq!(reply.status, 200, "{}", reply.text());
-    reply.value()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-/// The app with the demo org and staff but none of the demo customers, so the fixture
-/// is all there is.
-fn app() -> TestApp {
-    app_builder().arg("--no-demo-customers").start()
-}
-
-fn signed_in(app: &TestApp, who: (&str, &str, &str, &str)) -> Client {
-    as_user(app, &ready(app, who))
+    item_texts(reply, "name")
 }
 
 #[test]
 fn each_role_sees_its_scope_and_writes_only_what_it_serves() {
-    let app = app();
+    let app = app_without_demo_customers();
     load_fixture(&app);
-    let a1 = id_of(&app, "110000000001");
-    let a2_customer = id_of(&app, "120000000001");
-    let team9 = id_of(&app, "130000000001");
-    let branch6 = id_of(&app, "140000000001");
+    let a1 = customer_id(&app, "110000000001");
+    let a2_customer = customer_id(&app, "120000000001");
+    let team9 = customer_id(&app, "130000000001");
+    let branch6 = customer_id(&app, "140000000001");
 
     // A rep: their own three, nothing else — list, total and export alike.
     let rep = signed_in(&app, A0001);
@@ -224,7 +175,7 @@ fn each_role_sees_its_scope_and_writes_only_what_it_serves() {
         lead.get(&format!("/api/customers/{a2_customer}")).value()["name"],
         "王五"
     );
-    let refused = lead.clone().with_header("accept-language", "en").post_json(
+    let refused = english(&lead).post_json(
         &format!("/api/customers/{a1}/notes"),
         &json!({"body": "团队长批注"}),
     );
@@ -297,7 +248,7 @@ fn each_role_sees_its_scope_and_writes_only_what_it_serves() {
 
 #[test]
 fn search_filters_sort_and_pages() {
-    let app = app();
+    let app = app_without_demo_customers();
     load_fixture(&app);
     let rep = signed_in(&app, A0001);
     let list = |query: &str| names(&rep.get(&format!("/api/customers?{query}")));
@@ -341,7 +292,7 @@ fn search_filters_sort_and_pages() {
     }
 
     // A soft-deleted customer leaves every list and answers 404.
-    let zhang_wei = id_of(&app, "110000000002");
+    let zhang_wei = customer_id(&app, "110000000002");
     let manager = signed_in(&app, MANAGER);
     assert_problem(
         &rep.delete(&format!("/api/customers/{zhang_wei}")),
@@ -374,9 +325,9 @@ fn search_filters_sort_and_pages() {
 
 #[test]
 fn detail_masks_contact_data_and_unmasking_is_audited() {
-    let app = app();
+    let app = app_without_demo_customers();
     load_fixture(&app);
-    let id = id_of(&app, "110000000001");
+    let id = customer_id(&app, "110000000001");
     let rep = signed_in(&app, A0001);
     let detail = rep.get(&format!("/api/customers/{id}"));
     assert_eq!(detail.status, 200, "{}", detail.text());
@@ -454,12 +405,7 @@ fn detail_masks_contact_data_and_unmasking_is_audited() {
     let p = perf.value();
     assert_eq!(p["customer_id"], id);
     assert_eq!(p["account_no"], "110000000001");
-    let months: Vec<&str> = p["months"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["month"].as_str().unwrap())
-        .collect();
+    let months = texts(&p["months"], "month");
     assert_eq!(months, ["2025-08", "2025-07", "2025-06"]);
     assert_eq!(p["months"][1]["figures"], Value::Null);
     let august = &p["months"][0]["figures"];
@@ -506,10 +452,10 @@ fn detail_masks_contact_data_and_unmasking_is_audited() {
 
 #[test]
 fn follows_notes_contacts_and_the_due_list() {
-    let app = app();
+    let app = app_without_demo_customers();
     load_fixture(&app);
-    let zhang_san = id_of(&app, "110000000001");
-    let zhang_wei = id_of(&app, "110000000002");
+    let zhang_san = customer_id(&app, "110000000001");
+    let zhang_wei = customer_id(&app, "110000000002");
     let rep = signed_in(&app, A0001);
 
     // Follow twice, one change; the followed list and the list's flag agree.
@@ -690,9 +636,9 @@ fn follows_notes_contacts_and_the_due_list() {
 
 #[test]
 fn a_delegate_serves_the_customer_until_the_delegation_is_revoked() {
-    let app = app();
+    let app = app_without_demo_customers();
     load_fixture(&app);
-    let id = id_of(&app, "110000000001");
+    let id = customer_id(&app, "110000000001");
     let owner = signed_in(&app, A0001);
     let delegate = signed_in(&app, A0002);
     assert_problem(
@@ -854,9 +800,9 @@ fn a_delegate_serves_the_customer_until_the_delegation_is_revoked() {
 
 #[test]
 fn an_approved_transfer_moves_the_customer_and_its_home_figures() {
-    let app = app();
+    let app = app_without_demo_customers();
     load_fixture(&app);
-    let id = id_of(&app, "110000000001");
+    let id = customer_id(&app, "110000000001");
     let stats = |code: &str| {
         sql_value(
             &app,
@@ -1006,7 +952,7 @@ fn an_approved_transfer_moves_the_customer_and_its_home_figures() {
     );
 
     // Requests sent at once: one is filed, the others are told one is pending.
-    let wei = id_of(&app, "110000000002");
+    let wei = customer_id(&app, "110000000002");
     let replies: Vec<zhanye_test_support::Reply> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..6)
             .map(|_| {
@@ -1041,7 +987,7 @@ fn an_approved_transfer_moves_the_customer_and_its_home_figures() {
 
 #[test]
 fn routes_refuse_what_they_do_not_serve() {
-    let app = app();
+    let app = app_without_demo_customers();
     let rep = signed_in(&app, A0001);
     assert_problem(&app.client().get("/api/customers"), 401, "unauthorized");
     assert_problem(

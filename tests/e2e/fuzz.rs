@@ -3,9 +3,7 @@
 //! nested JSON, with and without a token. Whatever comes in, the answer is never a
 //! 5xx, and every refusal is `application/problem+json` with a `code`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Map, Value, json};
 use zhanye_test_support::{Client, Reply, TestApp, repo_root};
 
@@ -208,15 +206,8 @@ fn send(client: &Client, method: &str, path: &str, body: &[u8]) -> Reply {
     }
 }
 
-/// A fresh signed-in client for `who` (the password was changed once by `ready`).
-fn signed_in(app: &TestApp, code: &str) -> Client {
-    let reply = login(&app.client(), code, NEW_PASSWORD);
-    assert_eq!(reply.status, 200, "{}", reply.text());
-    app.client().bearer(Session::from(&reply).access.as_str())
-}
-
 /// Fuzzes every operation as `who`; answers (requests sent, operations covered).
-fn fuzz_as(app: &TestApp, who: (&str, &str, &str, &str), admin: bool) -> (usize, usize) {
+fn fuzz_as(app: &TestApp, who: Staff, admin: bool) -> (usize, usize) {
     let doc = document();
     ready(app, who);
     let (mut sent, mut covered) = (0, 0);
@@ -231,7 +222,7 @@ fn fuzz_as(app: &TestApp, who: (&str, &str, &str, &str), admin: bool) -> (usize,
             let user = if admin && template.starts_with("/api/admin") {
                 app.client().bearer(ADMIN_TOKEN)
             } else {
-                signed_in(app, who.0)
+                signed_in_again(app, who)
             };
             let anonymous = app.client();
             covered += 1;

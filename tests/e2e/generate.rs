@@ -2,9 +2,7 @@
 //! through the trading webhooks, and running it again replays every batch and changes
 //! nothing. `zhanye up --demo` does the same before serving.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::process::Command;
 use zhanye_test_support::TestApp;

@@ -1,24 +1,25 @@
 //! HOME-1..3 through the built `home` component, against figures worked out by hand
 //! from a small fixture pushed through the partner webhooks.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use zhanye_test_support::TestApp;
 
 /// Two reps of their own in team T-SHSC-2, so the demo's customers stay out of the sums.
-const REP: (&str, &str, &str, &str) = ("A0101", "19910203", "31010119910203001X", "13900000101");
-const OTHER: (&str, &str, &str, &str) = ("A0102", "19930405", "310101199304050027", "13900000102");
+const REP: Staff = Staff::new("A0101", "19910203", "31010119910203001X", "13900000101");
+const OTHER: Staff = Staff::new("A0102", "19930405", "310101199304050027", "13900000102");
 
-fn staff(who: (&str, &str, &str, &str), name: &str) -> Value {
-    let birth = format!("{}-{}-{}", &who.1[..4], &who.1[4..6], &who.1[6..]);
-    json!({"code": who.0, "name": name, "unit_code": "T-SHSC-2", "position": "营销经理",
-           "gender": "male", "birth_date": birth, "mobile": who.3, "id_number": who.2})
+fn staff(who: Staff, name: &str) -> Value {
+    let born = who.initial_password;
+    let birth = format!("{}-{}-{}", &born[..4], &born[4..6], &born[6..]);
+    json!({"code": who.code, "name": name, "unit_code": "T-SHSC-2", "position": "营销经理",
+           "gender": "male", "birth_date": birth, "mobile": who.mobile, "id_number": who.id_number})
 }
 
-/// A CUST-3 row whose totals are made of the parts given.
-fn month_row(
+/// A CUST-3 row whose totals are made of the parts given: assets = normal + margin,
+/// volume = normal + collateral, commission = normal + credit (unlike the ingest suite's
+/// rows: volume = normal + credit, commission = normal + collateral).
+fn month_row_of_parts(
     account: &str,
     month: &str,
     assets: [&str; 2],
@@ -28,8 +29,7 @@ fn month_row(
 ) -> Value {
     let sum = |a: &str, b: &str| {
         let fen = |t: &str| (t.parse::<f64>().unwrap() * 100.0).round() as i64;
-        let total = fen(a) + fen(b);
-        format!("{}.{:02}", total / 100, total % 100)
+        yuan(fen(a) + fen(b))
     };
     json!({"account_no": account, "month": month,
            "total_assets": sum(assets[0], assets[1]), "normal_assets": assets[0], "margin_assets": assets[1],
@@ -98,7 +98,7 @@ fn load_fixture(app: &TestApp) {
         "monthly-performance",
         "home-months",
         &json!([
-            month_row(
+            month_row_of_parts(
                 "990000000001",
                 "2025-07",
                 ["450000", "0"],
@@ -106,7 +106,7 @@ fn load_fixture(app: &TestApp) {
                 ["1000", "0"],
                 ["2", "0"]
             ),
-            month_row(
+            month_row_of_parts(
                 "990000000001",
                 "2025-08",
                 ["400000", "100000"],
@@ -114,7 +114,7 @@ fn load_fixture(app: &TestApp) {
                 ["20000", "10000"],
                 ["50", "10"]
             ),
-            month_row(
+            month_row_of_parts(
                 "990000000002",
                 "2025-08",
                 ["200000", "0"],
@@ -122,7 +122,7 @@ fn load_fixture(app: &TestApp) {
                 ["10000", "0"],
                 ["20.50", "0"]
             ),
-            month_row(
+            month_row_of_parts(
                 "990000000003",
                 "2025-08",
                 ["50000", "0"],
@@ -130,7 +130,7 @@ fn load_fixture(app: &TestApp) {
                 ["5000", "0"],
                 ["3.25", "0"]
             ),
-            month_row(
+            month_row_of_parts(
                 "990000000004",
                 "2025-07",
                 ["85000", "0"],
@@ -138,7 +138,7 @@ fn load_fixture(app: &TestApp) {
                 ["0", "0"],
                 ["0", "0"]
             ),
-            month_row(
+            month_row_of_parts(
                 "990000000004",
                 "2025-08",
                 ["80000", "0"],
@@ -146,7 +146,7 @@ fn load_fixture(app: &TestApp) {
                 ["1000", "0"],
                 ["1", "0"]
             ),
-            month_row(
+            month_row_of_parts(
                 "990000000005",
                 "2025-08",
                 ["300000", "0"],
@@ -303,10 +303,7 @@ fn the_profile_card_lists_and_empty_states() {
     assert_eq!(page["followed_customers"]["empty_text"], Value::Null);
 
     // English when asked.
-    let en = user
-        .clone()
-        .with_header("accept-language", "en")
-        .get("/api/home?month=2025-08");
+    let en = english(&user).get("/api/home?month=2025-08");
     assert_eq!(en.value()["todos"]["empty_text"], "Nothing to do right now");
     assert_eq!(
         en.value()["heading"],
@@ -360,12 +357,7 @@ fn open_tasks_finished_tasks_and_favourite_products_show_on_home() {
         (Some(3), Some(1))
     );
     assert_eq!(todos["empty_text"], Value::Null);
-    let names: Vec<&str> = todos["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["customer_name"].as_str().unwrap())
-        .collect();
+    let names = texts(&todos["items"], "customer_name");
     assert_eq!(names, ["李四", "张思", "王五"]);
     assert_eq!(todos["items"][0]["overdue"], true);
     assert_eq!(todos["items"][1]["overdue"], false);

@@ -1,22 +1,11 @@
 //! INTEG-1..3 through the built `hooks` component: signatures and the time window,
 //! idempotent redelivery, all-or-nothing batches with a per-record report.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use std::io::Write;
 use zhanye_ingest::signature::sign;
 use zhanye_test_support::{Reply, TestApp};
-
-const SECRET: &str = "demo-trading-secret";
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
 
 /// A partner delivery: body as sent, its content type and encoding, the signing time.
 struct Push<'a> {
@@ -38,8 +27,8 @@ impl<'a> Push<'a> {
             body: records.to_string().into_bytes(),
             content_type: "application/json",
             gzip: false,
-            at: now(),
-            secret: SECRET,
+            at: unix_now(),
+            secret: TRADING_SECRET,
             partner: "trading",
         }
     }
@@ -177,12 +166,7 @@ fn a_bad_batch_is_refused_whole_with_a_report() {
     assert_problem(&refused, 422, "validation_failed");
     let v = refused.value();
     assert_eq!(v["error_count"], 2);
-    let fields: Vec<&str> = v["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = texts(&v["errors"], "field");
     assert_eq!(fields, ["records[1].name", "records[2].code"]);
     assert_eq!(v["records"][1]["reason"], "duplicate");
 
@@ -195,12 +179,7 @@ fn a_bad_batch_is_refused_whole_with_a_report() {
     let refused = Push::json("org-units", "bad-3", &batch).send(&app);
     assert_problem(&refused, 422, "validation_failed");
     let v = refused.value();
-    let reasons: Vec<&str> = v["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["reason"].as_str().unwrap())
-        .collect();
+    let reasons = texts(&v["records"], "reason");
     assert_eq!(reasons, ["unknown_reference", "invalid_kind"]);
     assert_eq!(units(&app), before, "nothing applied");
 
@@ -225,12 +204,12 @@ fn unsigned_stale_or_unknown_requests_are_refused() {
     wrong_secret.secret = "guessed";
     assert_problem(&wrong_secret.send(&app), 401, "invalid_signature");
     let mut stale = Push::json("org-units", "k-1", &north());
-    stale.at = now() - 301;
+    stale.at = unix_now() - 301;
     let stale = stale.send(&app);
     assert_problem(&stale, 401, "invalid_signature");
     assert!(stale.value()["detail"].as_str().unwrap().contains("5 分钟"));
     let mut future = Push::json("org-units", "k-1", &north());
-    future.at = now() + 301;
+    future.at = unix_now() + 301;
     assert_problem(&future.send(&app), 401, "invalid_signature");
     let mut stranger = Push::json("org-units", "k-1", &north());
     stranger.partner = "stranger";
@@ -274,7 +253,7 @@ fn moving_a_team_moves_its_people_and_their_scope() {
     // A0003 asks the branch for a manual reset, then their team moves away.
     let asked = app.client().post_json(
         "/api/auth/reset/manual",
-        &json!({"code": "A0003", "id_number": A0003.2}),
+        &json!({"code": "A0003", "id_number": A0003.id_number}),
     );
     assert_eq!(asked.status, 202);
     // 四川南路财富二组 (A0003's team) moves from the Shanghai branch to Hangzhou.
@@ -343,7 +322,7 @@ fn staff_pushed_by_the_trading_system_sign_in_with_their_birth_date() {
     );
     let session = ready(
         &app,
-        ("A0101", "19910203", "31010119910203001X", "13900000101"),
+        Staff::new("A0101", "19910203", "31010119910203001X", "13900000101"),
     );
     let me = as_user(&app, &session).get("/api/auth/me").value();
     assert_eq!(me["name"], "钱进");
@@ -391,7 +370,7 @@ fn staff_pushed_by_the_trading_system_sign_in_with_their_birth_date() {
 #[test]
 fn a_batch_cut_off_by_a_crash_is_applied_exactly_once_when_resent() {
     let app = app();
-    if !app.runs_locally("killing the runtime") {
+    if !app.owns_process("killing the runtime") {
         return;
     }
     const MEMBERS: usize = 4000;

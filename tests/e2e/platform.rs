@@ -1,10 +1,9 @@
 //! The app's platform routes through the real components: health, the admin routes
 //! that migrate and load demo data under real Spin, and the OpenAPI contract.
 
+use crate::common::ZHANYE;
 use serde_json::{Value, json};
 use zhanye_test_support::{TestApp, app_manifest, repo_root};
-
-const ZHANYE: &str = env!("CARGO_BIN_EXE_zhanye");
 
 /// The highest migration number in `migrations/`.
 fn latest_migration() -> u64 {
@@ -46,7 +45,7 @@ fn health_reports_version_and_schema_version() {
 #[test]
 fn admin_routes_are_closed_without_a_token() {
     let app = TestApp::start(ZHANYE, app_manifest());
-    if !app.runs_locally("an app started without admin_token") {
+    if !app.owns_process("an app started without admin_token") {
         return;
     }
     let r = app.client().post_json("/api/admin/migrate", &json!({}));
@@ -60,7 +59,7 @@ fn admin_migrates_an_empty_database_and_loads_demo_data_once() {
         .env("SPIN_VARIABLE_ADMIN_TOKEN", "test-admin-token")
         .arg("--no-migrate")
         .start();
-    if !app.runs_locally("an empty database at start-up") {
+    if !app.owns_process("an empty database at start-up") {
         return;
     }
     let anon = app.client();
@@ -234,4 +233,113 @@ fn demo_secrets_are_warned_about_outside_the_demo() {
     assert_eq!(demo.client().get("/api/health").status, 200);
     assert!(!real.log().contains("demo values"), "{}", real.log());
     assert!(!demo.log().contains("demo values"), "{}", demo.log());
+}
+
+/// What a component of the app may import: WASI 0.2 and the Spin 2/3 interfaces that
+/// every released Spin (3.x, 4.0, 4.1) and SpinKube's shim provide. Nothing of WASI 0.3.
+fn runs_on_released_spin(import: &str) -> bool {
+    let Some((package, version)) = import.rsplit_once('@') else {
+        return false;
+    };
+    if package.starts_with("wasi:") {
+        return version.starts_with("0.2.");
+    }
+    matches!(
+        (package, version),
+        ("fermyon:spin/key-value" | "fermyon:spin/variables", "2.0.0")
+            | ("spin:sqlite/sqlite", "3.0.0")
+            | ("spin:postgres/postgres", "4.0.0")
+            | ("fermyon:spin-cron/cron-types", "2.0.0")
+    )
+}
+
+/// The top-level imports and exports of a component binary (nested components and
+/// core modules left out).
+fn interfaces_of(wasm: &[u8]) -> (Vec<String>, Vec<String>) {
+    use wasmparser::{Encoding, Parser, Payload};
+    let (mut imports, mut exports) = (Vec::new(), Vec::new());
+    let mut depth = 0usize;
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload.expect("a valid component binary") {
+            Payload::Version { encoding, .. } => {
+                assert!(
+                    depth > 0 || encoding == Encoding::Component,
+                    "not a component"
+                );
+                depth += 1;
+            }
+            Payload::End(_) => depth -= 1,
+            Payload::ComponentImportSection(section) if depth == 1 => {
+                for import in section {
+                    let import = import.expect("an import");
+                    // Types a world uses at its top level (the cron world's `metadata`,
+                    // `error`) are imported as types: they bind no host function.
+                    if !matches!(import.ty, wasmparser::ComponentTypeRef::Type(_)) {
+                        imports.push(import.name.name.to_string());
+                    }
+                }
+            }
+            Payload::ComponentExportSection(section) if depth == 1 => {
+                for export in section {
+                    exports.push(export.expect("an export").name.name.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    (imports, exports)
+}
+
+/// Every component of `spin.toml`, as built, is a WASI 0.2 Spin component: HTTP ones
+/// export `wasi:http/incoming-handler@0.2.x`, cron ones the trigger-cron plugin's
+/// `fermyon:spin-cron@2.0.0` world, and none imports anything a released Spin lacks.
+#[test]
+fn every_component_is_a_wasi_0_2_spin_component() {
+    let manifest_path = app_manifest();
+    zhanye_test_support::ensure_built(ZHANYE.as_ref(), &manifest_path);
+    let manifest: toml::Table = std::fs::read_to_string(&manifest_path)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let triggers = |kind: &str| -> std::collections::BTreeSet<String> {
+        manifest["trigger"]
+            .get(kind)
+            .and_then(|t| t.as_array())
+            .map(|ts| {
+                ts.iter()
+                    .map(|t| t["component"].as_str().unwrap().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (http, cron) = (triggers("http"), triggers("cron"));
+    assert!(!cron.is_empty(), "the app has a cron component");
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (id, component) in manifest["component"].as_table().unwrap() {
+        let source = component["source"].as_str().unwrap();
+        let wasm = std::fs::read(repo_root().join(source))
+            .unwrap_or_else(|e| panic!("component {id}: {source}: {e}"));
+        let (imports, exports) = interfaces_of(&wasm);
+        for import in imports.iter().filter(|i| !runs_on_released_spin(i)) {
+            problems.push(format!("{id} imports {import}"));
+        }
+        let wanted = if http.contains(id) {
+            "wasi:http/incoming-handler@0.2."
+        } else if cron.contains(id) {
+            "handle-cron-event"
+        } else {
+            continue;
+        };
+        if !exports.iter().any(|e| e.starts_with(wanted)) {
+            problems.push(format!("{id} does not export {wanted}…: {exports:?}"));
+        }
+        checked += 1;
+    }
+    assert_eq!(
+        checked,
+        http.len() + cron.len(),
+        "every triggered component checked"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

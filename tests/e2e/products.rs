@@ -6,9 +6,7 @@
 //! suitable customers exactly those SQL finds; ORG-4 on recommendations; and the issuer
 //! partner's webhook: updates, refused batches, redelivery.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use std::io::Cursor;
 use zhanye_test_support::{Client, Reply, TestApp};
@@ -26,17 +24,14 @@ const CSV_HEADER: &str = "\u{feff}产品代码,产品名称,管理人,风险等�
 
 /// Sends `body` to `POST /hooks/issuer/products`, signed as the issuer.
 fn push_products(app: &TestApp, key: &str, body: Vec<u8>, content_type: &str) -> Reply {
-    let timestamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        .to_string();
-    let signature = zhanye_ingest::signature::sign(ISSUER_SECRET.as_bytes(), &timestamp, &body);
-    app.client()
-        .with_header("x-timestamp", &timestamp)
-        .with_header("x-signature", &signature)
-        .with_header("idempotency-key", key)
-        .post("/hooks/issuer/products", content_type, body)
+    post_signed(
+        app,
+        "/hooks/issuer/products",
+        ISSUER_SECRET,
+        key,
+        content_type,
+        body,
+    )
 }
 
 fn issue(app: &TestApp, key: &str, records: &Value) -> Reply {
@@ -46,21 +41,6 @@ fn issue(app: &TestApp, key: &str, records: &Value) -> Reply {
         records.to_string().into_bytes(),
         "application/json",
     )
-}
-
-fn signed_in(app: &TestApp, who: (&str, &str, &str, &str)) -> Client {
-    as_user(app, &ready(app, who))
-}
-
-/// The codes of a list answer, in order.
-fn codes(reply: &Reply) -> Vec<String> {
-    assert_eq!(reply.status, 200, "{}", reply.text());
-    reply.value()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["code"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 /// The data lines of a CSV download (header checked and dropped).
@@ -187,17 +167,12 @@ fn the_catalog_is_searched_filtered_paged_and_reset() {
     ] {
         let reply = rep.get(&format!("/api/products?{query}"));
         assert_problem(&reply, 422, "validation_failed");
-        let got: Vec<String> = reply.value()["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["field"].as_str().unwrap().to_owned())
-            .collect();
+        let got = texts(&reply.value()["errors"], "field");
         assert_eq!(got, fields, "{query}");
     }
 
     // Labels in the request's language.
-    let english = rep.clone().with_header("accept-language", "en");
+    let english = english(&rep);
     assert_eq!(
         english.get("/api/products?code=OTC").value()["items"][0]["risk_label"],
         "medium-low"
@@ -475,11 +450,7 @@ fn suitability_recommendations_and_suitable_customers() {
         refused.value()["detail"],
         "客户风险承受能力为保守型，低于产品风险等级中高(R4)，不能推介。"
     );
-    let english = recommend(
-        &rep.clone().with_header("accept-language", "en"),
-        "S20215",
-        conservative,
-    );
+    let english = recommend(&english(&rep), "S20215", conservative);
     assert_problem(&english, 409, "conflict");
     assert_eq!(
         english.value()["detail"],
@@ -674,12 +645,7 @@ fn the_issuer_webhook_updates_refuses_and_replays() {
         &json!([product("NEW1", "新产品一", 2, "on_sale"), bad, {"name": "无代码"}]),
     );
     assert_problem(&refused, 422, "validation_failed");
-    let fields: Vec<String> = refused.value()["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_owned())
-        .collect();
+    let fields = texts(&refused.value()["errors"], "field");
     assert_eq!(
         fields,
         [
@@ -786,10 +752,7 @@ fn a_catalog_of_100000_streams_as_csv_and_caps_xlsx() {
     assert_eq!(refused.value()["errors"][0]["field"], "format");
     assert_eq!(refused.value()["limit"], 20_000);
     assert!(refused.value()["detail"].as_str().unwrap().contains("CSV"));
-    let english = rep
-        .clone()
-        .with_header("accept-language", "en")
-        .get("/api/products/export?format=xlsx&code=B");
+    let english = english(&rep).get("/api/products/export?format=xlsx&code=B");
     assert!(
         english.value()["detail"]
             .as_str()

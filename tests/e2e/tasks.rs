@@ -7,20 +7,9 @@
 //! Demo org: A0001, A0002 and the lead 0010001 in team 8 (四川南路财富一组); A0003 in team
 //! 9 of the same branch, whose manager is 0010002; A0004 in another branch; HQ 0010003.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use zhanye_test_support::{Client, Reply, TestApp};
-
-/// The app with the demo org and staff but none of the demo customers.
-fn app() -> TestApp {
-    app_builder().arg("--no-demo-customers").start()
-}
-
-fn signed_in(app: &TestApp, who: (&str, &str, &str, &str)) -> Client {
-    as_user(app, &ready(app, who))
-}
 
 /// One customer per team, pushed as the trading system does.
 ///
@@ -70,21 +59,6 @@ fn china_clock(app: &TestApp, offset: &str) -> (String, String) {
     (clock.to_owned(), stored.to_owned())
 }
 
-/// A China-time day relative to today, `YYYY-MM-DD`.
-fn china_day(app: &TestApp, offset_days: i64) -> String {
-    text(sql_value(
-        app,
-        &format!("SELECT date('now', '+8 hours', '{offset_days} days')"),
-    ))
-}
-
-fn customer_id(app: &TestApp, account_no: &str) -> i64 {
-    count(
-        app,
-        &format!("SELECT id FROM customers WHERE account_no = '{account_no}'"),
-    )
-}
-
 /// Sets up a task, asserting 201; answers the task.
 fn create(client: &Client, body: &Value) -> Value {
     let reply = client.post_json("/api/tasks", body);
@@ -113,21 +87,6 @@ fn ids(reply: &Reply) -> Vec<i64> {
         .collect()
 }
 
-/// The (field, reason) pairs of a 422.
-fn field_errors(reply: &Reply) -> Vec<(String, String)> {
-    assert_problem(reply, 422, "validation_failed");
-    reply.value()["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| (text(e["field"].clone()), text(e["reason"].clone())))
-        .collect()
-}
-
-fn one_error(field: &str, reason: &str) -> Vec<(String, String)> {
-    vec![(field.to_owned(), reason.to_owned())]
-}
-
 fn execute(client: &Client, id: i64, body: &Value) -> Reply {
     client.post_json(&format!("/api/tasks/{id}/execute"), body)
 }
@@ -144,7 +103,7 @@ fn execution(app: &TestApp, coworkers: &[&str]) -> Value {
 
 #[test]
 fn a_task_from_set_up_to_history_as_the_seed_shows_it() {
-    let app = app();
+    let app = app_without_demo_customers();
     load_customers(&app);
     let rep = signed_in(&app, A0001);
 
@@ -335,7 +294,7 @@ fn a_task_from_set_up_to_history_as_the_seed_shows_it() {
 
 #[test]
 fn cancelling_keeps_the_plan_and_done_or_cancelled_is_final() {
-    let app = app();
+    let app = app_without_demo_customers();
     let rep = signed_in(&app, A0001);
     let (planned, _) = china_clock(&app, "+1 day");
     let task = create(&rep, &plan("张思", &planned));
@@ -361,7 +320,7 @@ fn cancelling_keeps_the_plan_and_done_or_cancelled_is_final() {
     assert_problem(&twice, 409, "conflict");
     assert_eq!(twice.value()["detail"], "该任务已取消，不能再次取消。");
     assert_eq!(twice.value()["task_status"], "cancelled");
-    let english = rep.clone().with_header("accept-language", "en");
+    let english = english(&rep);
     let refused = execute(&english, id, &execution(&app, &["A0002"]));
     assert_problem(&refused, 409, "conflict");
     assert_eq!(
@@ -395,7 +354,7 @@ fn cancelling_keeps_the_plan_and_done_or_cancelled_is_final() {
 
 #[test]
 fn a_lead_assigns_tasks_and_reads_the_teams_activity() {
-    let app = app();
+    let app = app_without_demo_customers();
     load_customers(&app);
     let rep = signed_in(&app, A0001);
     let member = signed_in(&app, A0002);
@@ -485,7 +444,7 @@ fn a_lead_assigns_tasks_and_reads_the_teams_activity() {
             "{code}"
         );
     }
-    let refused = rep.clone().with_header("accept-language", "en").post_json(
+    let refused = english(&rep).post_json(
         "/api/tasks",
         &json!({"customer_name": "x", "planned_address": "x", "planned_at": china_clock(&app, "+1 hour").0,
                 "responsible_code": "A0002", "content": "x"}),
@@ -647,10 +606,10 @@ fn a_lead_assigns_tasks_and_reads_the_teams_activity() {
 
 #[test]
 fn customers_outside_the_scope_and_bad_input_are_refused() {
-    let app = app();
+    let app = app_without_demo_customers();
     load_customers(&app);
     let rep = signed_in(&app, A0001);
-    let english = rep.clone().with_header("accept-language", "en");
+    let english = english(&rep);
     let planned = china_clock(&app, "+1 day").0;
     let with_account = |account: &str| json!({"account_no": account, "planned_address": "x", "planned_at": planned, "content": "x"});
 
@@ -844,9 +803,7 @@ fn customers_outside_the_scope_and_bad_input_are_refused() {
         ("GET", &format!("/api/tasks/{task}/execute"), "POST"),
         ("DELETE", &format!("/api/tasks/{task}/cancel"), "POST"),
     ] {
-        let reply = rep.request(method, path, Some(("application/json", b"{}".to_vec())));
-        assert_problem(&reply, 405, "method_not_allowed");
-        assert_eq!(reply.header("allow"), Some(allow), "{method} {path}");
+        assert_not_allowed(&rep, method, path, allow);
     }
     assert_problem(&app.client().get("/api/tasks"), 401, "unauthorized");
     assert_problem(

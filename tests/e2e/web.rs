@@ -6,9 +6,7 @@
 //! The component's own contract (content types, caching, the single-page-app fallback,
 //! the API's 404 kept for `/api/...`) is checked over HTTP first.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::Command;

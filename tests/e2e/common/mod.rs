@@ -1,37 +1,58 @@
-//! What the account suites share: an app with demo data, signing in, the SMS sink, and
-//! moving stored times into the past (locks, codes) without waiting for them.
-
-#![allow(dead_code)]
+//! What the suites share: how they start the app (demo data, the fixture app), the demo
+//! staff and signing in, the SMS sink, the database (moving stored times into the past:
+//! locks, codes), the partners' signed webhooks, and the helpers several suites repeat.
 
 use serde_json::{Value, json};
-use zhanye_test_support::{Client, Reply, TestApp, app_manifest};
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use zhanye_test_support::{AppBuilder, Client, Reply, TestApp, app_manifest, fixture_manifest};
 
+/// The runtime the suites drive.
 pub const ZHANYE: &str = env!("CARGO_BIN_EXE_zhanye");
 pub const ADMIN_TOKEN: &str = "e2e-admin-token";
 /// The signing key the suites start the app with, so they can forge tokens.
 pub const SIGNING_KEY: &str = "e2e-signing-key-0123456789abcdef0123456789";
 
-/// The demo staff: code, initial password (birth date), ID number, mobile.
-pub const A0001: (&str, &str, &str, &str) =
-    ("A0001", "19820718", "310101198207180011", "13800000001");
-pub const A0002: (&str, &str, &str, &str) =
-    ("A0002", "19900115", "310101199001150022", "13800000002");
-pub const A0003: (&str, &str, &str, &str) =
-    ("A0003", "19881130", "310101198811300071", "13800000006");
-pub const A0004: (&str, &str, &str, &str) =
-    ("A0004", "19920608", "440301199206080082", "13800000007");
-pub const LEAD: (&str, &str, &str, &str) =
-    ("0010001", "19800505", "310101198005050031", "13800000003");
-pub const MANAGER: (&str, &str, &str, &str) =
-    ("0010002", "19750303", "310101197503030042", "13800000004");
-pub const HQ: (&str, &str, &str, &str) =
-    ("0010003", "19700101", "310101197001010051", "13800000005");
+/// A staff member as the suites sign in: code, initial password (the birth date), ID
+/// number and mobile (for the SMS codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Staff {
+    pub code: &'static str,
+    pub initial_password: &'static str,
+    pub id_number: &'static str,
+    pub mobile: &'static str,
+}
+
+impl Staff {
+    pub const fn new(
+        code: &'static str,
+        initial_password: &'static str,
+        id_number: &'static str,
+        mobile: &'static str,
+    ) -> Staff {
+        Staff {
+            code,
+            initial_password,
+            id_number,
+            mobile,
+        }
+    }
+}
+
+/// The demo staff.
+pub const A0001: Staff = Staff::new("A0001", "19820718", "310101198207180011", "13800000001");
+pub const A0002: Staff = Staff::new("A0002", "19900115", "310101199001150022", "13800000002");
+pub const A0003: Staff = Staff::new("A0003", "19881130", "310101198811300071", "13800000006");
+pub const A0004: Staff = Staff::new("A0004", "19920608", "440301199206080082", "13800000007");
+pub const LEAD: Staff = Staff::new("0010001", "19800505", "310101198005050031", "13800000003");
+pub const MANAGER: Staff = Staff::new("0010002", "19750303", "310101197503030042", "13800000004");
+pub const HQ: Staff = Staff::new("0010003", "19700101", "310101197001010051", "13800000005");
 
 /// The password every helper sign-in changes to.
 pub const NEW_PASSWORD: &str = "Zhanye2026ok";
 
 /// How the suites start the app: demo data, known admin token and signing key.
-pub fn app_builder() -> zhanye_test_support::AppBuilder {
+pub fn app_builder() -> AppBuilder {
     TestApp::builder(ZHANYE, app_manifest())
         .env("SPIN_VARIABLE_ADMIN_TOKEN", ADMIN_TOKEN)
         .env("SPIN_VARIABLE_JWT_SIGNING_KEY", SIGNING_KEY)
@@ -41,6 +62,39 @@ pub fn app_builder() -> zhanye_test_support::AppBuilder {
 /// The app with demo data on fresh state.
 pub fn app() -> TestApp {
     app_builder().start()
+}
+
+/// The app with the demo org and staff but none of the demo customers, so a suite's
+/// fixture is all there is.
+pub fn app_without_demo_customers() -> TestApp {
+    app_builder().arg("--no-demo-customers").start()
+}
+
+/// The fixture app (`tests/fixture-app`) of the runtime suites.
+pub fn fixture_app() -> TestApp {
+    TestApp::builder(ZHANYE, fixture_manifest())
+        .env("SPIN_VARIABLE_SECRET_TOKEN", "fixture-secret")
+        .start()
+}
+
+/// A one-shot local HTTP server answering `body` to one request, on a free loopback
+/// port: its URL and its thread.
+pub fn local_server(body: &'static str) -> (String, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let handle = std::thread::spawn(move || {
+        listener.set_nonblocking(false).unwrap();
+        if let Ok((mut s, _)) = listener.accept() {
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = s.write_all(reply.as_bytes());
+        }
+    });
+    (format!("http://{addr}/"), handle)
 }
 
 pub fn login(client: &Client, code: &str, password: &str) -> Reply {
@@ -72,14 +126,14 @@ impl Session {
 
 /// Signs in with the initial password and changes it to [`NEW_PASSWORD`]; answers the
 /// new session.
-pub fn ready(app: &TestApp, who: (&str, &str, &str, &str)) -> Session {
+pub fn ready(app: &TestApp, who: Staff) -> Session {
     let client = app.client();
-    let first = login(&client, who.0, who.1);
+    let first = login(&client, who.code, who.initial_password);
     assert_eq!(first.status, 200, "{}", first.text());
     let first = Session::from(&first);
     let changed = client.clone().bearer(&first.access).post_json(
         "/api/auth/password",
-        &json!({"old_password": who.1, "new_password": NEW_PASSWORD}),
+        &json!({"old_password": who.initial_password, "new_password": NEW_PASSWORD}),
     );
     assert_eq!(changed.status, 200, "{}", changed.text());
     assert_eq!(changed.value()["must_change_password"], false);
@@ -90,19 +144,31 @@ pub fn as_user(app: &TestApp, session: &Session) -> Client {
     app.client().bearer(&session.access)
 }
 
+/// A client signed in as `who`, whose initial password [`ready`] changed.
+pub fn signed_in(app: &TestApp, who: Staff) -> Client {
+    as_user(app, &ready(app, who))
+}
+
+/// A fresh session's client for `who`, signing in with [`NEW_PASSWORD`] (`who` was made
+/// [`ready`] before).
+pub fn signed_in_again(app: &TestApp, who: Staff) -> Client {
+    let reply = login(&app.client(), who.code, NEW_PASSWORD);
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    app.client().bearer(Session::from(&reply).access.as_str())
+}
+
+/// `accept-language: en` on a client, for the English error details.
+pub fn english(client: &Client) -> Client {
+    client.clone().with_header("accept-language", "en")
+}
+
 /// The SMS messages the sink holds for a mobile, newest first.
 pub fn sms_to(app: &TestApp, mobile: &str) -> Vec<String> {
     let reply = app
         .client()
         .bearer(ADMIN_TOKEN)
         .get(&format!("/api/dev/sms?to={mobile}"));
-    assert_eq!(reply.status, 200, "{}", reply.text());
-    reply.value()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["text"].as_str().unwrap().to_owned())
-        .collect()
+    item_texts(&reply, "text")
 }
 
 /// The 6-digit code in the newest SMS to a mobile.
@@ -115,32 +181,41 @@ pub fn latest_code(app: &TestApp, mobile: &str) -> String {
         .to_owned()
 }
 
-/// Runs SQL on the app's database (to move stored times into the past).
+/// Runs SQL on the app's database (to move stored times into the past), through the
+/// harness's handle, so it reaches the database whichever runtime serves the app.
 pub fn sql(app: &TestApp, statement: &str) {
-    let db = rusqlite::Connection::open(app.state_dir().join("sqlite_db.db")).unwrap();
-    db.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
-    db.execute_batch(statement).unwrap();
+    app.db().execute(statement);
 }
 
 /// One value from the app's database.
 pub fn sql_value(app: &TestApp, query: &str) -> Value {
-    let db = rusqlite::Connection::open(app.state_dir().join("sqlite_db.db")).unwrap();
-    db.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
-    db.query_row(query, [], |row| {
-        Ok(match row.get_ref(0)? {
-            rusqlite::types::ValueRef::Null => Value::Null,
-            rusqlite::types::ValueRef::Integer(i) => json!(i),
-            rusqlite::types::ValueRef::Real(f) => json!(f),
-            rusqlite::types::ValueRef::Text(t) => json!(String::from_utf8_lossy(t)),
-            rusqlite::types::ValueRef::Blob(_) => Value::Null,
-        })
-    })
-    .unwrap()
+    app.db().value(query)
 }
 
 /// A count from the app's database.
 pub fn count(app: &TestApp, query: &str) -> i64 {
-    sql_value(app, query).as_i64().unwrap()
+    app.db().count(query)
+}
+
+/// A China-time day relative to today, `YYYY-MM-DD`.
+pub fn china_day(app: &TestApp, offset_days: i64) -> String {
+    sql_value(
+        app,
+        &format!("SELECT date('now', '+8 hours', '{offset_days} days')"),
+    )
+    .as_str()
+    .unwrap()
+    .to_owned()
+}
+
+/// The id of the customer with the account number `account_no`.
+pub fn customer_id(app: &TestApp, account_no: &str) -> i64 {
+    sql_value(
+        app,
+        &format!("SELECT id FROM customers WHERE account_no = '{account_no}'"),
+    )
+    .as_i64()
+    .unwrap()
 }
 
 /// How many audit-log rows `actor` has for `action`.
@@ -166,21 +241,44 @@ pub fn assert_problem(reply: &Reply, status: u16, code: &str) {
 /// The demo trading partner's secret (`hook_secret_trading`).
 pub const TRADING_SECRET: &str = "demo-trading-secret";
 
-/// Sends `records` to `POST /hooks/trading/{topic}` as a signed JSON batch under the
-/// idempotency key `key`.
-pub fn push(app: &TestApp, topic: &str, key: &str, records: &Value) -> Reply {
-    let body = records.to_string().into_bytes();
-    let timestamp = std::time::SystemTime::now()
+/// Now, in seconds since the Unix epoch (a webhook's signing time).
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
-        .as_secs()
-        .to_string();
-    let signature = zhanye_ingest::signature::sign(TRADING_SECRET.as_bytes(), &timestamp, &body);
+        .as_secs() as i64
+}
+
+/// Posts `body` to a partner webhook at `path`, signed now with `secret` as the partner
+/// does, under the idempotency key `key`.
+pub fn post_signed(
+    app: &TestApp,
+    path: &str,
+    secret: &str,
+    key: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> Reply {
+    let timestamp = unix_now().to_string();
+    let signature = zhanye_ingest::signature::sign(secret.as_bytes(), &timestamp, &body);
     app.client()
         .with_header("x-timestamp", &timestamp)
         .with_header("x-signature", &signature)
         .with_header("idempotency-key", key)
-        .post(&format!("/hooks/trading/{topic}"), "application/json", body)
+        .post(path, content_type, body)
+}
+
+/// Sends `records` to `POST /hooks/trading/{topic}` as a signed JSON batch under the
+/// idempotency key `key`.
+pub fn push(app: &TestApp, topic: &str, key: &str, records: &Value) -> Reply {
+    post_signed(
+        app,
+        &format!("/hooks/trading/{topic}"),
+        TRADING_SECRET,
+        key,
+        "application/json",
+        records.to_string().into_bytes(),
+    )
 }
 
 /// Like [`push`], asserting the batch was applied; answers the reply body.
@@ -188,4 +286,71 @@ pub fn push_ok(app: &TestApp, topic: &str, key: &str, records: &Value) -> Value 
     let reply = push(app, topic, key, records);
     assert_eq!(reply.status, 200, "{topic}: {}", reply.text());
     reply.json()
+}
+
+/// A CUST-3 row (`monthly-performance`) of fixed figures: assets split
+/// normal/margin/repo, volume normal/credit, commission normal/collateral.
+pub fn month_row(account: &str, month: &str) -> Value {
+    json!({"account_no": account, "month": month,
+           "total_assets": "500000.00", "normal_assets": "400000.00", "margin_assets": "60000.00",
+           "repo_holding": "40000.00", "floating_holding": "0", "quant_holding": "0",
+           "daily_average_assets": "480000.00",
+           "total_volume": "30000.00", "normal_volume": "20000.00", "collateral_volume": "0", "credit_volume": "10000.00",
+           "total_commission": "60.50", "normal_commission": "50.00", "collateral_commission": "10.50", "credit_commission": "0"})
+}
+
+/// An amount in fen as yuan text, two places (`123456` → `"1234.56"`).
+pub fn yuan(fen: i64) -> String {
+    format!("{}.{:02}", fen / 100, fen % 100)
+}
+
+/// The (field, reason) pairs of a 422.
+pub fn field_errors(reply: &Reply) -> Vec<(String, String)> {
+    assert_problem(reply, 422, "validation_failed");
+    reply.value()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_owned(),
+                e["reason"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The one (field, reason) pair of a 422, as [`field_errors`] answers it.
+pub fn one_error(field: &str, reason: &str) -> Vec<(String, String)> {
+    vec![(field.to_owned(), reason.to_owned())]
+}
+
+/// The text `field` of each element of a JSON array, in order.
+pub fn texts(array: &Value, field: &str) -> Vec<String> {
+    array
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e[field].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The text `field` of each item of a list answer (`{"items": [...]}`), in order,
+/// asserting 200.
+pub fn item_texts(reply: &Reply, field: &str) -> Vec<String> {
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    texts(&reply.value()["items"], field)
+}
+
+/// The `code`s of a list answer's items, in order (asserting 200).
+pub fn codes(reply: &Reply) -> Vec<String> {
+    item_texts(reply, "code")
+}
+
+/// Asserts `method path` (with a `{}` JSON body) is refused 405 with `allow` as the
+/// methods the route takes.
+pub fn assert_not_allowed(client: &Client, method: &str, path: &str, allow: &str) {
+    let reply = client.request(method, path, Some(("application/json", b"{}".to_vec())));
+    assert_problem(&reply, 405, "method_not_allowed");
+    assert_eq!(reply.header("allow"), Some(allow), "{method} {path}");
 }

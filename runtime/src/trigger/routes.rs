@@ -10,6 +10,7 @@ enum Segment {
     Param(String),
 }
 
+/// A route of `[[trigger.http]]` and the component it leads to.
 #[derive(Debug, Clone)]
 pub struct Route {
     /// As written in the manifest, e.g. `/api/customers/...`.

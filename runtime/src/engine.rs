@@ -11,6 +11,7 @@ use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConf
 /// How often the epoch advances; time limits are counted in these ticks.
 pub const EPOCH_TICK: Duration = Duration::from_millis(10);
 
+/// What one instance may use, and how many may be alive at once.
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// Upper bound on one instance's linear memory.
@@ -19,6 +20,30 @@ pub struct Limits {
     pub timeout: Duration,
     /// Instances alive at once (the pool's size).
     pub max_instances: u32,
+}
+
+impl Default for Limits {
+    /// `zhanye up`'s defaults: 256 MiB, 30 s, 1,000 instances.
+    fn default() -> Self {
+        Self {
+            max_memory_bytes: 256 << 20,
+            timeout: Duration::from_secs(30),
+            max_instances: 1000,
+        }
+    }
+}
+
+/// Compiled components are cached per user, like Spin's wasmtime cache:
+/// `$ZHANYE_CACHE_DIR`, else `zhanye/components` in the user's cache folder.
+pub fn default_cache_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("ZHANYE_CACHE_DIR") {
+        return PathBuf::from(dir);
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("zhanye").join("components")
 }
 
 pub fn build_engine(limits: &Limits) -> Result<Engine> {

@@ -6,9 +6,6 @@ use crate::manifest::{Manifest, is_valid_variable_name};
 use anyhow::{Result, bail};
 use std::collections::BTreeMap;
 
-/// How the app marks a secret's value as a demo one.
-pub const DEMO_PREFIX: &str = "demo-";
-
 /// The values of the app's variables after providers were consulted.
 #[derive(Debug, Default, Clone)]
 pub struct AppVariables {
@@ -43,23 +40,7 @@ impl AppVariables {
         Ok(Self { values })
     }
 
-    /// The secret variables still holding a demo value (one that begins with `demo-`),
-    /// which must not be used outside a demo.
-    pub fn demo_secrets(&self, manifest: &Manifest) -> Vec<String> {
-        manifest
-            .variables
-            .iter()
-            .filter(|(name, decl)| {
-                decl.secret
-                    && self
-                        .values
-                        .get(*name)
-                        .is_some_and(|value| value.starts_with(DEMO_PREFIX))
-            })
-            .map(|(name, _)| name.clone())
-            .collect()
-    }
-
+    /// The value of `name` (a `[variables]` entry) after providers were consulted.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.values.get(name).map(String::as_str)
     }
@@ -165,29 +146,6 @@ optional = { }
         assert_eq!(vars.get("token"), Some("s3cret"));
         assert_eq!(vars.get("greeting"), Some("ni hao"));
         assert_eq!(vars.get("optional"), None);
-    }
-
-    #[test]
-    fn demo_secrets_are_found() {
-        let with = |token: &str| {
-            AppVariables::resolve(
-                &manifest(),
-                [
-                    ("SPIN_VARIABLE_TOKEN".to_string(), token.to_string()),
-                    (
-                        "SPIN_VARIABLE_GREETING".to_string(),
-                        "demo-hello".to_string(),
-                    ),
-                ],
-            )
-            .unwrap()
-        };
-        assert_eq!(
-            with("demo-only-token").demo_secrets(&manifest()),
-            vec!["token"]
-        );
-        // Only secrets count: greeting is demo-valued but not secret.
-        assert!(with("real-token").demo_secrets(&manifest()).is_empty());
     }
 
     #[test]

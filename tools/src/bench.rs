@@ -12,15 +12,13 @@
 //!   prepares demo staff `A0001` (changes the initial password once), then loads
 //!   `POST /api/auth/login` and `POST /api/checkins`. Start the app with the sign-in
 //!   rate limits raised, or one client address is throttled after 30 sign-ins a minute.
-//! - `zhanye bench customers` / `zhanye bench t1`: see [`customers`].
-//! - `zhanye bench products`: see [`products`].
+//! - `zhanye bench customers` / `zhanye bench t1`: see `bench/customers.rs`.
+//! - `zhanye bench products`: see `bench/products.rs`.
 
 mod api;
 mod customers;
 mod products;
 
-use crate::app::{App, AppOptions};
-use crate::trigger::http::HttpTrigger;
 use anyhow::{Context, Result, bail};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
@@ -28,6 +26,8 @@ use hyper_util::rt::TokioIo;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use zhanye_runtime::cli::AppArgs;
+use zhanye_runtime::{App, AppOptions, HttpTrigger};
 
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
@@ -72,7 +72,7 @@ enum BenchCmd {
     /// Start the fixture app in-process and run the standard scenarios.
     Suite {
         #[command(flatten)]
-        app: crate::AppArgs,
+        app: AppArgs,
         #[arg(short = 'c', long, default_value_t = 16)]
         connections: usize,
         #[arg(short = 'd', long, default_value_t = 10)]
@@ -144,10 +144,10 @@ async fn suite(
     let app = Arc::new(App::load(&opts)?);
     let trigger = HttpTrigger::new(app.clone())?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let serving = crate::trigger::server::start(
+    let serving = zhanye_runtime::serve(
         "127.0.0.1:0",
         trigger.clone(),
-        crate::default_threads(),
+        zhanye_runtime::default_threads(),
         stopped,
     )?;
     let addr = serving.addr;
@@ -229,20 +229,11 @@ async fn overhead(
     url: &str,
     iterations: usize,
 ) -> Result<(Percentiles, Percentiles)> {
-    let comp = app.component(component)?.clone();
-    let pre = comp
-        .http
-        .clone()
-        .with_context(|| format!("{component} is not an HTTP component"))?;
     let mut instance = Vec::with_capacity(iterations);
     for _ in 0..iterations {
         let started = Instant::now();
-        let mut store = app.new_store(&comp)?;
-        pre.instantiate_async(&mut store)
-            .await
-            .map_err(anyhow::Error::from)?;
-        // Dropping the store tears the instance down and returns its slot to the pool.
-        drop(store);
+        // A fresh store and instance, torn down again (its slot back to the pool).
+        app.instantiate_http(component).await?;
         instance.push(started.elapsed());
     }
     let client: SocketAddr = ([127, 0, 0, 1], 0).into();

@@ -13,14 +13,18 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Instant;
 
+/// One `[[trigger.cron]]` of a loaded component.
 pub struct CronJob {
     pub component: String,
+    /// As written in the manifest (six fields, seconds first).
     pub expression: String,
     schedule: cron::Schedule,
 }
 
+/// The cron trigger of an app: its schedules, and the events it fires.
 pub struct CronTrigger {
     app: Arc<App>,
+    /// The schedules of the loaded components.
     pub jobs: Vec<CronJob>,
 }
 
@@ -45,6 +49,10 @@ pub fn parse_event_time(text: &str) -> Result<u64, String> {
 }
 
 impl CronTrigger {
+    /// The schedules of `app`'s loaded cron components (an invalid expression is an
+    /// error). Self requests of its events need the app's [`HttpTrigger`] to exist.
+    ///
+    /// [`HttpTrigger`]: crate::HttpTrigger
     pub fn new(app: Arc<App>) -> Result<Self> {
         let mut jobs = Vec::new();
         for t in &app.manifest.manifest.trigger.cron {
@@ -67,6 +75,7 @@ impl CronTrigger {
         self.fire_at(component, timestamp).await
     }
 
+    /// Runs one cron event of `component` with `timestamp` (Unix seconds) as its time.
     pub async fn fire_at(&self, component: &str, timestamp: u64) -> Result<()> {
         let started = Instant::now();
         let comp = self.app.component(component)?.clone();

@@ -13,6 +13,7 @@ use super::bindings::spin::key_value::key_value::{Error, Host, HostStore, HostSt
 use super::pool::{SqlitePool, blocking};
 use super::{CapView, Caps};
 use rusqlite::OptionalExtension;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use wasmtime::component::{Accessor, FutureReader, Resource, StreamReader};
 
@@ -23,6 +24,16 @@ pub const KV_SCHEMA: &str = "CREATE TABLE IF NOT EXISTS spin_key_value (
     value BLOB NOT NULL,
     PRIMARY KEY (store, key)
 ) WITHOUT ROWID;";
+
+/// Per-app state: the key-value stores some loaded component lists, by label, each
+/// opened once where the runtime config puts it and shared by every instance.
+pub type AppStores = BTreeMap<String, Arc<SqlitePool>>;
+
+/// Per-component state: the labels of its `key_value_stores` and the app's stores.
+pub struct ComponentStores {
+    pub allowed: Vec<String>,
+    pub open: Arc<AppStores>,
+}
 
 /// The host side of a guest's open store, whichever interface opened it.
 #[derive(Clone)]
@@ -49,15 +60,11 @@ pub enum OpenError {
 /// Spin's rule: the component's own list is checked first, so an ungranted label is
 /// `access-denied` even when no such store exists.
 pub fn open_store(view: &CapView<'_>, label: &str) -> Result<Store, OpenError> {
-    if !view.caps.kv_allowed.iter().any(|s| s == label) {
+    let stores = &view.caps.key_value;
+    if !stores.allowed.iter().any(|s| s == label) {
         return Err(OpenError::AccessDenied);
     }
-    let pool = view
-        .caps
-        .stores
-        .key_value
-        .get(label)
-        .ok_or(OpenError::NoSuchStore)?;
+    let pool = stores.open.get(label).ok_or(OpenError::NoSuchStore)?;
     Ok(Store {
         label: label.to_string(),
         pool: pool.clone(),

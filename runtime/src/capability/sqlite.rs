@@ -16,8 +16,19 @@ use super::bindings::spin::sqlite::sqlite::{
 };
 use super::pool::{SqlitePool, WriteNeed, blocking, write_need};
 use super::{CapView, Caps};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use wasmtime::component::{Accessor, FutureReader, Resource, StreamReader};
+
+/// Per-app state: the SQLite databases some loaded component lists, by label, each
+/// opened once where the runtime config puts it and shared by every instance.
+pub type AppDatabases = BTreeMap<String, Arc<SqlitePool>>;
+
+/// Per-component state: the labels of its `sqlite_databases` and the app's databases.
+pub struct ComponentDatabases {
+    pub allowed: Vec<String>,
+    pub open: Arc<AppDatabases>,
+}
 
 /// The host side of a guest's `connection`.
 pub struct Connection {
@@ -46,15 +57,11 @@ impl Connection {
 /// Spin's rule: the component's own list is checked first, so an ungranted label is
 /// `access-denied` even when no such database exists.
 fn connect(view: &CapView<'_>, database: &str) -> Result<Connection, Error> {
-    if !view.caps.sqlite_allowed.iter().any(|d| d == database) {
+    let databases = &view.caps.sqlite;
+    if !databases.allowed.iter().any(|d| d == database) {
         return Err(Error::AccessDenied);
     }
-    let pool = view
-        .caps
-        .stores
-        .sqlite
-        .get(database)
-        .ok_or(Error::NoSuchDatabase)?;
+    let pool = databases.open.get(database).ok_or(Error::NoSuchDatabase)?;
     let conn = blocking(|| pool.acquire()).map_err(|e| Error::Io(e.to_string()))?;
     Ok(Connection {
         pool: pool.clone(),

@@ -44,6 +44,8 @@ fn drain() {
     }
 }
 
+/// Queues one line (written within 20 ms); [`log_info!`](crate::log_info)
+/// and [`log_error!`](crate::log_error) prefix it with the time and level.
 pub fn line(text: String) {
     pending()
         .lock()
@@ -62,17 +64,20 @@ pub fn flush() {
     }
 }
 
+/// The current UTC time as the log writes it (RFC 3339, milliseconds).
 pub fn now() -> String {
     chrono::Utc::now()
         .format("%Y-%m-%dT%H:%M:%S%.3fZ")
         .to_string()
 }
 
+/// Logs a line at level INFO, formatted as `format!` does.
 #[macro_export]
 macro_rules! log_info {
     ($($arg:tt)*) => { $crate::log::line(format!("{} INFO  {}", $crate::log::now(), format!($($arg)*))) };
 }
 
+/// Logs a line at level ERROR, formatted as `format!` does.
 #[macro_export]
 macro_rules! log_error {
     ($($arg:tt)*) => { $crate::log::line(format!("{} ERROR {}", $crate::log::now(), format!($($arg)*))) };

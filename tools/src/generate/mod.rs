@@ -98,7 +98,7 @@ impl Say {
     fn line(self, text: String) {
         match self {
             Say::Print => println!("{text}"),
-            Say::Log => crate::log_info!("{text}"),
+            Say::Log => zhanye_runtime::log_info!("{text}"),
         }
     }
 }
@@ -325,8 +325,8 @@ async fn trading(args: &GenerateArgs) -> Result<()> {
 pub async fn load_demo(url: &str, secret: &str, issuer_secret: Option<&str>) {
     if let Some(issuer_secret) = issuer_secret {
         match products::load_demo(url, issuer_secret).await {
-            Ok(loaded) => crate::log_info!("{}", loaded.summary("demo catalog")),
-            Err(e) => crate::log_error!("demo products not loaded: {e:#}"),
+            Ok(loaded) => zhanye_runtime::log_info!("{}", loaded.summary("demo catalog")),
+            Err(e) => zhanye_runtime::log_error!("demo products not loaded: {e:#}"),
         }
     }
     let args = GenerateArgs {
@@ -351,9 +351,9 @@ pub async fn load_demo(url: &str, secret: &str, issuer_secret: Option<&str>) {
     match result {
         Ok(done) => {
             let records: u64 = done.iter().map(|(_, s)| s.records).sum();
-            crate::log_info!("demo customers loaded: {records} records");
+            zhanye_runtime::log_info!("demo customers loaded: {records} records");
         }
-        Err(e) => crate::log_error!("demo customers not loaded: {e:#}"),
+        Err(e) => zhanye_runtime::log_error!("demo customers not loaded: {e:#}"),
     }
 }
 

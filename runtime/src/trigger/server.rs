@@ -18,6 +18,7 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The serving threads of one address.
 pub struct Serving {
+    /// The address listened on (with the port picked, when 0 was asked for).
     pub addr: SocketAddr,
     threads: Vec<std::thread::JoinHandle<Result<()>>>,
 }
@@ -33,9 +34,15 @@ impl Serving {
     }
 }
 
-/// Starts `threads` serving threads on `listen` (port 0 picks a free port, shared by
-/// all); they stop gracefully once `stop` turns true.
-pub fn start(
+/// Serving threads, one per core by default (each with its own runtime).
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Starts `threads` serving threads of `trigger` on `listen` (port 0 picks a free
+/// port, shared by all); they stop gracefully, letting in-flight requests finish,
+/// once `stop` turns true ([`Serving::wait`] waits for that).
+pub fn serve(
     listen: &str,
     trigger: Arc<HttpTrigger>,
     threads: usize,
@@ -68,7 +75,7 @@ pub fn start(
                     let stopped = async move {
                         let _ = stop.wait_for(|s| *s).await;
                     };
-                    serve(listener, trigger, stopped).await
+                    accept(listener, trigger, stopped).await
                 })
             })?;
         handles.push(handle);
@@ -97,7 +104,7 @@ fn reuseport_listener(addr: SocketAddr) -> Result<TcpListener> {
     Ok(socket.listen(1024)?)
 }
 
-async fn serve(
+async fn accept(
     listener: TcpListener,
     trigger: Arc<HttpTrigger>,
     shutdown: impl Future<Output = ()>,

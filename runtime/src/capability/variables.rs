@@ -1,13 +1,18 @@
 //! `spin:variables@3.0.0`, `fermyon:spin/variables@2.0.0` and Spin's variables over
 //! `wasi:config/store`: a component sees only its own `[component.x.variables]`,
-//! templates already expanded, whichever interface it asks through.
+//! templates already expanded, whichever interface it asks through. The values are
+//! resolved once at start-up ([`resolve`]): [`AppVariables`] for the app,
+//! [`ComponentVariables`] for each component.
 
 use super::bindings::fermyon::spin::variables as spin2_vars;
 use super::bindings::spin::variables::variables::{self as spin_vars};
 use super::bindings::wasi::config::store as wasi_config;
 use super::{CapView, Caps};
-use crate::variables::LookupError;
 use wasmtime::component::Accessor;
+
+mod resolve;
+
+pub use resolve::{AppVariables, ComponentVariables, LookupError};
 
 impl spin_vars::Host for CapView<'_> {}
 

@@ -71,7 +71,7 @@ impl SqlitePool {
         // process crash, which is the failure the runtime must survive.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        // Millions of customers do not fit SQLite's 2 MiB default page cache. Reads go
+        // A database of millions of rows does not fit SQLite's 2 MiB page cache. Reads go
         // through a memory map (the OS page cache, shared by every connection); each
         // connection's own cache mostly holds the pages a write batch dirties.
         conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;

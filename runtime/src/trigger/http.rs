@@ -6,8 +6,8 @@
 
 use super::routes::{Route, RouteMatch, Router};
 use crate::app::{App, HttpHandler, LoadedComponent};
+use crate::capability::outbound_http::{LocalDispatch, LocalTarget};
 use crate::manifest::RouteDecl;
-use crate::outbound::{LocalDispatch, LocalTarget};
 use crate::{log_error, log_info};
 use anyhow::{Result, anyhow};
 use bytes::Bytes;
@@ -24,6 +24,12 @@ use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use wasmtime_wasi_http::p3::bindings::ServicePre;
 use wasmtime_wasi_http::{Error as HttpError, WasiBody, WasiHttpView};
 
+/// A request's or an answer's body, as the HTTP trigger takes and gives them.
+pub type Body = WasiBody;
+
+/// The HTTP trigger: Spin's routing of `[[trigger.http]]` to the app's components,
+/// with Spin's request headers, per-request limits and one access-log line each.
+/// Components' self and `*.spin.internal` requests are answered by it in-process.
 pub struct HttpTrigger {
     app: Arc<App>,
     router: Router,
@@ -41,6 +47,8 @@ enum Failure {
 }
 
 impl HttpTrigger {
+    /// The trigger of `app`'s loaded HTTP components (routes of components left out
+    /// by [`AppOptions::components`](crate::AppOptions::components) answer 404).
     pub fn new(app: Arc<App>) -> Result<Arc<Self>> {
         let mut routes = Vec::new();
         // Routes of components left out by `--component-id` are not served: requests
@@ -66,10 +74,13 @@ impl HttpTrigger {
         Ok(trigger)
     }
 
+    /// The routes served, most specific first.
     pub fn routes(&self) -> &[Route] {
         self.router.routes()
     }
 
+    /// The origin (`http://host:port`) the app is served at, once it listens: what
+    /// `spin-full-url` and self requests use.
     pub fn set_origin(&self, origin: String) {
         let _ = self.origin.set(origin);
     }
@@ -381,7 +392,7 @@ impl LocalDispatch for HttpTrigger {
     }
 }
 
-pub fn plain(status: StatusCode, text: &'static str) -> Response<WasiBody> {
+pub(crate) fn plain(status: StatusCode, text: &'static str) -> Response<WasiBody> {
     let mut res = Response::new(
         http_body_util::Full::new(Bytes::from_static(text.as_bytes()))
             .map_err(|never| match never {})
@@ -448,6 +459,6 @@ impl http_body::Body for NotifyOnDone {
 }
 
 /// Turns hyper's request body into the body type `wasi:http` takes.
-pub fn incoming_body(body: hyper::body::Incoming) -> WasiBody {
+pub(crate) fn incoming_body(body: hyper::body::Incoming) -> WasiBody {
     body.map_err(HttpError::from).boxed_unsync()
 }

@@ -1,35 +1,26 @@
 //! What one component instance's store holds: WASI, `wasi:http`, our Spin
-//! capabilities, and its resource limits.
+//! capabilities, and its resource limits. Each capability's own part of it (what a
+//! component may open, its variables) is defined beside that capability's bindings.
 
-use crate::capability::CapView;
-use crate::capability::pool::SqlitePool;
-use crate::outbound::OutboundHooks;
-use crate::variables::ComponentVariables;
-use std::collections::BTreeMap;
+use crate::capability::outbound_http::{AllowedHosts, OutboundHooks};
+use crate::capability::variables::ComponentVariables;
+use crate::capability::{CapView, key_value, sqlite};
 use std::sync::Arc;
 use wasmtime::StoreLimits;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
-/// The app's stores, opened once and shared by every instance.
-#[derive(Default)]
-pub struct AppStores {
-    pub sqlite: BTreeMap<String, Arc<SqlitePool>>,
-    pub key_value: BTreeMap<String, Arc<SqlitePool>>,
-}
-
 /// One component's view of the Spin capabilities: what it may open, its variables.
 pub struct ComponentCaps {
     pub variables: ComponentVariables,
-    pub kv_allowed: Vec<String>,
-    pub sqlite_allowed: Vec<String>,
+    pub key_value: key_value::ComponentStores,
+    pub sqlite: sqlite::ComponentDatabases,
     /// `allowed_outbound_hosts`, also checked by the Redis, MQTT, MySQL and PostgreSQL
     /// interfaces before they open anything.
-    pub allowed_hosts: Arc<crate::outbound::AllowedHosts>,
+    pub allowed_hosts: Arc<AllowedHosts>,
     /// `ai_models`: the models the LLM interface may use.
     pub ai_models: Vec<String>,
-    pub stores: Arc<AppStores>,
 }
 
 pub struct HostState {

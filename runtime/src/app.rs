@@ -7,14 +7,16 @@
 //! (`wasi:http/handler@0.3.0`, spin-sdk 7); which one is read from the component's
 //! exports when it is loaded.
 
-use crate::capability::{self, cron_bindings::SpinCronPre, pool::SqlitePool};
-use crate::engine::{Limits, build_engine, load_component};
+use crate::capability::outbound_http::{
+    AllowedHosts, LocalDispatch, OutboundHooks, chaining_target,
+};
+use crate::capability::variables::{AppVariables, ComponentVariables};
+use crate::capability::{self, cron_bindings::SpinCronPre, key_value, pool::SqlitePool, sqlite};
+use crate::engine::{Limits, build_engine, default_cache_dir, load_component};
 use crate::manifest::Manifest;
 use crate::manifest::{ComponentDecl, FileMountDecl, LoadedManifest};
-use crate::outbound::{AllowedHosts, LocalDispatch, OutboundHooks, chaining_target};
 use crate::runtime_config::{RuntimeConfig, StoreLocation};
-use crate::state::{AppStores, ComponentCaps, HostState};
-use crate::variables::{AppVariables, ComponentVariables};
+use crate::state::{ComponentCaps, HostState};
 use anyhow::{Context, Result, bail};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -26,10 +28,14 @@ use wasmtime_wasi_http::WasiHttpCtx;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use wasmtime_wasi_http::p3::bindings::ServicePre;
 
+/// What [`App::load`] loads, and how.
 #[derive(Debug, Clone)]
 pub struct AppOptions {
+    /// The manifest (`spin.toml`), an absolute path.
     pub manifest: PathBuf,
+    /// Where the default stores and the components' staged `files` live.
     pub state_dir: PathBuf,
+    /// Spin's `runtime-config.toml` (store locations), if any.
     pub runtime_config_file: Option<PathBuf>,
     pub limits: Limits,
     /// Where compiled components are cached between runs.
@@ -38,9 +44,48 @@ pub struct AppOptions {
     pub components: Vec<String>,
 }
 
+impl AppOptions {
+    /// Options for the manifest at `manifest`: the state directory defaults to `.spin`
+    /// beside it (and is created), compiled components are cached per user
+    /// (`$ZHANYE_CACHE_DIR`, else `~/.cache/zhanye/components`), every component is
+    /// loaded.
+    pub fn new(
+        manifest: &Path,
+        state_dir: Option<PathBuf>,
+        runtime_config_file: Option<PathBuf>,
+        limits: Limits,
+    ) -> Result<Self> {
+        let manifest = manifest
+            .canonicalize()
+            .with_context(|| format!("no manifest at {}", manifest.display()))?;
+        let app_dir = manifest
+            .parent()
+            .context("manifest has no folder")?
+            .to_path_buf();
+        let state_dir = state_dir.unwrap_or_else(|| app_dir.join(".spin"));
+        std::fs::create_dir_all(&state_dir)
+            .with_context(|| format!("cannot create {}", state_dir.display()))?;
+        Ok(Self {
+            manifest,
+            state_dir,
+            runtime_config_file,
+            limits,
+            cache_dir: default_cache_dir(),
+            components: Vec::new(),
+        })
+    }
+
+    /// The file of the `default` SQLite database under these options (from the
+    /// runtime config, else in the state directory); `None` when it is not a file.
+    pub fn default_sqlite_path(&self) -> Result<Option<PathBuf>> {
+        let rc = RuntimeConfig::load(&self.state_dir, self.runtime_config_file.as_deref())?;
+        Ok(rc.default_sqlite_path().map(Path::to_path_buf))
+    }
+}
+
 /// The `wasi:http` world an HTTP component serves, with its pre-instance.
 #[derive(Clone)]
-pub enum HttpHandler {
+pub(crate) enum HttpHandler {
     /// `wasi:http/incoming-handler@0.2.x`: request and response-outparam resources.
     Wasi2(ProxyPre<HostState>),
     /// `wasi:http/handler@0.3.0`: component-model async.
@@ -48,9 +93,8 @@ pub enum HttpHandler {
 }
 
 impl HttpHandler {
-    /// Instantiates the component in `store` without calling it (the benchmark's
-    /// measure of what a fresh instance costs).
-    pub async fn instantiate_async(&self, store: &mut Store<HostState>) -> wasmtime::Result<()> {
+    /// Instantiates the component in `store` without calling it.
+    async fn instantiate_async(&self, store: &mut Store<HostState>) -> wasmtime::Result<()> {
         match self {
             HttpHandler::Wasi2(pre) => pre.instantiate_async(store).await.map(drop),
             HttpHandler::Wasi3(pre) => pre.instantiate_async(store).await.map(drop),
@@ -58,21 +102,24 @@ impl HttpHandler {
     }
 }
 
-pub struct LoadedComponent {
-    pub id: String,
+/// One component, compiled, linked and pre-instantiated for the triggers that use it.
+pub(crate) struct LoadedComponent {
+    pub(crate) id: String,
     caps: Arc<ComponentCaps>,
     allowed_hosts: Arc<AllowedHosts>,
     files_dir: Option<PathBuf>,
     env: Vec<(String, String)>,
-    pub http: Option<HttpHandler>,
-    pub cron: Option<SpinCronPre<HostState>>,
+    pub(crate) http: Option<HttpHandler>,
+    pub(crate) cron: Option<SpinCronPre<HostState>>,
 }
 
+/// A loaded app: its manifest and the components its triggers use, ready to be
+/// instantiated once per request or event. Share it (`Arc`) between the triggers.
 pub struct App {
-    pub engine: Engine,
-    pub manifest: LoadedManifest,
-    pub components: BTreeMap<String, Arc<LoadedComponent>>,
-    pub limits: Limits,
+    engine: Engine,
+    pub(crate) manifest: LoadedManifest,
+    components: BTreeMap<String, Arc<LoadedComponent>>,
+    pub(crate) limits: Limits,
     local: OnceLock<Weak<dyn LocalDispatch>>,
 }
 
@@ -109,7 +156,8 @@ impl App {
         };
 
         // Open only the stores some loaded component lists; refuse labels nobody defined.
-        let mut stores = AppStores::default();
+        let mut databases = sqlite::AppDatabases::new();
+        let mut kv_stores = key_value::AppStores::new();
         for id in &wanted {
             let decl = &m.component[*id];
             open_stores(
@@ -118,18 +166,21 @@ impl App {
                 &runtime_config.sqlite_databases,
                 "SQLite database",
                 "",
-                &mut stores.sqlite,
+                &mut databases,
             )?;
             open_stores(
                 id,
                 &decl.key_value_stores,
                 &runtime_config.key_value_stores,
                 "key-value store",
-                capability::key_value::KV_SCHEMA,
-                &mut stores.key_value,
+                key_value::KV_SCHEMA,
+                &mut kv_stores,
             )?;
         }
-        let stores = Arc::new(stores);
+        let stores = OpenStores {
+            sqlite: Arc::new(databases),
+            key_value: Arc::new(kv_stores),
+        };
 
         let mut linker = Linker::<HostState>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
@@ -170,7 +221,7 @@ impl App {
 
     /// Lets components' self (`http://self.alt`, relative URL) and `*.spin.internal`
     /// requests reach `local`.
-    pub fn set_local_dispatch(&self, local: Weak<dyn LocalDispatch>) {
+    pub(crate) fn set_local_dispatch(&self, local: Weak<dyn LocalDispatch>) {
         let _ = self.local.set(local);
     }
 
@@ -179,14 +230,31 @@ impl App {
         self.components.contains_key(id)
     }
 
-    pub fn component(&self, id: &str) -> Result<&Arc<LoadedComponent>> {
+    pub(crate) fn component(&self, id: &str) -> Result<&Arc<LoadedComponent>> {
         self.components
             .get(id)
             .with_context(|| format!("component {id:?} is not loaded"))
     }
 
+    /// Instantiates the HTTP component `id` in a fresh store as a request would, without
+    /// calling its handler, then drops it (its slot goes back to the pool): what a
+    /// fresh instance costs each request, for benchmarks.
+    pub async fn instantiate_http(&self, id: &str) -> Result<()> {
+        let component = self.component(id)?;
+        let handler = component
+            .http
+            .as_ref()
+            .with_context(|| format!("{id} is not an HTTP component"))?;
+        let mut store = self.new_store(component)?;
+        handler
+            .instantiate_async(&mut store)
+            .await
+            .map_err(anyhow::Error::from)?;
+        Ok(())
+    }
+
     /// A fresh store for one request or event of `component`.
-    pub fn new_store(&self, component: &LoadedComponent) -> Result<Store<HostState>> {
+    pub(crate) fn new_store(&self, component: &LoadedComponent) -> Result<Store<HostState>> {
         let mut wasi = WasiCtxBuilder::new();
         wasi.inherit_stdout().inherit_stderr();
         for (k, v) in &component.env {
@@ -293,6 +361,12 @@ pub fn select_components<'a>(m: &'a Manifest, selected: &[String]) -> Result<BTr
     Ok(retained)
 }
 
+/// The app's stores of both kinds, opened once and shared by every instance.
+struct OpenStores {
+    sqlite: Arc<sqlite::AppDatabases>,
+    key_value: Arc<key_value::AppStores>,
+}
+
 /// Opens each store `labels` names that is not open yet, where the runtime config
 /// puts it.
 fn open_stores(
@@ -325,7 +399,7 @@ fn load_one(
     manifest: &LoadedManifest,
     runtime_config: &RuntimeConfig,
     variables: &AppVariables,
-    stores: &Arc<AppStores>,
+    stores: &OpenStores,
     opts: &AppOptions,
     id: &str,
     decl: &ComponentDecl,
@@ -369,11 +443,16 @@ fn load_one(
         id: id.to_string(),
         caps: Arc::new(ComponentCaps {
             variables: component_vars,
-            kv_allowed: decl.key_value_stores.clone(),
-            sqlite_allowed: decl.sqlite_databases.clone(),
+            key_value: key_value::ComponentStores {
+                allowed: decl.key_value_stores.clone(),
+                open: stores.key_value.clone(),
+            },
+            sqlite: sqlite::ComponentDatabases {
+                allowed: decl.sqlite_databases.clone(),
+                open: stores.sqlite.clone(),
+            },
             allowed_hosts: allowed_hosts.clone(),
             ai_models: decl.ai_models.clone(),
-            stores: stores.clone(),
         }),
         allowed_hosts,
         files_dir,

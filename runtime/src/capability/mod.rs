@@ -8,6 +8,7 @@ pub mod key_value;
 pub mod llm;
 pub mod mqtt;
 pub mod mysql;
+pub mod outbound_http;
 pub mod pool;
 pub mod postgres;
 pub mod redis;
