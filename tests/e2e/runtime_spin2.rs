@@ -169,6 +169,13 @@ fn sqlite_2_0_and_3_0_share_the_databases_of_3_1() {
         );
         assert_eq!(v["typed"], json!([7, 1.5, "x", [1, 2, 3], null]), "{path}");
     }
+    // The benchmark's point read, with a bound parameter, on both component kinds.
+    for path in ["/spin2/sqlite3/point?id=3", "/probe/sqlite/point?id=3"] {
+        let r = c.get(path);
+        assert_eq!(r.status, 200, "{path}: {}", r.text());
+        assert_eq!(r.value(), json!({"id": 3, "value": "three-one"}), "{path}");
+    }
+    assert_eq!(c.get("/spin2/sqlite3/point?id=4").status, 404);
 }
 
 #[test]

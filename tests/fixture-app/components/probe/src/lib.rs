@@ -11,6 +11,7 @@
 // its macros name `::spin_sdk`, so the renamed dependency goes by that name.
 extern crate spin_sdk_wasip3 as spin_sdk;
 
+use fixture_query::decode;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -100,43 +101,7 @@ fn path_info(req: &Request) -> String {
 
 /// The first query parameter called `name`, percent-decoded.
 fn query_param(req: &Request, name: &str) -> Option<String> {
-    req.uri().query()?.split('&').find_map(|pair| {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        (decode(key, true) == name).then(|| decode(value, true))
-    })
-}
-
-/// Percent-decodes `text`; in a query string `+` also stands for a space.
-fn decode(text: &str, plus_is_space: bool) -> String {
-    fn hex(digit: u8) -> Option<u8> {
-        char::from(digit).to_digit(16).map(|d| d as u8)
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' if plus_is_space => {
-                out.push(b' ');
-                i += 1;
-            }
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(hi), Some(lo)) => {
-                    out.push((hi << 4) | lo);
-                    i += 3;
-                }
-                _ => {
-                    out.push(b'%');
-                    i += 1;
-                }
-            },
-            other => {
-                out.push(other);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    fixture_query::query_param(req.uri().query()?, name)
 }
 
 async fn body_bytes(req: Request) -> Result<Bytes, Reply> {

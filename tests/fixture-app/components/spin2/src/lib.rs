@@ -11,6 +11,7 @@
 //! Failures of a host interface answer 500 with `{"error": kind, "detail": text?}`, the
 //! kind being the WIT variant's name, so tests can compare with Spin's answers.
 
+use fixture_query::{decode, query_param};
 use futures::SinkExt;
 use serde_json::{Map, Value as Json, json};
 use spin_sdk::http::{
@@ -198,47 +199,6 @@ fn path_info(req: &IncomingRequest) -> String {
     let full = req.path_with_query().unwrap_or_default();
     let path = full.split('?').next().unwrap_or_default();
     path.strip_prefix(ROUTE_PREFIX).unwrap_or(path).to_owned()
-}
-
-/// The first query parameter called `name`, percent-decoded.
-fn query_param(query: &str, name: &str) -> Option<String> {
-    query.split('&').find_map(|pair| {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        (decode(key, true) == name).then(|| decode(value, true))
-    })
-}
-
-/// Percent-decodes `text`; in a query string `+` also stands for a space.
-fn decode(text: &str, plus_is_space: bool) -> String {
-    fn hex(digit: u8) -> Option<u8> {
-        char::from(digit).to_digit(16).map(|d| d as u8)
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' if plus_is_space => {
-                out.push(b' ');
-                i += 1;
-            }
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(hi), Some(lo)) => {
-                    out.push((hi << 4) | lo);
-                    i += 3;
-                }
-                _ => {
-                    out.push(b'%');
-                    i += 1;
-                }
-            },
-            other => {
-                out.push(other);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 async fn body(req: IncomingRequest) -> Result<Vec<u8>, Reply> {
