@@ -2,6 +2,13 @@ import { test, expect } from '@playwright/test'
 import { apiGet, screenshot } from './helpers.js'
 import { figure } from '../src/format.js'
 
+/** "YYYY-MM" of `back` months before the current China-time month. */
+function monthsAgo(back) {
+  const now = new Date(Date.now() + 8 * 3600 * 1000)
+  const index = now.getUTCFullYear() * 12 + now.getUTCMonth() - back
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`
+}
+
 test('sign-in with the initial password, the forced change, and the home figures the API gives', async ({ page }) => {
   await page.goto('/')
   await expect(page).toHaveURL(/\/login/)
@@ -49,6 +56,26 @@ test('sign-in with the initial password, the forced change, and the home figures
   await expect(page.getByTestId('checkin-state')).toContainText('今日已签到')
   await expect(page.getByTestId('home-followed')).toContainText('没有记录 (可以在客户明细中添加关注)')
   await screenshot(page, 'home')
+
+  // A past month from the home page's month picker: the page asks the API for that
+  // month (/api/home?month=YYYY-MM) and shows its heading and figures.
+  await expect(page.getByTestId('home-month')).toContainText(monthsAgo(0).replace('-', ''))
+  const past = monthsAgo(2)
+  const pastHome = await apiGet(page, `/api/home?month=${past}`)
+  expect(pastHome.heading).not.toBe(home.heading)
+  await page.getByTestId('home-month').locator('.van-dropdown-menu__title').click()
+  const [asked] = await Promise.all([
+    page.waitForRequest((r) => new URL(r.url()).pathname === '/api/home' && new URL(r.url()).searchParams.get('month') === past),
+    page.locator('.van-dropdown-item__option').filter({ hasText: past.replace('-', '') }).click(),
+  ])
+  expect(asked.method()).toBe('GET')
+  await expect(page.getByTestId('home-heading')).toHaveText(pastHome.heading)
+  await expect(page.getByTestId('home-month')).toContainText(past.replace('-', ''))
+  for (const block of ['stock', 'incremental', 'lost']) {
+    for (const [key, value] of Object.entries(pastHome[block])) {
+      await expect(page.getByTestId(`fig-${block}-${key}`)).toHaveText(figure(value))
+    }
+  }
 
   // The session survives a reload; the session also renews when the access token lapses.
   await page.evaluate(() => {

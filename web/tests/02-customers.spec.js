@@ -52,6 +52,27 @@ test('customer search → detail with six months of performance and a chart → 
   // 关注 → the customer shows on the home page.
   await page.getByTestId('follow-button').click()
   await expect(page.getByTestId('follow-button')).toContainText('已关注')
+  // The toast says what happened (it said the opposite once): followed, then
+  // unfollowed, then followed again.
+  await expect(page.locator('.van-toast')).toContainText('已关注，将显示在个人主页')
+  await expect(page.locator('.van-toast')).not.toContainText('取消')
+  await page.getByTestId('follow-button').click()
+  await expect(page.getByTestId('follow-button')).toHaveText('关注')
+  await expect(page.locator('.van-toast')).toContainText('已取消关注')
+  await page.getByTestId('follow-button').click()
+  await expect(page.getByTestId('follow-button')).toContainText('已关注')
+  await expect(page.locator('.van-toast')).toContainText('已关注，将显示在个人主页')
   await page.goto('/')
   await expect(page.getByTestId('home-followed')).toContainText(target.name)
+
+  // 历史记录: the contact record at China time ("YYYY-MM-DD HH:MM", as elsewhere),
+  // never the API's raw UTC instant.
+  const home = await apiGet(page, '/api/home')
+  const work = home.recent_work.items.find((w) => w.topic === '理财需求电话回访')
+  expect(work, 'the contact record is in recent_work').toBeTruthy()
+  const china = new Date(Date.parse(work.at) + 8 * 3600_000).toISOString()
+  const shown = `${china.slice(0, 10)} ${china.slice(11, 16)}`
+  const row = page.getByTestId('home-history').locator('.van-cell').filter({ hasText: '理财需求电话回访' }).first()
+  await expect(row).toContainText(`${shown} · 理财需求电话回访`)
+  await expect(page.getByTestId('home-history')).not.toContainText(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/)
 })

@@ -8,6 +8,20 @@ test('product search → detail → favourite on home → export downloads; a re
   await expect(page.getByTestId('product-item').first()).toBeVisible()
   await screenshot(page, 'products')
 
+  // At 390 px a long yield text (海通海融2号's) stays inside its card: it wraps in its
+  // column and the term beside it is still shown, within the card.
+  const longYield = page.getByTestId('product-item').filter({ hasText: 'OTC452' })
+  await expect(longYield.getByTestId('product-yield')).toContainText('首个封闭期的预期年化收益率为6.5%')
+  await expect(longYield.getByTestId('product-term')).toHaveText('无固定期限')
+  const card = await longYield.boundingBox()
+  for (const id of ['product-yield', 'product-term']) {
+    const box = await longYield.getByTestId(id).boundingBox()
+    expect(box.x, id).toBeGreaterThanOrEqual(card.x)
+    expect(box.x + box.width, id).toBeLessThanOrEqual(card.x + card.width)
+  }
+  expect(await longYield.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBeTruthy()
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+
   // Search by code prefix, then reset.
   await page.getByTestId('product-code').locator('input').fill('S191')
   await page.getByTestId('product-search').click()
@@ -45,6 +59,14 @@ test('product search → detail → favourite on home → export downloads; a re
   expect(pdf.suggestedFilename()).toMatch(/\.pdf$/)
   await page.getByTestId('favorite-button').click()
   await expect(page.getByTestId('favorite-button')).toContainText('已收藏')
+  // The toast says what happened: added, then removed, then added again.
+  await expect(page.locator('.van-toast')).toContainText('已放入收藏夹，将显示在个人主页')
+  await page.getByTestId('favorite-button').click()
+  await expect(page.getByTestId('favorite-button')).toHaveText('放入收藏夹')
+  await expect(page.locator('.van-toast')).toContainText('已移出收藏夹')
+  await page.getByTestId('favorite-button').click()
+  await expect(page.getByTestId('favorite-button')).toContainText('已收藏')
+  await expect(page.locator('.van-toast')).toContainText('已放入收藏夹，将显示在个人主页')
   await screenshot(page, 'product-detail')
 
   // 产品推介 of a high-risk product to a conservative customer: refused, with the reason.
@@ -65,4 +87,17 @@ test('product search → detail → favourite on home → export downloads; a re
 
   await page.goto('/')
   await expect(page.getByTestId('home-favorites')).toContainText('海通海融2号')
+
+  // Beside a long product name the favourite button keeps its text on one line (it was
+  // squeezed to three): as tall as a small button, and inside the card.
+  await page.goto('/products/S19108')
+  await expect(page.getByTestId('product-title')).toContainText('海通OTC富国理财宝1号尊享第8期优先级14天')
+  const star = page.getByTestId('favorite-button')
+  await expect(star).toHaveText('放入收藏夹')
+  const starBox = await star.boundingBox()
+  expect(starBox.height).toBeLessThanOrEqual(36)
+  expect(await star.locator('.van-button__text').evaluate((el) => el.getBoundingClientRect().height)).toBeLessThanOrEqual(24)
+  const head = await page.locator('.head').boundingBox()
+  expect(starBox.x + starBox.width).toBeLessThanOrEqual(head.x + head.width)
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
 })

@@ -13,6 +13,9 @@ test('task create → to-do → execute with 上一步 → history', async ({ pa
   await page.getByTestId('task-submit').click()
   await expect(page).toHaveURL(/\/tasks\/\d+$/)
   await expect(page.getByTestId('task-customer-name')).toContainText('张思')
+  // The customer is labelled as one (it once read 产品名称).
+  await expect(page.getByTestId('task-customer-name')).toContainText('客户/公司名称')
+  await expect(page.getByTestId('task-customer-name')).not.toContainText('产品')
 
   // It is on the to-do list and on home.
   await page.goto('/tasks')

@@ -23,6 +23,20 @@ test('assessment: score breakdown, month switch, category switch, trend chart, t
   await expect(page.getByTestId('indicators').locator('.van-cell')).toHaveCount(sheet.indicators.length)
   await expect(page.getByTestId('indicators')).toContainText(sheet.indicators[0].label)
   await expect(page.getByTestId('deductions')).toBeVisible()
+
+  // A rate indicator (签到率) shows percentages, not "实际 0 / 目标 1".
+  const rate = sheet.indicators.find((i) => i.indicator === 'checkin_rate')
+  expect(rate, 'the sheet has the check-in rate').toBeTruthy()
+  const asPercent = (v) => {
+    const hundredths = Number(v) * 100
+    return `${Math.abs(hundredths - Math.round(hundredths)) < 1e-9 ? Math.round(hundredths) : hundredths.toFixed(2)}%`
+  }
+  const rateCell = page.getByTestId('indicator-checkin_rate')
+  await expect(rateCell).toContainText('签到率')
+  await expect(rateCell).toContainText(`实际 ${asPercent(rate.actual)} / 目标 ${asPercent(rate.target)}`)
+  // The months were assessed but not published: the score carries the 草稿 mark.
+  expect(sheet.status).toBe('draft')
+  await expect(page.getByTestId('score-draft')).toHaveText('草稿')
   await expect(page.getByTestId('chart').first().locator('canvas')).toBeVisible()
   await expect(page.getByTestId('team-ranking').locator('.van-cell').first()).toBeVisible()
   const team = await apiGet(page, `/api/assessments/team?month=${last}&sort=score&page_size=50`)
@@ -54,6 +68,10 @@ test('assessment: score breakdown, month switch, category switch, trend chart, t
   await expect(page.getByTestId('income-lines').locator('.van-cell')).toHaveCount(income.lines.length + 1)
   await expect(page.getByTestId('income-total')).toHaveText(money(income.total))
   await expect(page.getByTestId('income-lines')).toContainText(money(income.lines[0].amount))
+  // A draft month's pay carries the 草稿 mark and says it may change.
+  expect(income.status).toBe('draft')
+  await expect(page.getByTestId('income-draft')).toHaveText('草稿')
+  await expect(page.getByTestId('income-draft-hint')).toContainText('尚未发布')
   await screenshot(page, 'income')
 
   // The recent totals' chart: its tooltip shows the amount as the list does.

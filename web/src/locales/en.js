@@ -71,6 +71,7 @@ export default {
   home: {
     title: 'Home',
     checkedIn: 'Checked in today {time}',
+    month: 'Month',
     checkIn: 'Check in',
     alerts: 'You have {n} unread alerts',
     entries: {
@@ -348,6 +349,7 @@ export default {
     total: 'Total',
     recent: 'Recent months',
     notAssessed: 'No statement for this month yet',
+    draftHint: 'Draft: this month is not published yet, so the amounts may still change.',
   },
   checkins: {
     title: 'Check-ins',

@@ -71,6 +71,7 @@ export default {
   home: {
     title: '个人主页',
     checkedIn: '今日已签到 {time}',
+    month: '查看月份',
     checkIn: '签到',
     alerts: '您有 {n} 条未读提醒',
     entries: {
@@ -348,6 +349,7 @@ export default {
     total: '合计',
     recent: '近期收入',
     notAssessed: '该月尚无收入报表',
+    draftHint: '草稿：该月考核尚未发布，金额以发布后为准。',
   },
   checkins: {
     title: '签到情况',
