@@ -1,8 +1,8 @@
 //! `zhanye-runtime`: a Spin-compatible runtime on wasmtime. It builds, serves and
 //! schedules the components of any Spin manifest (v2): HTTP components on WASI 0.2
 //! (`wasi:http/incoming-handler@0.2`) or WASI 0.3 (`wasi:http/handler@0.3.0`), cron
-//! components (`fermyon:spin-cron@2.0.0`), with Spin's SQLite, key-value, variables
-//! and outbound-HTTP semantics, so the same `spin.toml` and `.wasm` files run here
+//! components (`fermyon:spin-cron@2.0.0`), with Spin's SQLite, key-value, variables,
+//! PostgreSQL and outbound-HTTP semantics, so the same `spin.toml` and `.wasm` files run here
 //! and under real Spin. It knows nothing of any particular app.
 //!
 //! The public API is what a command line and an in-process benchmark need:

@@ -6,8 +6,10 @@
 //!
 //! The answers checked are Spin's own: error variants everywhere, and the texts only
 //! where Spin's and ours say the same thing (a model's name, "not permitted"); what
-//! only this runtime can answer (no Redis, MQTT, MySQL or PostgreSQL client, no LLM
-//! engine) is checked when `zhanye` serves the app.
+//! only this runtime can answer (no Redis, MQTT or MySQL client, no LLM engine) is
+//! checked when `zhanye` serves the app. The PostgreSQL tests run against the local
+//! server at 127.0.0.1:5432 (user `postgres`, trust auth), each on a database of its
+//! own that it creates with `psql` and drops after.
 
 use crate::common::{fixture_app, local_server};
 use serde_json::{Value, json};
@@ -425,16 +427,18 @@ fn databases_and_messaging_refuse_hosts_not_allowed() {
     for (path, addr) in [
         ("mqtt", "mqtt://127.0.0.1:1883"),
         ("mysql", "mysql://127.0.0.1:3306/app"),
-        ("pg", "postgres://127.0.0.1:5432/app"),
-        ("pg3", "postgres://u:p@127.0.0.1/app"),
-        ("pg4", "postgres://127.0.0.1:5432/app"),
+        ("pg", "postgres://127.0.0.1:5433/app"),
+        ("pg3", "postgres://u:p@127.0.0.2/app"),
+        ("pg4", "postgres://localhost:5432/app"),
     ] {
         let (kind, detail) = failure(&c, &format!("/spin2/{path}?addr={addr}"));
         assert_eq!(kind, "connection-failed", "{path}: {detail}");
         assert!(detail.contains("not permitted"), "{path}: {detail}");
     }
 
-    // Allowed hosts: this runtime has no client for them, and says so.
+    // Allowed hosts where nothing listens: this runtime has no client for Redis, MQTT
+    // and MySQL, and says so; PostgreSQL connects and fails (the reachable, allowed
+    // 127.0.0.1:5432 connects: see the `postgres_*` tests below).
     if app.runs_locally("the answers to allowed hosts") {
         let (kind, detail) = failure(&c, "/spin2/redis?addr=redis://127.0.0.1:1");
         assert_eq!(kind, "other", "{detail}");
@@ -449,5 +453,442 @@ fn databases_and_messaging_refuse_hosts_not_allowed() {
             assert_eq!(kind, "connection-failed", "{path}: {detail}");
             assert!(!detail.contains("not permitted"), "{path}: {detail}");
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// PostgreSQL (2.0, 3.0, 4.x) against the local server
+
+/// A fresh database on the local PostgreSQL, dropped (with its connections) on drop.
+struct PgDb {
+    name: String,
+}
+
+fn psql(sql: &str, database: &str) -> String {
+    let out = std::process::Command::new("psql")
+        .args(["-h", "127.0.0.1", "-U", "postgres", "-d", database])
+        .args(["-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql])
+        .output()
+        .expect("psql runs (the PostgreSQL client must be installed)");
+    assert!(
+        out.status.success(),
+        "psql {sql}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+impl PgDb {
+    fn new() -> Self {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        let name = format!(
+            "zy_pg_{}_{}_{nanos}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        psql(&format!("CREATE DATABASE {name}"), "postgres");
+        Self { name }
+    }
+
+    /// Its address, as the fixture's `url` parameter.
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:5432/{}", self.name)
+    }
+
+    fn sql(&self, sql: &str) -> String {
+        psql(sql, &self.name)
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        psql(
+            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+            "postgres",
+        );
+    }
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Runs `steps` on one connection of interface `version` (`pg`, `pg3`, `pg4`): one
+/// result per step.
+fn pg_run(c: &Client, version: &str, url: &str, steps: Value) -> Vec<Value> {
+    let path = format!("/spin2/pg-run?v={version}&url={}", encode(url));
+    let r = c.post_json(&path, &steps);
+    assert_eq!(r.status, 200, "{version}: {}", r.text());
+    serde_json::from_value(r.value()).unwrap()
+}
+
+fn p(t: &str, v: Value) -> Value {
+    json!({ "t": t, "v": v })
+}
+
+fn query(sql: &str) -> Value {
+    json!({ "op": "query", "sql": sql })
+}
+
+fn execute(sql: &str, params: Vec<Value>) -> Value {
+    json!({ "op": "execute", "sql": sql, "params": params })
+}
+
+/// The parameters and columns every version maps: bool, the integers (`int8` is
+/// PostgreSQL's one-byte `"char"`), floats, text, bytes and NULL.
+const COMMON_COLUMNS: &str = "b bool, c \"char\", s int2, i int4, l int8, f float4, \
+     d float8, t text, v varchar(10), by bytea, n text";
+
+fn common_params() -> Vec<Value> {
+    vec![
+        p("bool", json!(true)),
+        p("int8", json!(65)),
+        p("int16", json!(-12345)),
+        p("int32", json!(2_000_000_000)),
+        p("int64", json!(9_000_000_000_000_000_000i64)),
+        p("float32", json!(1.5)),
+        p("float64", json!(-2.25)),
+        p("str", json!("héllo")),
+        p("str", json!("short")),
+        p("binary", json!([0, 1, 255])),
+        p("null", Value::Null),
+    ]
+}
+
+fn common_values() -> Vec<Value> {
+    vec![
+        p("bool", json!(true)),
+        p("int8", json!(65)),
+        p("int16", json!(-12345)),
+        p("int32", json!(2_000_000_000)),
+        p("int64", json!(9_000_000_000_000_000_000i64)),
+        p("float32", json!(1.5)),
+        p("float64", json!(-2.25)),
+        p("str", json!("héllo")),
+        p("str", json!("short")),
+        p("binary", json!([0, 1, 255])),
+        p("null", Value::Null),
+    ]
+}
+
+const COMMON_TYPES: [&str; 11] = [
+    "boolean",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "floating32",
+    "floating64",
+    "str",
+    "str",
+    "binary",
+    "str",
+];
+
+fn column_types(result: &Value) -> Vec<String> {
+    result["columns"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no columns: {result}"))
+        .iter()
+        .map(|c| c[1].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn postgres_2_0_round_trips_its_types() {
+    let app = fixture_app();
+    let c = app.client();
+    let db = PgDb::new();
+    let insert = "INSERT INTO t VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+    let results = pg_run(
+        &c,
+        "pg",
+        &db.url(),
+        json!([
+            execute(&format!("CREATE TABLE t ({COMMON_COLUMNS})"), vec![]),
+            execute(insert, common_params()),
+            query("SELECT * FROM t"),
+            // PostgreSQL has no unsigned integers: Spin refuses them.
+            execute("SELECT $1::int8", vec![p("uint32", json!(7))]),
+            query("SELECT now()::date AS d"),
+        ]),
+    );
+    assert_eq!(results[0], json!({ "affected": 0 }));
+    assert_eq!(results[1], json!({ "affected": 1 }));
+    assert_eq!(results[2]["rows"], json!([common_values()]));
+    assert_eq!(column_types(&results[2]), COMMON_TYPES);
+    assert_eq!(
+        results[3]["error"], "value-conversion-failed",
+        "{}",
+        results[3]
+    );
+    // A type 2.0 has no value for: `unsupported`, of type `other`.
+    assert_eq!(results[4]["rows"], json!([[p("unsupported", Value::Null)]]));
+    assert_eq!(column_types(&results[4]), ["other"]);
+    // What the guest wrote is what the server holds.
+    assert_eq!(
+        db.sql("SELECT i, t, encode(by, 'hex') FROM t"),
+        "2000000000|héllo|0001ff"
+    );
+}
+
+/// 3.0 and 4.x add dates and times: `datetime` for `timestamp` (and `timestamptz`, in
+/// UTC), `timestamp` parameters in seconds since the epoch.
+fn date_time_steps() -> Vec<Value> {
+    vec![
+        execute(
+            "CREATE TABLE dt (d date, tm time, ts timestamp, tz timestamptz)",
+            vec![],
+        ),
+        execute(
+            "INSERT INTO dt VALUES ($1, $2, $3, $4)",
+            vec![
+                p("date", json!([2026, 10, 1])),
+                p("time", json!([13, 45, 30, 250_000_000])),
+                p("datetime", json!([2026, 10, 1, 2, 3, 4, 123_456_000])),
+                p("timestamp", json!(1_790_000_000)),
+            ],
+        ),
+        query("SELECT * FROM dt"),
+    ]
+}
+
+fn date_time_values() -> Value {
+    json!([[
+        p("date", json!([2026, 10, 1])),
+        p("time", json!([13, 45, 30, 250_000_000])),
+        p("datetime", json!([2026, 10, 1, 2, 3, 4, 123_456_000])),
+        // 1 790 000 000 s after the epoch: 2026-09-21T14:13:20Z.
+        p("datetime", json!([2026, 9, 21, 14, 13, 20, 0])),
+    ]])
+}
+
+#[test]
+fn postgres_3_0_round_trips_its_types_with_dates_and_times() {
+    let app = fixture_app();
+    let c = app.client();
+    let db = PgDb::new();
+    let mut steps = vec![
+        execute(&format!("CREATE TABLE t ({COMMON_COLUMNS})"), vec![]),
+        execute(
+            "INSERT INTO t VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            common_params(),
+        ),
+        query("SELECT * FROM t"),
+    ];
+    steps.extend(date_time_steps());
+    steps.push(query(
+        "SELECT 1.5::numeric AS n, 'a'::text AS s WHERE false",
+    ));
+    let results = pg_run(&c, "pg3", &db.url(), json!(steps));
+    assert_eq!(results[1], json!({ "affected": 1 }));
+    assert_eq!(results[2]["rows"], json!([common_values()]));
+    assert_eq!(column_types(&results[2]), COMMON_TYPES);
+    assert_eq!(results[4], json!({ "affected": 1 }));
+    assert_eq!(results[5]["rows"], date_time_values());
+    assert_eq!(
+        column_types(&results[5]),
+        ["date", "time", "datetime", "datetime"]
+    );
+    // No rows: the columns are still there (3.0 has no `decimal`: `other`).
+    assert_eq!(results[6]["rows"], json!([]));
+    assert_eq!(column_types(&results[6]), ["other", "str"]);
+    assert_eq!(db.sql("SELECT d, tm FROM dt"), "2026-10-01|13:45:30.25");
+}
+
+#[test]
+fn postgres_4_round_trips_uuid_jsonb_and_decimal() {
+    let app = fixture_app();
+    let c = app.client();
+    let db = PgDb::new();
+    let mut steps = vec![
+        execute(&format!("CREATE TABLE t ({COMMON_COLUMNS})"), vec![]),
+        execute(
+            "INSERT INTO t VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            common_params(),
+        ),
+        query("SELECT * FROM t"),
+    ];
+    steps.extend(date_time_steps());
+    steps.extend([
+        execute("CREATE TABLE x (u uuid, j jsonb, m numeric(20, 4))", vec![]),
+        execute(
+            "INSERT INTO x VALUES ($1, $2, $3), ($4, $5, $6)",
+            vec![
+                p("uuid", json!("6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f")),
+                p("jsonb", json!({ "a": [1, 2], "b": "c" })),
+                p("decimal", json!("12345678901234.5678")),
+                p("null", Value::Null),
+                p("null", Value::Null),
+                p("null", Value::Null),
+            ],
+        ),
+        query("SELECT * FROM x ORDER BY u NULLS LAST"),
+        // A parameter that does not convert: `bad-parameter` from a query.
+        json!({ "op": "query", "sql": "SELECT $1::uuid", "params": [p("uuid", json!("nope"))] }),
+        // Intervals and arrays; a type without a mapping comes back as its raw bytes.
+        json!({
+            "op": "query",
+            "sql": "SELECT $1::interval AS i, $2::int4[] AS a, $3::text[] AS s, \
+                    '127.0.0.1'::inet AS addr",
+            "params": [
+                p("interval", json!([3_600_000_001i64, 2, 14])),
+                p("array-int32", json!([1, null, 3])),
+                p("array-str", json!(["x", null])),
+            ],
+        }),
+    ]);
+    let results = pg_run(&c, "pg4", &db.url(), json!(steps));
+    assert_eq!(results[2]["rows"], json!([common_values()]));
+    assert_eq!(column_types(&results[2]), COMMON_TYPES);
+    assert_eq!(results[5]["rows"], date_time_values());
+    assert_eq!(results[7], json!({ "affected": 2 }));
+    assert_eq!(
+        results[8]["rows"],
+        json!([
+            [
+                p("uuid", json!("6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f")),
+                p("jsonb", json!({ "a": [1, 2], "b": "c" })),
+                p("decimal", json!("12345678901234.5678")),
+            ],
+            [
+                p("null", Value::Null),
+                p("null", Value::Null),
+                p("null", Value::Null)
+            ],
+        ])
+    );
+    assert_eq!(column_types(&results[8]), ["uuid", "jsonb", "decimal"]);
+    assert_eq!(results[9]["error"], "bad-parameter", "{}", results[9]);
+    assert_eq!(
+        results[10]["rows"],
+        json!([[
+            p("interval", json!([3_600_000_001i64, 2, 14])),
+            p("array-int32", json!([1, null, 3])),
+            p("array-str", json!(["x", null])),
+            // inet's binary form: family, mask bits, is-CIDR, length, address.
+            p("unsupported", json!([2, 32, 0, 4, 127, 0, 0, 1])),
+        ]])
+    );
+    assert_eq!(
+        column_types(&results[10]),
+        ["interval", "arrayint32", "arraystr", "other(\"inet\")"]
+    );
+    assert_eq!(
+        db.sql("SELECT u, j->>'b', m FROM x WHERE u IS NOT NULL"),
+        "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f|c|12345678901234.5678"
+    );
+}
+
+#[test]
+fn postgres_transactions_stay_on_one_connection() {
+    let app = fixture_app();
+    let c = app.client();
+    let db = PgDb::new();
+    db.sql("CREATE TABLE t (i int)");
+    let count = query("SELECT count(*)::int4 AS n FROM t");
+    for version in ["pg", "pg3", "pg4"] {
+        // Rolled back: the insert is seen inside the transaction only.
+        let r = pg_run(
+            &c,
+            version,
+            &db.url(),
+            json!([
+                execute("BEGIN", vec![]),
+                execute("INSERT INTO t VALUES (1)", vec![]),
+                count.clone(),
+                execute("ROLLBACK", vec![]),
+                count.clone(),
+            ]),
+        );
+        assert_eq!(r[2]["rows"], json!([[p("int32", json!(1))]]), "{version}");
+        assert_eq!(r[4]["rows"], json!([[p("int32", json!(0))]]), "{version}");
+        // Left open by the guest: rolled back when its connection goes back to the pool,
+        // and the next guest's statements are not caught in it.
+        pg_run(
+            &c,
+            version,
+            &db.url(),
+            json!([
+                execute("BEGIN", vec![]),
+                execute("INSERT INTO t VALUES (2)", vec![])
+            ]),
+        );
+        let r = pg_run(
+            &c,
+            version,
+            &db.url(),
+            json!([execute("INSERT INTO t VALUES (3)", vec![]), count.clone()]),
+        );
+        assert_eq!(r[1]["rows"], json!([[p("int32", json!(1))]]), "{version}");
+        assert_eq!(
+            db.sql("SELECT string_agg(i::text, ',') FROM t"),
+            "3",
+            "{version}"
+        );
+        db.sql("DELETE FROM t");
+    }
+}
+
+#[test]
+fn postgres_errors_are_spins_variants() {
+    let app = fixture_app();
+    let c = app.client();
+    let db = PgDb::new();
+    for version in ["pg", "pg3", "pg4"] {
+        let r = pg_run(
+            &c,
+            version,
+            &db.url(),
+            json!([
+                query("SELECT * FROM no_such_table"),
+                query("SELECT 1 AS one")
+            ]),
+        );
+        assert_eq!(r[0]["error"], "query-failed", "{version}: {}", r[0]);
+        let detail = r[0]["detail"].as_str().unwrap();
+        assert!(detail.contains("no_such_table"), "{version}: {detail}");
+        if version == "pg4" {
+            // 4.x carries the server's SQLSTATE.
+            assert_eq!(r[0]["code"], "42P01");
+        }
+        // The connection goes on after a failed statement.
+        assert_eq!(r[1]["rows"], json!([[p("int32", json!(1))]]), "{version}");
+
+        // An allowed, reachable server refusing the connection: `connection-failed`.
+        let missing = format!("postgres://postgres@127.0.0.1:5432/{}_missing", db.name);
+        let (kind, detail) = failure(&c, &format!("/spin2/{version}?addr={}", encode(&missing)));
+        assert_eq!(kind, "connection-failed", "{version}: {detail}");
+        assert!(!detail.contains("not permitted"), "{version}: {detail}");
+        // `sslmode=require` takes TLS (rustls, webpki roots): the local server's
+        // self-signed certificate (or its lack of TLS) fails the connection.
+        let tls = format!("{}?sslmode=require", db.url());
+        let (kind, detail) = failure(&c, &format!("/spin2/{version}?addr={}", encode(&tls)));
+        assert_eq!(kind, "connection-failed", "{version}: {detail}");
+        assert!(detail.contains("TLS"), "{version}: {detail}");
+        // A server not in `allowed_outbound_hosts` is still refused before connecting.
+        let r = c.post_json(
+            &format!(
+                "/spin2/pg-run?v={version}&url={}",
+                encode(&format!("postgres://postgres@localhost:5432/{}", db.name))
+            ),
+            &json!([]),
+        );
+        assert_eq!(r.status, 500, "{version}: {}", r.text());
+        assert_eq!(r.value()["error"], "connection-failed");
+        assert!(
+            r.text().contains("not permitted"),
+            "{version}: {}",
+            r.text()
+        );
     }
 }

@@ -27,6 +27,17 @@ pub(crate) mod bindings {
         imports: {
             "spin:sqlite/sqlite.[method]connection.execute": async | trappable,
             "fermyon:spin/sqlite.[method]connection.execute": async | trappable,
+            // PostgreSQL calls wait on the network: asynchronously, for the same reason.
+            "fermyon:spin/postgres.[static]connection.open": async | trappable,
+            "fermyon:spin/postgres.[method]connection.query": async | trappable,
+            "fermyon:spin/postgres.[method]connection.execute": async | trappable,
+            "spin:postgres/postgres@3.0.0.[static]connection.open": async | trappable,
+            "spin:postgres/postgres@3.0.0.[method]connection.query": async | trappable,
+            "spin:postgres/postgres@3.0.0.[method]connection.execute": async | trappable,
+            "spin:postgres/postgres@4.2.0.[static]connection.open": async | trappable,
+            "spin:postgres/postgres@4.2.0.[method]connection.query": async | trappable,
+            "spin:postgres/postgres@4.2.0.[method]connection.execute": async | trappable,
+            "spin:postgres/postgres@4.2.0.[method]connection-builder.build": async | trappable,
             default: trappable,
         },
         with: {
@@ -39,9 +50,9 @@ pub(crate) mod bindings {
             "fermyon:spin/redis.connection": crate::capability::NoConnection,
             "fermyon:spin/mqtt.connection": crate::capability::NoConnection,
             "fermyon:spin/mysql.connection": crate::capability::NoConnection,
-            "fermyon:spin/postgres.connection": crate::capability::NoConnection,
-            "spin:postgres/postgres@3.0.0.connection": crate::capability::NoConnection,
-            "spin:postgres/postgres@4.2.0.connection": crate::capability::NoConnection,
+            "fermyon:spin/postgres.connection": crate::capability::postgres::PgConnection,
+            "spin:postgres/postgres@3.0.0.connection": crate::capability::postgres::PgConnection,
+            "spin:postgres/postgres@4.2.0.connection": crate::capability::postgres::PgConnection,
             "spin:postgres/postgres@4.2.0.connection-builder": crate::capability::postgres::PgBuilder,
         },
     });
@@ -69,8 +80,8 @@ impl HasData for Caps {
     type Data<'a> = CapView<'a>;
 }
 
-/// The connection of an interface the runtime has no backend for (Redis, MQTT, MySQL,
-/// PostgreSQL): `open` always fails, so no value of it ever exists.
+/// The connection of an interface the runtime has no backend for (Redis, MQTT,
+/// MySQL): `open` always fails, so no value of it ever exists.
 pub enum NoConnection {}
 
 /// The answer to a call on a [`NoConnection`] handle. The host never hands one out, so

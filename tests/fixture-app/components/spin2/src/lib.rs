@@ -182,6 +182,10 @@ async fn route(method: Method, path: &str, query: &str, req: IncomingRequest) ->
         (Method::Get, "/pg") => Ok(pg_open(&address(param("addr"), "postgres://127.0.0.1"))),
         (Method::Get, "/pg3") => Ok(pg3_open(&address(param("addr"), "postgres://127.0.0.1"))),
         (Method::Get, "/pg4") => Ok(pg4_open(&address(param("addr"), "postgres://127.0.0.1"))),
+        (Method::Post, "/pg-run") => {
+            let body = body(req).await?;
+            pg_run(param("v"), param("url"), &body)
+        }
 
         _ => Err(json_reply(404, json!({ "error": "no such route" }))),
     }
@@ -608,7 +612,8 @@ fn wkv_delete_many(label: &str, body: &[u8]) -> Outcome {
 }
 
 // ---------------------------------------------------------------------------
-// Capabilities the runtime has no backend for: each answers the error it got.
+// Capabilities the runtime has no backend for, and PostgreSQL's bare `open`: each
+// answers the error it got.
 
 fn llm_infer(model: Option<String>) -> Reply {
     use spin_sdk::llm;
@@ -689,3 +694,277 @@ macro_rules! pg_open_version {
 
 pg_open_version!(pg3_open, pg3);
 pg_open_version!(pg4_open, pg4);
+
+// ---------------------------------------------------------------------------
+// PostgreSQL for real: `POST /pg-run?v=pg|pg3|pg4&url=…` with a body
+// `[{"op": "query"|"execute", "sql": "…", "params": [{"t": type, "v": value}]}, …]`
+// runs the steps in order on one connection and answers one result per step:
+// `{"columns": [[name, type]…], "rows": [[{"t", "v"}…]…]}`, `{"affected": n}` or
+// `{"error": kind, "detail": text, "code": SQLSTATE (4.x)}`.
+
+fn pg_run(version: Option<String>, url: Option<String>, body: &[u8]) -> Outcome {
+    let url = url.ok_or_else(|| bad_request("url is required"))?;
+    let steps: Vec<Json> = serde_json::from_value(json_body(body)?)
+        .map_err(|e| bad_request(&format!("the body is not a list of steps: {e}")))?;
+    let results = match version.as_deref() {
+        Some("pg") => pg2_steps(&url, &steps),
+        Some("pg3") => pg3_steps(&url, &steps),
+        Some("pg4") => pg4_steps(&url, &steps),
+        _ => return Err(bad_request("v must be pg, pg3 or pg4")),
+    }?;
+    Ok(json_reply(200, json!(results)))
+}
+
+fn step_parts(step: &Json) -> (bool, &str, Vec<Json>) {
+    let query = step["op"].as_str() == Some("query");
+    let sql = step["sql"].as_str().unwrap_or_default();
+    let params = step["params"].as_array().cloned().unwrap_or_default();
+    (query, sql, params)
+}
+
+/// A column type's variant name, lower case: `DbDataType::Int32` → `int32`.
+fn type_name(debug: String) -> String {
+    debug.rsplit("::").next().unwrap_or_default().to_lowercase()
+}
+
+fn tv(t: &str, v: Json) -> Json {
+    json!({ "t": t, "v": v })
+}
+
+fn u8s(v: &Json) -> Vec<u8> {
+    v.as_array()
+        .map(|a| a.iter().map(|b| b.as_u64().unwrap_or(0) as u8).collect())
+        .unwrap_or_default()
+}
+
+fn nth_i(v: &Json, i: usize) -> i64 {
+    v[i].as_i64().unwrap_or(0)
+}
+
+fn pg_error_json(kind: &str, detail: &str, code: Option<&str>) -> Json {
+    json!({ "error": kind, "detail": detail, "code": code })
+}
+
+fn pg2_steps(url: &str, steps: &[Json]) -> Result<Vec<Json>, Reply> {
+    use spin_sdk::pg::{Connection, DbValue as D, ParameterValue as P};
+    fn err(e: spin_sdk::pg::PgError) -> Json {
+        use spin_sdk::pg::PgError as E;
+        match e {
+            E::ConnectionFailed(d) => pg_error_json("connection-failed", &d, None),
+            E::BadParameter(d) => pg_error_json("bad-parameter", &d, None),
+            E::QueryFailed(d) => pg_error_json("query-failed", &d, None),
+            E::ValueConversionFailed(d) => pg_error_json("value-conversion-failed", &d, None),
+            E::Other(d) => pg_error_json("other", &d, None),
+        }
+    }
+    let conn = Connection::open(url).map_err(|e| json_reply(500, err(e)))?;
+    let mut out = Vec::new();
+    for step in steps {
+        let (query, sql, params) = step_parts(step);
+        let params: Vec<P> = params
+            .iter()
+            .map(|p| match p["t"].as_str().unwrap_or_default() {
+                "bool" => P::Boolean(p["v"].as_bool().unwrap_or(false)),
+                "int8" => P::Int8(p["v"].as_i64().unwrap_or(0) as i8),
+                "int16" => P::Int16(p["v"].as_i64().unwrap_or(0) as i16),
+                "int32" => P::Int32(p["v"].as_i64().unwrap_or(0) as i32),
+                "int64" => P::Int64(p["v"].as_i64().unwrap_or(0)),
+                "uint32" => P::Uint32(p["v"].as_u64().unwrap_or(0) as u32),
+                "float32" => P::Floating32(p["v"].as_f64().unwrap_or(0.0) as f32),
+                "float64" => P::Floating64(p["v"].as_f64().unwrap_or(0.0)),
+                "str" => P::Str(p["v"].as_str().unwrap_or_default().to_owned()),
+                "binary" => P::Binary(u8s(&p["v"])),
+                _ => P::DbNull,
+            })
+            .collect();
+        out.push(if query {
+            match conn.query(sql, &params) {
+                Ok(rs) => json!({
+                    "columns": rs.columns.iter()
+                        .map(|c| json!([c.name, type_name(format!("{:?}", c.data_type))]))
+                        .collect::<Vec<_>>(),
+                    "rows": rs.rows.iter().map(|r| r.iter().map(|v| match v {
+                        D::Boolean(b) => tv("bool", json!(b)),
+                        D::Int8(i) => tv("int8", json!(i)),
+                        D::Int16(i) => tv("int16", json!(i)),
+                        D::Int32(i) => tv("int32", json!(i)),
+                        D::Int64(i) => tv("int64", json!(i)),
+                        D::Floating32(f) => tv("float32", json!(f)),
+                        D::Floating64(f) => tv("float64", json!(f)),
+                        D::Str(s) => tv("str", json!(s)),
+                        D::Binary(b) => tv("binary", json!(b)),
+                        D::DbNull => tv("null", Json::Null),
+                        _ => tv("unsupported", Json::Null),
+                    }).collect::<Vec<_>>()).collect::<Vec<_>>(),
+                }),
+                Err(e) => err(e),
+            }
+        } else {
+            match conn.execute(sql, &params) {
+                Ok(n) => json!({ "affected": n }),
+                Err(e) => err(e),
+            }
+        });
+    }
+    Ok(out)
+}
+
+macro_rules! pg_steps_version {
+    ($name:ident, $m:ident, $code:expr, $extra_params:expr, $extra_values:expr) => {
+        fn $name(url: &str, steps: &[Json]) -> Result<Vec<Json>, Reply> {
+            use spin_sdk::$m::{Connection, DbValue as D, ParameterValue as P, PgError as E};
+            fn err(e: E) -> Json {
+                match e {
+                    E::ConnectionFailed(d) => pg_error_json("connection-failed", &d, None),
+                    E::BadParameter(d) => pg_error_json("bad-parameter", &d, None),
+                    E::QueryFailed(q) => {
+                        let code: fn(&_) -> (String, Option<String>) = $code;
+                        let (detail, code) = code(&q);
+                        pg_error_json("query-failed", &detail, code.as_deref())
+                    }
+                    E::ValueConversionFailed(d) => {
+                        pg_error_json("value-conversion-failed", &d, None)
+                    }
+                    E::Other(d) => pg_error_json("other", &d, None),
+                }
+            }
+            let conn = Connection::open(url).map_err(|e| json_reply(500, err(e)))?;
+            let extra_params: fn(&str, &Json) -> Option<P> = $extra_params;
+            let extra_values: fn(&D) -> Json = $extra_values;
+            let mut out = Vec::new();
+            for step in steps {
+                let (query, sql, params) = step_parts(step);
+                let params: Vec<P> = params
+                    .iter()
+                    .map(|p| {
+                        let v = &p["v"];
+                        match p["t"].as_str().unwrap_or_default() {
+                            "bool" => P::Boolean(v.as_bool().unwrap_or(false)),
+                            "int8" => P::Int8(v.as_i64().unwrap_or(0) as i8),
+                            "int16" => P::Int16(v.as_i64().unwrap_or(0) as i16),
+                            "int32" => P::Int32(v.as_i64().unwrap_or(0) as i32),
+                            "int64" => P::Int64(v.as_i64().unwrap_or(0)),
+                            "float32" => P::Floating32(v.as_f64().unwrap_or(0.0) as f32),
+                            "float64" => P::Floating64(v.as_f64().unwrap_or(0.0)),
+                            "str" => P::Str(v.as_str().unwrap_or_default().to_owned()),
+                            "binary" => P::Binary(u8s(v)),
+                            "date" => P::Date((
+                                nth_i(v, 0) as i32,
+                                nth_i(v, 1) as u8,
+                                nth_i(v, 2) as u8,
+                            )),
+                            "time" => P::Time((
+                                nth_i(v, 0) as u8,
+                                nth_i(v, 1) as u8,
+                                nth_i(v, 2) as u8,
+                                nth_i(v, 3) as u32,
+                            )),
+                            "datetime" => P::Datetime((
+                                nth_i(v, 0) as i32,
+                                nth_i(v, 1) as u8,
+                                nth_i(v, 2) as u8,
+                                nth_i(v, 3) as u8,
+                                nth_i(v, 4) as u8,
+                                nth_i(v, 5) as u8,
+                                nth_i(v, 6) as u32,
+                            )),
+                            "timestamp" => P::Timestamp(v.as_i64().unwrap_or(0)),
+                            t => extra_params(t, v).unwrap_or(P::DbNull),
+                        }
+                    })
+                    .collect();
+                out.push(if query {
+                    match conn.query(sql, &params) {
+                        Ok(rs) => json!({
+                            "columns": rs.columns.iter()
+                                .map(|c| json!([c.name, type_name(format!("{:?}", c.data_type))]))
+                                .collect::<Vec<_>>(),
+                            "rows": rs.rows.iter().map(|r| r.iter().map(|v| match v {
+                                D::Boolean(b) => tv("bool", json!(b)),
+                                D::Int8(i) => tv("int8", json!(i)),
+                                D::Int16(i) => tv("int16", json!(i)),
+                                D::Int32(i) => tv("int32", json!(i)),
+                                D::Int64(i) => tv("int64", json!(i)),
+                                D::Floating32(f) => tv("float32", json!(f)),
+                                D::Floating64(f) => tv("float64", json!(f)),
+                                D::Str(s) => tv("str", json!(s)),
+                                D::Binary(b) => tv("binary", json!(b)),
+                                D::Date((y, m, d)) => tv("date", json!([y, m, d])),
+                                D::Time((h, m, s, ns)) => tv("time", json!([h, m, s, ns])),
+                                D::Datetime((y, mo, d, h, mi, s, ns)) => {
+                                    tv("datetime", json!([y, mo, d, h, mi, s, ns]))
+                                }
+                                D::Timestamp(t) => tv("timestamp", json!(t)),
+                                D::DbNull => tv("null", Json::Null),
+                                other => extra_values(other),
+                            }).collect::<Vec<_>>()).collect::<Vec<_>>(),
+                        }),
+                        Err(e) => err(e),
+                    }
+                } else {
+                    match conn.execute(sql, &params) {
+                        Ok(n) => json!({ "affected": n }),
+                        Err(e) => err(e),
+                    }
+                });
+            }
+            Ok(out)
+        }
+    };
+}
+
+pg_steps_version!(
+    pg3_steps,
+    pg3,
+    |q: &String| (q.clone(), None),
+    |_, _| None,
+    |_| tv("unsupported", Json::Null)
+);
+
+pg_steps_version!(
+    pg4_steps,
+    pg4,
+    |q: &spin_sdk::pg4::QueryError| match q {
+        spin_sdk::pg4::QueryError::Text(t) => (t.clone(), None),
+        spin_sdk::pg4::QueryError::DbError(d) => (d.message.clone(), Some(d.code.clone())),
+    },
+    |t, v| {
+        use spin_sdk::pg4::ParameterValue as P;
+        Some(match t {
+            "uuid" => P::Uuid(v.as_str()?.to_owned()),
+            "jsonb" => P::Jsonb(v.to_string().into_bytes()),
+            "decimal" => P::Decimal(v.as_str()?.to_owned()),
+            "interval" => P::Interval(spin_sdk::pg4::Interval {
+                micros: v[0].as_i64()?,
+                days: v[1].as_i64()? as i32,
+                months: v[2].as_i64()? as i32,
+            }),
+            "array-int32" => P::ArrayInt32(
+                v.as_array()?
+                    .iter()
+                    .map(|i| i.as_i64().map(|i| i as i32))
+                    .collect(),
+            ),
+            "array-str" => P::ArrayStr(
+                v.as_array()?
+                    .iter()
+                    .map(|s| s.as_str().map(str::to_owned))
+                    .collect(),
+            ),
+            _ => return None,
+        })
+    },
+    |v| {
+        use spin_sdk::pg4::DbValue as D;
+        match v {
+            D::Uuid(u) => tv("uuid", json!(u)),
+            D::Jsonb(j) => tv("jsonb", serde_json::from_slice(j).unwrap_or(Json::Null)),
+            D::Decimal(d) => tv("decimal", json!(d)),
+            D::Interval(i) => tv("interval", json!([i.micros, i.days, i.months])),
+            D::ArrayInt32(a) => tv("array-int32", json!(a)),
+            D::ArrayStr(a) => tv("array-str", json!(a)),
+            D::Unsupported(bytes) => tv("unsupported", json!(bytes)),
+            _ => tv("unsupported", Json::Null),
+        }
+    }
+);

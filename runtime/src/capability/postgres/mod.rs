@@ -1,0 +1,667 @@
+//! Outbound PostgreSQL: `fermyon:spin/postgres@2.0.0`, `spin:postgres@3.0.0` and
+//! `spin:postgres@4.2.0` (which also serves 4.0 and 4.1 imports, as in Spin), through
+//! tokio-postgres. Every host of an address is checked against the component's
+//! `allowed_outbound_hosts` first, as Spin does; then a guest `connection` takes one
+//! client from the address's pool ([`pool`]) and holds it until dropped, so a
+//! `BEGIN … COMMIT` stays on one connection. The calls of WASI 0.2 guests are async
+//! imports: waiting on the server yields the serving thread to other requests.
+//!
+//! Values, column types and errors are mapped as Spin maps them ([`values`]).
+
+mod pool;
+mod values;
+
+use super::bindings::fermyon::spin::postgres as v2;
+use super::bindings::fermyon::spin::rdbms_types as v2_types;
+use super::bindings::spin::postgres3_0_0::postgres as v3;
+use super::bindings::spin::postgres4_2_0::postgres as v4;
+use super::{CapView, Caps};
+use std::sync::Arc;
+use tokio_postgres::types::ToSql;
+use wasmtime::component::{Accessor, FutureReader, Resource, StreamReader};
+
+pub use pool::Pooled as PgConnection;
+
+/// A `connection-builder` (4.1+): an address and the CA roots to trust besides the
+/// webpki ones.
+pub struct PgBuilder {
+    address: String,
+    ca_roots: Vec<String>,
+}
+
+/// Why a call failed, before it is put in a version's error variant.
+enum Failure {
+    Connection(String),
+    BadParameter(String),
+    Query(tokio_postgres::Error),
+    QueryText(String),
+    ValueConversion(String),
+}
+
+/// The hosts (with ports) a connection string names, in either of PostgreSQL's forms:
+/// `postgres[ql]://[user[:password]@]host[:port][,host[:port]…][/db][?…]` or
+/// `host=a,b port=5432 …`. A port list of one applies to every host.
+fn hosts(address: &str) -> Result<Vec<(String, Option<u16>)>, String> {
+    let (host_list, port_list) = if let Some(rest) = address
+        .strip_prefix("postgres://")
+        .or_else(|| address.strip_prefix("postgresql://"))
+    {
+        let authority = rest.split(['/', '?']).next().unwrap_or_default();
+        let hosts = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        let mut names = Vec::new();
+        let mut ports = Vec::new();
+        for entry in hosts.split(',').filter(|e| !e.is_empty()) {
+            let (name, port) = if let Some(v6) = entry.strip_prefix('[') {
+                let (name, after) = v6
+                    .split_once(']')
+                    .ok_or_else(|| format!("invalid host in connection string: {entry}"))?;
+                (format!("[{name}]"), after.strip_prefix(':'))
+            } else {
+                match entry.rsplit_once(':') {
+                    Some((name, port)) => (name.to_string(), Some(port)),
+                    None => (entry.to_string(), None),
+                }
+            };
+            names.push(name);
+            ports.push(port.map(str::to_string));
+        }
+        (names, ports)
+    } else {
+        let mut names = Vec::new();
+        let mut ports = Vec::new();
+        for pair in address.split_whitespace() {
+            let Some((key, value)) = pair.split_once('=') else {
+                return Err(format!(
+                    "invalid connection string: `{pair}` is not key=value"
+                ));
+            };
+            let value = value.trim_matches('\'');
+            match key {
+                "host" | "hostaddr" if names.is_empty() => {
+                    names = value.split(',').map(str::to_string).collect();
+                }
+                "port" => ports = value.split(',').map(|p| Some(p.to_string())).collect(),
+                _ => {}
+            }
+        }
+        (names, ports)
+    };
+    let mut out = Vec::new();
+    for (i, name) in host_list.iter().enumerate() {
+        let port = match port_list
+            .get(i)
+            .or_else(|| (port_list.len() == 1).then(|| port_list.first()).flatten())
+        {
+            Some(Some(p)) if !p.is_empty() => Some(
+                p.parse::<u16>()
+                    .map_err(|_| format!("invalid port in connection string: {p}"))?,
+            ),
+            _ => None,
+        };
+        out.push((name.clone(), port));
+    }
+    Ok(out)
+}
+
+impl CapView<'_> {
+    /// Why a connection to `address` may not open (not permitted, a Unix socket), or
+    /// `None` when every host it names is allowed.
+    fn pg_refusal(&self, address: &str) -> Option<String> {
+        let hosts = match hosts(address) {
+            Ok(h) => h,
+            Err(e) => return Some(e),
+        };
+        for (host, port) in &hosts {
+            if host.starts_with('/') {
+                return Some(format!(
+                    "{host} is a Unix socket, which a WebAssembly component cannot use"
+                ));
+            }
+            let target = super::address::Target {
+                scheme: "postgres".to_string(),
+                host: host.to_ascii_lowercase(),
+                port: *port,
+            };
+            if !self.allows_target(&target) {
+                let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+                return Some(format!(
+                    "address postgres://{host}{port} is not permitted by the component's \
+                     allowed_outbound_hosts"
+                ));
+            }
+        }
+        None
+    }
+}
+
+async fn connect(
+    address: &str,
+    refusal: Option<String>,
+    ca_roots: &[String],
+) -> Result<PgConnection, Failure> {
+    if let Some(refusal) = refusal {
+        return Err(Failure::Connection(refusal));
+    }
+    let pool = pool::pool_for(address, ca_roots).map_err(Failure::Connection)?;
+    pool.acquire()
+        .await
+        .map_err(|e| Failure::Connection(describe(&e)))
+}
+
+/// An error with its cause: tokio-postgres alone says only "db error" or "error
+/// connecting to server".
+fn describe(e: &tokio_postgres::Error) -> String {
+    match std::error::Error::source(e) {
+        Some(cause) => format!("{e}: {cause}"),
+        None => e.to_string(),
+    }
+}
+
+fn sql_params(params: Vec<v4::ParameterValue>) -> Result<Vec<values::SqlParam>, String> {
+    params.into_iter().map(values::to_sql).collect()
+}
+
+fn refs(params: &[values::SqlParam]) -> Vec<&(dyn ToSql + Sync)> {
+    params
+        .iter()
+        .map(|p| p.as_ref() as &(dyn ToSql + Sync))
+        .collect()
+}
+
+/// Runs a query: its columns (also when no row comes back) and rows, in 4.2 types.
+/// A parameter that does not convert is `bad-parameter`, as in Spin's `query`.
+async fn run_query(
+    client: Arc<tokio_postgres::Client>,
+    statement: &str,
+    params: Result<Vec<v4::ParameterValue>, String>,
+) -> Result<(Vec<v4::Column>, Vec<v4::Row>), Failure> {
+    let params =
+        sql_params(params.map_err(Failure::BadParameter)?).map_err(Failure::BadParameter)?;
+    let prepared = client.prepare(statement).await.map_err(Failure::Query)?;
+    let rows = client
+        .query(&prepared, &refs(&params))
+        .await
+        .map_err(Failure::Query)?;
+    let columns = prepared
+        .columns()
+        .iter()
+        .map(|c| v4::Column {
+            name: c.name().to_string(),
+            data_type: values::data_type(c.type_()),
+        })
+        .collect();
+    let rows = rows
+        .iter()
+        .map(|row| (0..row.len()).map(|i| values::from_sql(row, i)).collect())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Failure::QueryText)?;
+    Ok((columns, rows))
+}
+
+/// Runs a statement: the rows it affected. A parameter that does not convert is
+/// `value-conversion-failed`, as in Spin's `execute`.
+async fn run_execute(
+    client: Arc<tokio_postgres::Client>,
+    statement: &str,
+    params: Result<Vec<v4::ParameterValue>, String>,
+) -> Result<u64, Failure> {
+    let params =
+        sql_params(params.map_err(Failure::ValueConversion)?).map_err(Failure::ValueConversion)?;
+    client
+        .execute(statement, &refs(&params))
+        .await
+        .map_err(Failure::Query)
+}
+
+/// The client of a guest's connection, noting what the statement may do to its
+/// transaction state.
+fn client_for(
+    table: &mut wasmtime::component::ResourceTable,
+    conn: &Resource<PgConnection>,
+    statement: &str,
+) -> wasmtime::Result<Arc<tokio_postgres::Client>> {
+    let c = table.get_mut(conn)?;
+    c.note(statement);
+    Ok(c.client())
+}
+
+// --- fermyon:spin/postgres@2.0.0 and spin:postgres@3.0.0 -----------------------------
+
+/// The 2.0 and 3.0 interfaces differ only in their types; one body serves both.
+macro_rules! older_version {
+    ($iface:ident, $types:ident, $params:ident, $row:ident, $column:ident) => {
+        impl From<Failure> for $types::Error {
+            fn from(f: Failure) -> Self {
+                match f {
+                    Failure::Connection(s) => Self::ConnectionFailed(s),
+                    Failure::BadParameter(s) => Self::BadParameter(s),
+                    Failure::Query(e) => Self::QueryFailed(format!("{e:?}")),
+                    Failure::QueryText(s) => Self::QueryFailed(s),
+                    Failure::ValueConversion(s) => Self::ValueConversionFailed(s),
+                }
+            }
+        }
+
+        impl $iface::HostConnection for CapView<'_> {
+            async fn open(
+                &mut self,
+                address: String,
+            ) -> wasmtime::Result<Result<Resource<PgConnection>, $types::Error>> {
+                let refusal = self.pg_refusal(&address);
+                match connect(&address, refusal, &[]).await {
+                    Ok(conn) => Ok(Ok(self.table.push(conn)?)),
+                    Err(e) => Ok(Err(e.into())),
+                }
+            }
+
+            async fn query(
+                &mut self,
+                self_: Resource<PgConnection>,
+                statement: String,
+                params: Vec<$types::ParameterValue>,
+            ) -> wasmtime::Result<Result<$types::RowSet, $types::Error>> {
+                let client = client_for(self.table, &self_, &statement)?;
+                Ok(run_query(client, &statement, $params(params))
+                    .await
+                    .map(|(columns, rows)| $types::RowSet {
+                        columns: columns.into_iter().map($column).collect(),
+                        rows: rows
+                            .into_iter()
+                            .map(|r| r.into_iter().map($row).collect())
+                            .collect(),
+                    })
+                    .map_err(Into::into))
+            }
+
+            async fn execute(
+                &mut self,
+                self_: Resource<PgConnection>,
+                statement: String,
+                params: Vec<$types::ParameterValue>,
+            ) -> wasmtime::Result<Result<u64, $types::Error>> {
+                let client = client_for(self.table, &self_, &statement)?;
+                Ok(run_execute(client, &statement, $params(params))
+                    .await
+                    .map_err(Into::into))
+            }
+
+            fn drop(&mut self, rep: Resource<PgConnection>) -> wasmtime::Result<()> {
+                // Dropping the host value returns the client to its pool.
+                self.table.delete(rep)?;
+                Ok(())
+            }
+        }
+    };
+}
+
+fn v2_params(params: Vec<v2_types::ParameterValue>) -> Result<Vec<v4::ParameterValue>, String> {
+    use v2_types::ParameterValue as P;
+    use v4::ParameterValue as Q;
+    params
+        .into_iter()
+        .map(|p| {
+            Ok(match p {
+                P::Boolean(v) => Q::Boolean(v),
+                P::Int8(v) => Q::Int8(v),
+                P::Int16(v) => Q::Int16(v),
+                P::Int32(v) => Q::Int32(v),
+                P::Int64(v) => Q::Int64(v),
+                P::Floating32(v) => Q::Floating32(v),
+                P::Floating64(v) => Q::Floating64(v),
+                P::Str(v) => Q::Str(v),
+                P::Binary(v) => Q::Binary(v),
+                P::DbNull => Q::DbNull,
+                P::Uint8(_) | P::Uint16(_) | P::Uint32(_) | P::Uint64(_) => {
+                    return Err("Postgres does not support unsigned integers".to_string());
+                }
+            })
+        })
+        .collect()
+}
+
+fn v2_value(v: v4::DbValue) -> v2_types::DbValue {
+    use v2_types::DbValue as D;
+    use v4::DbValue as V;
+    match v {
+        V::Boolean(v) => D::Boolean(v),
+        V::Int8(v) => D::Int8(v),
+        V::Int16(v) => D::Int16(v),
+        V::Int32(v) => D::Int32(v),
+        V::Int64(v) => D::Int64(v),
+        V::Floating32(v) => D::Floating32(v),
+        V::Floating64(v) => D::Floating64(v),
+        V::Str(v) => D::Str(v),
+        V::Binary(v) => D::Binary(v),
+        V::DbNull => D::DbNull,
+        _ => D::Unsupported,
+    }
+}
+
+fn v2_column(c: v4::Column) -> v2_types::Column {
+    use v2_types::DbDataType as D;
+    use v4::DbDataType as T;
+    let data_type = match c.data_type {
+        T::Boolean => D::Boolean,
+        T::Int8 => D::Int8,
+        T::Int16 => D::Int16,
+        T::Int32 => D::Int32,
+        T::Int64 => D::Int64,
+        T::Floating32 => D::Floating32,
+        T::Floating64 => D::Floating64,
+        T::Str => D::Str,
+        T::Binary => D::Binary,
+        _ => D::Other,
+    };
+    v2_types::Column {
+        name: c.name,
+        data_type,
+    }
+}
+
+fn v3_params(params: Vec<v3::ParameterValue>) -> Result<Vec<v4::ParameterValue>, String> {
+    use v3::ParameterValue as P;
+    use v4::ParameterValue as Q;
+    Ok(params
+        .into_iter()
+        .map(|p| match p {
+            P::Boolean(v) => Q::Boolean(v),
+            P::Int8(v) => Q::Int8(v),
+            P::Int16(v) => Q::Int16(v),
+            P::Int32(v) => Q::Int32(v),
+            P::Int64(v) => Q::Int64(v),
+            P::Floating32(v) => Q::Floating32(v),
+            P::Floating64(v) => Q::Floating64(v),
+            P::Str(v) => Q::Str(v),
+            P::Binary(v) => Q::Binary(v),
+            P::Date(v) => Q::Date(v),
+            P::Time(v) => Q::Time(v),
+            P::Datetime(v) => Q::Datetime(v),
+            P::Timestamp(v) => Q::Timestamp(v),
+            P::DbNull => Q::DbNull,
+        })
+        .collect())
+}
+
+fn v3_value(v: v4::DbValue) -> v3::DbValue {
+    use v3::DbValue as D;
+    use v4::DbValue as V;
+    match v {
+        V::Boolean(v) => D::Boolean(v),
+        V::Int8(v) => D::Int8(v),
+        V::Int16(v) => D::Int16(v),
+        V::Int32(v) => D::Int32(v),
+        V::Int64(v) => D::Int64(v),
+        V::Floating32(v) => D::Floating32(v),
+        V::Floating64(v) => D::Floating64(v),
+        V::Str(v) => D::Str(v),
+        V::Binary(v) => D::Binary(v),
+        V::Date(v) => D::Date(v),
+        V::Time(v) => D::Time(v),
+        V::Datetime(v) => D::Datetime(v),
+        V::Timestamp(v) => D::Timestamp(v),
+        V::DbNull => D::DbNull,
+        _ => D::Unsupported,
+    }
+}
+
+fn v3_column(c: v4::Column) -> v3::Column {
+    use v3::DbDataType as D;
+    use v4::DbDataType as T;
+    let data_type = match c.data_type {
+        T::Boolean => D::Boolean,
+        T::Int8 => D::Int8,
+        T::Int16 => D::Int16,
+        T::Int32 => D::Int32,
+        T::Int64 => D::Int64,
+        T::Floating32 => D::Floating32,
+        T::Floating64 => D::Floating64,
+        T::Str => D::Str,
+        T::Binary => D::Binary,
+        T::Date => D::Date,
+        T::Time => D::Time,
+        T::Datetime => D::Datetime,
+        T::Timestamp => D::Timestamp,
+        _ => D::Other,
+    };
+    v3::Column {
+        name: c.name,
+        data_type,
+    }
+}
+
+impl v2::Host for CapView<'_> {}
+impl v2_types::Host for CapView<'_> {}
+older_version!(v2, v2_types, v2_params, v2_value, v2_column);
+
+impl v3::Host for CapView<'_> {}
+older_version!(v3, v3, v3_params, v3_value, v3_column);
+
+// --- spin:postgres@4.2.0 ----------------------------------------------------------------
+
+impl From<Failure> for v4::Error {
+    fn from(f: Failure) -> Self {
+        match f {
+            Failure::Connection(s) => Self::ConnectionFailed(s),
+            Failure::BadParameter(s) => Self::BadParameter(s),
+            Failure::QueryText(s) => Self::QueryFailed(v4::QueryError::Text(s)),
+            Failure::ValueConversion(s) => Self::ValueConversionFailed(s),
+            Failure::Query(e) => {
+                let as_text = format!("{e:?}");
+                Self::QueryFailed(match e.as_db_error() {
+                    None => v4::QueryError::Text(as_text),
+                    Some(db) => v4::QueryError::DbError(v4::DbError {
+                        as_text,
+                        severity: db.severity().to_string(),
+                        code: db.code().code().to_string(),
+                        message: db.message().to_string(),
+                        detail: db.detail().map(str::to_string),
+                        extras: db_extras(db),
+                    }),
+                })
+            }
+        }
+    }
+}
+
+/// What else the server said of an error, by field name, as Spin lists it.
+fn db_extras(db: &tokio_postgres::error::DbError) -> Vec<(String, String)> {
+    let fields = [
+        ("column", db.column().map(str::to_string)),
+        ("constraint", db.constraint().map(str::to_string)),
+        ("routine", db.routine().map(str::to_string)),
+        ("hint", db.hint().map(str::to_string)),
+        ("table", db.table().map(str::to_string)),
+        ("datatype", db.datatype().map(str::to_string)),
+        ("schema", db.schema().map(str::to_string)),
+        ("file", db.file().map(str::to_string)),
+        ("line", db.line().map(|l| l.to_string())),
+        ("where_", db.where_().map(str::to_string)),
+    ];
+    fields
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+        .collect()
+}
+
+impl v4::Host for CapView<'_> {}
+
+impl v4::HostConnection for CapView<'_> {
+    async fn open(
+        &mut self,
+        address: String,
+    ) -> wasmtime::Result<Result<Resource<PgConnection>, v4::Error>> {
+        let refusal = self.pg_refusal(&address);
+        match connect(&address, refusal, &[]).await {
+            Ok(conn) => Ok(Ok(self.table.push(conn)?)),
+            Err(e) => Ok(Err(e.into())),
+        }
+    }
+
+    async fn query(
+        &mut self,
+        self_: Resource<PgConnection>,
+        statement: String,
+        params: Vec<v4::ParameterValue>,
+    ) -> wasmtime::Result<Result<v4::RowSet, v4::Error>> {
+        let client = client_for(self.table, &self_, &statement)?;
+        Ok(run_query(client, &statement, Ok(params))
+            .await
+            .map(|(columns, rows)| v4::RowSet { columns, rows })
+            .map_err(Into::into))
+    }
+
+    async fn execute(
+        &mut self,
+        self_: Resource<PgConnection>,
+        statement: String,
+        params: Vec<v4::ParameterValue>,
+    ) -> wasmtime::Result<Result<u64, v4::Error>> {
+        let client = client_for(self.table, &self_, &statement)?;
+        Ok(run_execute(client, &statement, Ok(params))
+            .await
+            .map_err(Into::into))
+    }
+
+    fn drop(&mut self, rep: Resource<PgConnection>) -> wasmtime::Result<()> {
+        self.table.delete(rep)?;
+        Ok(())
+    }
+}
+
+/// The `-async` functions of WASI 0.3 guests: the same calls, with the rows handed to
+/// the guest's stream once the query has run.
+impl<T> v4::HostConnectionWithStore<T> for Caps {
+    async fn open_async(
+        accessor: &Accessor<T, Self>,
+        address: String,
+    ) -> wasmtime::Result<Result<Resource<PgConnection>, v4::Error>> {
+        let refusal = accessor.with(|mut access| access.get().pg_refusal(&address));
+        open_with(accessor, connect(&address, refusal, &[]).await)
+    }
+
+    async fn query_async(
+        accessor: &Accessor<T, Self>,
+        self_: Resource<PgConnection>,
+        statement: String,
+        params: Vec<v4::ParameterValue>,
+    ) -> wasmtime::Result<
+        Result<
+            (
+                Vec<v4::Column>,
+                StreamReader<v4::Row>,
+                FutureReader<Result<(), v4::Error>>,
+            ),
+            v4::Error,
+        >,
+    > {
+        let client =
+            accessor.with(|mut access| client_for(access.get().table, &self_, &statement))?;
+        match run_query(client, &statement, Ok(params)).await {
+            Ok((columns, rows)) => accessor.with(|mut access| {
+                let rows = StreamReader::new(&mut access, rows)?;
+                let done = FutureReader::new(&mut access, async {
+                    wasmtime::Result::<Result<(), v4::Error>>::Ok(Ok(()))
+                })?;
+                Ok(Ok((columns, rows, done)))
+            }),
+            Err(e) => Ok(Err(e.into())),
+        }
+    }
+
+    async fn execute_async(
+        accessor: &Accessor<T, Self>,
+        self_: Resource<PgConnection>,
+        statement: String,
+        params: Vec<v4::ParameterValue>,
+    ) -> wasmtime::Result<Result<u64, v4::Error>> {
+        let client =
+            accessor.with(|mut access| client_for(access.get().table, &self_, &statement))?;
+        Ok(run_execute(client, &statement, Ok(params))
+            .await
+            .map_err(Into::into))
+    }
+}
+
+fn open_with<T>(
+    accessor: &Accessor<T, Caps>,
+    conn: Result<PgConnection, Failure>,
+) -> wasmtime::Result<Result<Resource<PgConnection>, v4::Error>> {
+    match conn {
+        Ok(conn) => accessor.with(|mut access| Ok(Ok(access.get().table.push(conn)?))),
+        Err(e) => Ok(Err(e.into())),
+    }
+}
+
+impl v4::HostConnectionBuilder for CapView<'_> {
+    fn new(&mut self, address: String) -> wasmtime::Result<Resource<PgBuilder>> {
+        Ok(self.table.push(PgBuilder {
+            address,
+            ca_roots: Vec::new(),
+        })?)
+    }
+
+    fn set_ca_root(
+        &mut self,
+        self_: Resource<PgBuilder>,
+        certificate: String,
+    ) -> wasmtime::Result<Result<(), v4::Error>> {
+        self.table.get_mut(&self_)?.ca_roots.push(certificate);
+        Ok(Ok(()))
+    }
+
+    async fn build(
+        &mut self,
+        self_: Resource<PgBuilder>,
+    ) -> wasmtime::Result<Result<Resource<PgConnection>, v4::Error>> {
+        let b = self.table.get(&self_)?;
+        let (address, ca_roots) = (b.address.clone(), b.ca_roots.clone());
+        let refusal = self.pg_refusal(&address);
+        match connect(&address, refusal, &ca_roots).await {
+            Ok(conn) => Ok(Ok(self.table.push(conn)?)),
+            Err(e) => Ok(Err(e.into())),
+        }
+    }
+
+    fn drop(&mut self, rep: Resource<PgBuilder>) -> wasmtime::Result<()> {
+        self.table.delete(rep)?;
+        Ok(())
+    }
+}
+
+impl<T> v4::HostConnectionBuilderWithStore<T> for Caps {
+    async fn build_async(
+        accessor: &Accessor<T, Self>,
+        self_: Resource<PgBuilder>,
+    ) -> wasmtime::Result<Result<Resource<PgConnection>, v4::Error>> {
+        let (address, ca_roots, refusal) = accessor.with(|mut access| {
+            let view = access.get();
+            let b = view.table.get(&self_)?;
+            let (address, ca_roots) = (b.address.clone(), b.ca_roots.clone());
+            let refusal = view.pg_refusal(&address);
+            wasmtime::Result::<_>::Ok((address, ca_roots, refusal))
+        })?;
+        open_with(accessor, connect(&address, refusal, &ca_roots).await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hosts;
+
+    #[test]
+    fn connection_string_hosts() {
+        assert_eq!(
+            hosts("postgres://u:p@db.example.com:5433/app?sslmode=disable").unwrap(),
+            [("db.example.com".to_string(), Some(5433))]
+        );
+        assert_eq!(
+            hosts("postgresql://a,b:6000/x").unwrap(),
+            [("a".to_string(), None), ("b".to_string(), Some(6000))]
+        );
+        assert_eq!(
+            hosts("host=a,b port=5432 user=me").unwrap(),
+            [("a".to_string(), Some(5432)), ("b".to_string(), Some(5432))]
+        );
+        assert!(hosts("postgres://h:notaport/x").is_err());
+    }
+}
