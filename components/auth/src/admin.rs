@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use zhanye_accounts::passwords::{self, Replacement};
-use zhanye_accounts::staff;
+use zhanye_accounts::{resets, staff};
 use zhanye_platform::Request;
 use zhanye_platform::caller::{Caller, authenticate};
 use zhanye_platform::csv::Csv;
@@ -12,10 +12,10 @@ use zhanye_platform::json::{self, read_json};
 use zhanye_platform::kv::Cache;
 use zhanye_platform::problem::reason;
 use zhanye_platform::time::{china_date, now_unix};
-use zhanye_platform::{ApiError, ApiResult, Db, Page, PageQuery, Reply, Row, params, random};
+use zhanye_platform::{ApiError, ApiResult, Db, Page, PageQuery, Reply, random};
 use zhanye_staff::StaffCode;
 use zhanye_staff::identity::mask_mobile;
-use zhanye_staff::org::{is_within, subtree_range};
+use zhanye_staff::org::is_within;
 use zhanye_staff::password;
 
 use crate::input::BODY_LIMIT;
@@ -46,11 +46,6 @@ async fn staff_in_scope(
         .ok_or_else(ApiError::not_found)
 }
 
-/// Scope follows the staff member's current unit, so a move between units moves
-/// their pending request with them.
-const PENDING_IN_SCOPE: &str = "FROM manual_reset_requests r JOIN staff s ON s.code = r.staff_code
-  WHERE r.status = 'pending' AND s.unit_path >= ?1 AND s.unit_path < ?2";
-
 #[derive(Serialize)]
 struct PendingReset {
     id: i64,
@@ -65,41 +60,19 @@ struct PendingReset {
 pub async fn pending(request: Request) -> ApiResult<Reply> {
     let caller = admin(&request).await?;
     let page = PageQuery::from_query(request.uri().query())?;
-    let (low, high) = subtree_range(&caller.unit_path);
     let db = Db::open_default().await?;
-    let total: i64 = db
-        .query_value(
-            &format!("SELECT COUNT(*) {PENDING_IN_SCOPE}"),
-            params![low.as_str(), high.as_str()],
-        )
+    let total = resets::count_pending(&db, &caller.unit_path).await?;
+    let items = resets::pending(&db, &caller.unit_path, page.limit(), page.offset() as i64)
         .await?
-        .unwrap_or(0);
-    let rows = db
-        .query(
-            &format!(
-                "SELECT r.id, s.code, s.name, s.mobile, r.requested_at {PENDING_IN_SCOPE}
-                  ORDER BY r.requested_at, r.id LIMIT ?3 OFFSET ?4"
-            ),
-            params![
-                low.as_str(),
-                high.as_str(),
-                page.limit(),
-                page.offset() as i64
-            ],
-        )
-        .await?;
-    let items = rows
-        .iter()
-        .map(|row: &Row| {
-            Ok(PendingReset {
-                id: row.get("id")?,
-                code: row.get("code")?,
-                name: row.get("name")?,
-                mobile: mask_mobile(&row.get::<String>("mobile")?),
-                requested_at: row.get("requested_at")?,
-            })
+        .into_iter()
+        .map(|r| PendingReset {
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            mobile: mask_mobile(&r.mobile),
+            requested_at: r.requested_at,
         })
-        .collect::<Result<Vec<_>, ApiError>>()?;
+        .collect();
     json::ok(&Page::new(items, total as u64, page)?)
 }
 
@@ -107,24 +80,11 @@ pub async fn pending(request: Request) -> ApiResult<Reply> {
 /// data: the export is audited.
 pub async fn export(request: Request) -> ApiResult<Reply> {
     let caller = admin(&request).await?;
-    let (low, high) = subtree_range(&caller.unit_path);
     let db = Db::open_default().await?;
-    let rows = db
-        .query(
-            &format!(
-                "SELECT s.code, s.name, s.mobile {PENDING_IN_SCOPE} ORDER BY r.requested_at, r.id LIMIT ?3"
-            ),
-            params![low.as_str(), high.as_str(), EXPORT_LIMIT],
-        )
-        .await?;
+    let rows = resets::pending(&db, &caller.unit_path, EXPORT_LIMIT, 0).await?;
     let mut csv = Csv::new(&["人员代码", "人员姓名", "手机号码"]);
-    for row in &rows {
-        let fields = [
-            row.get::<String>("code")?,
-            row.get::<String>("name")?,
-            row.get::<String>("mobile")?,
-        ];
-        csv.row(fields.iter().map(String::as_str));
+    for r in &rows {
+        csv.row([r.code.as_str(), r.name.as_str(), r.mobile.as_str()]);
     }
     let detail = serde_json::json!({"rows": rows.len(), "scope": caller.unit_path});
     db.audit(

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 use zhanye_accounts::passwords::{self, Replacement};
-use zhanye_accounts::staff;
+use zhanye_accounts::{resets, staff};
 use zhanye_platform::Request;
 use zhanye_platform::auth::constant_time_eq;
 use zhanye_platform::caller::{client_ip, pii_key, signing_key};
@@ -16,13 +16,11 @@ use zhanye_platform::kv::Cache;
 use zhanye_platform::problem::reason;
 use zhanye_platform::session::keyed_digest;
 use zhanye_platform::time::{china_date, now_rfc3339, now_unix, seconds_to_china_midnight};
-use zhanye_platform::{
-    ApiError, ApiResult, Db, FieldError, Lang, Localized, Reply, params, random,
-};
+use zhanye_platform::{ApiError, ApiResult, Db, FieldError, Lang, Localized, Reply, random};
 use zhanye_staff::StaffCode;
 use zhanye_staff::guard::{
-    OTP_MAX_ATTEMPTS, OTP_RESEND_GAP_SECONDS, OTP_TTL_SECONDS, SendDecision, SendRecord,
-    is_otp_shaped, otp_from_random, reset_sms_text, send_decision,
+    OTP_MAX_ATTEMPTS, OTP_RESEND_GAP_SECONDS, OTP_TTL_SECONDS, SendDecision, is_otp_shaped,
+    otp_from_random, reset_sms_text, send_decision,
 };
 use zhanye_staff::identity::{normalise_id_number, verify_id};
 use zhanye_staff::password;
@@ -84,20 +82,7 @@ pub async fn request_code(request: Request) -> ApiResult<Reply> {
     let key = signing_key().await?;
     let otp = db
         .transaction(async |tx| {
-            let record = tx
-                .query_row(
-                    "SELECT last_sent_at, send_day, sends_on_day FROM password_resets WHERE code = ?1",
-                    params![attempt_key.as_str()],
-                )
-                .await?
-                .map(|row| -> Result<SendRecord, ApiError> {
-                    Ok(SendRecord {
-                        last_sent_at: row.get("last_sent_at")?,
-                        send_day: row.get("send_day")?,
-                        sends_on_day: row.get("sends_on_day")?,
-                    })
-                })
-                .transpose()?;
+            let record = resets::send_record(tx, attempt_key.as_str()).await?;
             let sends_on_day = match send_decision(record.as_ref(), now, &today, seconds_to_china_midnight(now)) {
                 SendDecision::Allowed { sends_on_day } => sends_on_day,
                 SendDecision::TooSoon { retry_after } => {
@@ -118,15 +103,14 @@ pub async fn request_code(request: Request) -> ApiResult<Reply> {
                 None => None,
             };
             let otp_hash = otp.as_ref().map(|otp| keyed_digest(&key, &format!("{attempt_key}:{otp}")));
-            tx.execute(
-                "INSERT INTO password_resets (code, otp_hash, expires_at, attempts, last_sent_at, send_day, sends_on_day)
-                 VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6)
-                 ON CONFLICT (code) DO UPDATE SET otp_hash = excluded.otp_hash, expires_at = excluded.expires_at,
-                     attempts = 0, last_sent_at = excluded.last_sent_at, send_day = excluded.send_day,
-                     sends_on_day = excluded.sends_on_day",
-                params![attempt_key.as_str(), otp_hash, now + OTP_TTL_SECONDS, now, today.as_str(), sends_on_day],
-            )
-            .await?;
+            let send = resets::Send {
+                otp_hash: otp_hash.as_deref(),
+                expires_at: now + OTP_TTL_SECONDS,
+                sent_at: now,
+                day: today.as_str(),
+                sends_on_day,
+            };
+            resets::record_send(tx, attempt_key.as_str(), &send).await?;
             if identified.is_some() {
                 tx.audit(&attempt_key, "auth.reset_code_sent", Some(&attempt_key), None).await?;
             }
@@ -199,34 +183,19 @@ pub async fn confirm(request: Request) -> ApiResult<Reply> {
     // Check the code; a wrong one costs a try, and the fifth burns it.
     let valid = db
         .transaction(async |tx| {
-            let Some(row) = tx
-                .query_row(
-                    "SELECT otp_hash, expires_at, attempts FROM password_resets WHERE code = ?1",
-                    params![attempt_key.as_str()],
-                )
-                .await?
-            else {
+            let Some(stored) = resets::stored_code(tx, attempt_key.as_str()).await? else {
                 return Ok(false);
             };
-            let stored: Option<String> = row.get("otp_hash")?;
-            let Some(stored) = stored else {
+            let Some(hash) = stored.otp_hash else {
                 return Ok(false);
             };
-            if row.get::<i64>("expires_at")? <= now
-                || row.get::<i64>("attempts")? >= OTP_MAX_ATTEMPTS
-            {
+            if stored.expires_at <= now || stored.attempts >= OTP_MAX_ATTEMPTS {
                 return Ok(false);
             }
-            if constant_time_eq(stored.as_bytes(), presented.as_bytes()) {
+            if constant_time_eq(hash.as_bytes(), presented.as_bytes()) {
                 return Ok(true);
             }
-            tx.execute(
-                "UPDATE password_resets SET attempts = attempts + 1,
-                        otp_hash = CASE WHEN attempts + 1 >= ?2 THEN NULL ELSE otp_hash END
-                  WHERE code = ?1",
-                params![attempt_key.as_str(), OTP_MAX_ATTEMPTS],
-            )
-            .await?;
+            resets::count_wrong_try(tx, attempt_key.as_str(), OTP_MAX_ATTEMPTS).await?;
             tx.audit(
                 &attempt_key,
                 "auth.reset_code_wrong",
@@ -253,13 +222,7 @@ pub async fn confirm(request: Request) -> ApiResult<Reply> {
     let new_hash = password::hash(&body.new_password, &random::bytes::<16>()?);
     db.transaction(async |tx| {
         // Spend the code; a concurrent confirm that spent it first wins.
-        let spent = tx
-            .execute(
-                "UPDATE password_resets SET otp_hash = NULL WHERE code = ?1 AND otp_hash = ?2",
-                params![attempt_key.as_str(), presented.as_str()],
-            )
-            .await?;
-        if spent != 1 {
+        if !resets::spend_code(tx, attempt_key.as_str(), presented.as_str()).await? {
             return Err(ApiError::invalid_verification_code());
         }
         let how = Replacement {
@@ -291,15 +254,15 @@ pub async fn request_manual(request: Request) -> ApiResult<Reply> {
     if let Some(staff) = identified {
         let now = now_rfc3339();
         db.transaction(async |tx| {
-            let added = tx
-                .execute(
-                    "INSERT OR IGNORE INTO manual_reset_requests (staff_code, requested_at) VALUES (?1, ?2)",
-                    params![staff.code.as_str(), now.as_str()],
+            let added = resets::request_manual(tx, staff.code.as_str(), now.as_str()).await?;
+            if added {
+                tx.audit(
+                    &staff.code,
+                    "auth.manual_reset_requested",
+                    Some(&staff.code),
+                    None,
                 )
                 .await?;
-            if added == 1 {
-                tx.audit(&staff.code, "auth.manual_reset_requested", Some(&staff.code), None)
-                    .await?;
             }
             Ok(())
         })

@@ -9,10 +9,12 @@
 //! | [`guard`] | the sign-in lock-out (AUTH-6) |
 //! | [`org`] | org units written by the partner webhook |
 //! | [`passwords`] | replacing a password and everything that goes with it |
+//! | [`resets`] | SMS reset codes and manual reset requests (AUTH-4, AUTH-5) |
 
 pub mod checkins;
 pub mod guard;
 pub mod org;
 pub mod passwords;
+pub mod resets;
 pub mod sessions;
 pub mod staff;
