@@ -7,8 +7,9 @@
 //! Every message leaves a row in `sms_outbox` with the outcome, never with its text.
 
 use bytes::Bytes;
+use zhanye_accounts::sms_outbox::{self, SmsSent};
 use zhanye_platform::time::now_rfc3339;
-use zhanye_platform::{ApiError, Db, params};
+use zhanye_platform::{ApiError, Db};
 use zhanye_staff::identity::mask_mobile;
 
 use zhanye_platform::spin::variable;
@@ -30,19 +31,17 @@ pub async fn send(
             ("failed", Some(why.as_str()))
         }
     };
-    db.execute(
-        "INSERT INTO sms_outbox (staff_code, mobile_masked, purpose, status, error, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            staff_code,
-            mask_mobile(mobile),
-            purpose,
-            status,
-            error,
-            now_rfc3339()
-        ],
-    )
-    .await?;
+    let masked = mask_mobile(mobile);
+    let at = now_rfc3339();
+    let sent = SmsSent {
+        staff_code,
+        mobile_masked: &masked,
+        purpose,
+        status,
+        error,
+        at: &at,
+    };
+    sms_outbox::record(db, &sent).await?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@
 //! | [`org`] | org units written by the partner webhook |
 //! | [`passwords`] | replacing a password and everything that goes with it |
 //! | [`resets`] | SMS reset codes and manual reset requests (AUTH-4, AUTH-5) |
+//! | [`sms_outbox`] | the record of each SMS sent |
 
 pub mod checkins;
 pub mod guard;
@@ -17,4 +18,5 @@ pub mod org;
 pub mod passwords;
 pub mod resets;
 pub mod sessions;
+pub mod sms_outbox;
 pub mod staff;
