@@ -5,6 +5,7 @@
 //! generator and the benches).
 
 mod migrate;
+mod migrate_pg;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -167,8 +168,26 @@ fn warn_about_demo_secrets(opts: &AppOptions) -> Result<()> {
     Ok(())
 }
 
-fn prepare_database(opts: &AppOptions, demo: bool) -> Result<()> {
+/// Applies the schema (and with `demo` the demo data) to the app's database: the
+/// PostgreSQL one when the app's `database_url` variable names one, else the `default`
+/// SQLite database where the runtime config puts it.
+async fn prepare_database(opts: &AppOptions, demo: bool) -> Result<()> {
     if !app_has_migrations(opts) {
+        return Ok(());
+    }
+    if let Some(url) = postgres_url(opts)? {
+        for (v, name) in migrate_pg::apply(&url, migrate::Set::Schema).await? {
+            log_info!("applied migration {v:04}_{name}");
+        }
+        if demo {
+            for (v, name) in migrate_pg::apply(&url, migrate::Set::Demo).await? {
+                log_info!("loaded demo data {v:04}_{name}");
+            }
+        }
+        log_info!(
+            "schema version {} (PostgreSQL)",
+            migrate_pg::schema_version(&url).await?
+        );
         return Ok(());
     }
     let Some(db) = opts.default_sqlite_path()? else {
@@ -185,6 +204,16 @@ fn prepare_database(opts: &AppOptions, demo: bool) -> Result<()> {
     }
     log_info!("schema version {}", migrate::schema_version(db)?);
     Ok(())
+}
+
+/// The app's `database_url` variable, when it names a PostgreSQL database.
+fn postgres_url(opts: &AppOptions) -> Result<Option<String>> {
+    let manifest = LoadedManifest::load(&opts.manifest)?;
+    let variables = AppVariables::resolve(&manifest.manifest, std::env::vars())?;
+    Ok(variables
+        .get("database_url")
+        .filter(|url| zhanye_migrations::postgres::is_postgres_url(url))
+        .map(|url| url.trim().to_string()))
 }
 
 async fn run(cmd: Cmd) -> Result<()> {
@@ -219,7 +248,7 @@ async fn run(cmd: Cmd) -> Result<()> {
                 &opts.components,
             )?;
             if !no_migrate {
-                prepare_database(&opts, demo)?;
+                prepare_database(&opts, demo).await?;
             }
             if !demo {
                 warn_about_demo_secrets(&opts)?;
@@ -259,12 +288,12 @@ async fn run(cmd: Cmd) -> Result<()> {
         },
         Cmd::Migrate { app } => {
             let opts = app.options()?;
-            prepare_database(&opts, false)?;
+            prepare_database(&opts, false).await?;
             Ok(())
         }
         Cmd::Demo { app } => {
             let opts = app.options()?;
-            prepare_database(&opts, true)?;
+            prepare_database(&opts, true).await?;
             Ok(())
         }
         Cmd::Bench(args) => bench::run(args).await,

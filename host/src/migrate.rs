@@ -14,6 +14,26 @@ pub enum Set {
     Demo,
 }
 
+impl Set {
+    /// The scripts, the statements reading and recording their runs, and the audit action.
+    pub fn parts(self) -> (&'static [Script], &'static str, &'static str, &'static str) {
+        match self {
+            Set::Schema => (
+                zhanye_migrations::migrations(),
+                zhanye_migrations::SELECT_APPLIED_MIGRATIONS,
+                zhanye_migrations::INSERT_APPLIED_MIGRATION,
+                "migration.apply",
+            ),
+            Set::Demo => (
+                zhanye_migrations::demo_scripts(),
+                zhanye_migrations::SELECT_APPLIED_DEMO,
+                zhanye_migrations::INSERT_APPLIED_DEMO,
+                "demo.load",
+            ),
+        }
+    }
+}
+
 /// Returns the scripts applied now, as (version, name).
 pub fn apply(db_path: &Path, set: Set) -> Result<Vec<(u32, String)>> {
     if let Some(dir) = db_path.parent() {
@@ -26,20 +46,7 @@ pub fn apply(db_path: &Path, set: Set) -> Result<Vec<(u32, String)>> {
     for ddl in zhanye_migrations::TRACKING_DDL {
         conn.execute_batch(ddl)?;
     }
-    let (scripts, select, insert, action): (&'static [Script], &str, &str, &str) = match set {
-        Set::Schema => (
-            zhanye_migrations::migrations(),
-            zhanye_migrations::SELECT_APPLIED_MIGRATIONS,
-            zhanye_migrations::INSERT_APPLIED_MIGRATION,
-            "migration.apply",
-        ),
-        Set::Demo => (
-            zhanye_migrations::demo_scripts(),
-            zhanye_migrations::SELECT_APPLIED_DEMO,
-            zhanye_migrations::INSERT_APPLIED_DEMO,
-            "demo.load",
-        ),
-    };
+    let (scripts, select, insert, action) = set.parts();
     let applied = read_applied(&conn, select)?;
     let pending = match zhanye_migrations::pending(scripts, &applied) {
         Ok(p) => p,

@@ -165,7 +165,7 @@ impl App {
                 &decl.sqlite_databases,
                 &runtime_config.sqlite_databases,
                 "SQLite database",
-                "",
+                |label, location| Ok(Arc::new(SqlitePool::new(label, location, "")?)),
                 &mut databases,
             )?;
             open_stores(
@@ -173,7 +173,7 @@ impl App {
                 &decl.key_value_stores,
                 &runtime_config.key_value_stores,
                 "key-value store",
-                key_value::KV_SCHEMA,
+                key_value::Store::open,
                 &mut kv_stores,
             )?;
         }
@@ -367,15 +367,15 @@ struct OpenStores {
     key_value: Arc<key_value::AppStores>,
 }
 
-/// Opens each store `labels` names that is not open yet, where the runtime config
-/// puts it.
-fn open_stores(
+/// Opens (with `open_one`) each store `labels` names that is not open yet, where the
+/// runtime config puts it.
+fn open_stores<S>(
     component: &str,
     labels: &[String],
     defined: &BTreeMap<String, StoreLocation>,
     kind: &str,
-    init_sql: &'static str,
-    open: &mut BTreeMap<String, Arc<SqlitePool>>,
+    open_one: impl Fn(&str, &StoreLocation) -> Result<S>,
+    open: &mut BTreeMap<String, S>,
 ) -> Result<()> {
     for label in labels {
         if open.contains_key(label) {
@@ -384,10 +384,7 @@ fn open_stores(
         let location = defined.get(label).with_context(|| {
             format!("component {component:?} uses {kind} {label:?}, which the runtime config does not define")
         })?;
-        open.insert(
-            label.clone(),
-            Arc::new(SqlitePool::new(label, location, init_sql)?),
-        );
+        open.insert(label.clone(), open_one(label, location)?);
     }
     Ok(())
 }

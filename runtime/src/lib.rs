@@ -51,6 +51,7 @@ mod trigger;
 
 pub use app::{App, AppOptions, select_components};
 pub use build_cmd::build;
+pub use capability::postgres::{PgConnection, tool_client as postgres_client};
 pub use capability::variables::AppVariables;
 pub use engine::Limits;
 pub use trigger::cron::{CronJob, CronTrigger, parse_event_time, parse_expression};

@@ -1,6 +1,7 @@
 //! Spin's `runtime-config.toml`: where each named store lives. Without a file, the
 //! `default` SQLite database and key-value store live in the state directory, under
-//! the same file names Spin uses.
+//! the same file names Spin uses. A key-value store may also live in Redis
+//! (`type = "redis"`, `url = "redis://…"`), as Spin's `spin-key-value-redis` offers.
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
@@ -21,7 +22,10 @@ pub struct StoreDecl {
     pub kind: String,
     #[serde(default)]
     pub path: Option<String>,
-    /// Backend settings (`url`, …) of store types this runtime does not offer.
+    /// The server of a `type = "redis"` key-value store.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Backend settings of store types this runtime does not offer.
     #[serde(flatten)]
     #[allow(dead_code)]
     pub rest: BTreeMap<String, toml::Value>,
@@ -32,6 +36,8 @@ pub struct StoreDecl {
 pub enum StoreLocation {
     SqliteFile(PathBuf),
     InMemory,
+    /// A Redis database (key-value stores only), by its `redis://` URL.
+    Redis(String),
 }
 
 #[derive(Debug, Clone)]
@@ -66,7 +72,10 @@ impl RuntimeConfig {
             StoreLocation::SqliteFile(state_dir.join(DEFAULT_KV_FILE)),
         );
         for (label, decl) in parsed.key_value_store {
-            kv.insert(label.clone(), location(&label, &decl, &base)?);
+            kv.insert(
+                label.clone(),
+                location(StoreKind::KeyValue, &label, &decl, &base)?,
+            );
         }
         let mut db = BTreeMap::new();
         db.insert(
@@ -74,7 +83,10 @@ impl RuntimeConfig {
             StoreLocation::SqliteFile(state_dir.join(DEFAULT_SQLITE_FILE)),
         );
         for (label, decl) in parsed.sqlite_database {
-            db.insert(label.clone(), location(&label, &decl, &base)?);
+            db.insert(
+                label.clone(),
+                location(StoreKind::Sqlite, &label, &decl, &base)?,
+            );
         }
         Ok(Self {
             state_dir: state_dir.to_path_buf(),
@@ -91,12 +103,31 @@ impl RuntimeConfig {
     }
 }
 
-fn location(label: &str, decl: &StoreDecl, base: &Path) -> Result<StoreLocation> {
-    match (decl.kind.as_str(), &decl.path) {
-        ("spin" | "sqlite", Some(p)) => Ok(StoreLocation::SqliteFile(base.join(p))),
-        ("spin" | "sqlite", None) => Ok(StoreLocation::InMemory),
-        (other, _) => bail!(
-            "store {label:?}: type {other:?} is not supported by this runtime (supported: \"spin\")"
+/// The two tables of the file, which accept different store types.
+#[derive(Clone, Copy)]
+enum StoreKind {
+    KeyValue,
+    Sqlite,
+}
+
+fn location(kind: StoreKind, label: &str, decl: &StoreDecl, base: &Path) -> Result<StoreLocation> {
+    let (table, supported) = match kind {
+        StoreKind::KeyValue => ("key_value_store", "\"spin\", \"redis\""),
+        StoreKind::Sqlite => ("sqlite_database", "\"spin\""),
+    };
+    match (kind, decl.kind.as_str()) {
+        (_, "spin" | "sqlite") => Ok(match &decl.path {
+            Some(p) => StoreLocation::SqliteFile(base.join(p)),
+            None => StoreLocation::InMemory,
+        }),
+        (StoreKind::KeyValue, "redis") => match &decl.url {
+            Some(url) => Ok(StoreLocation::Redis(url.clone())),
+            None => bail!(
+                "{table} {label:?}: type \"redis\" needs a `url` (e.g. url = \"redis://127.0.0.1:6379\")"
+            ),
+        },
+        (_, other) => bail!(
+            "{table} {label:?}: type {other:?} is not supported by this runtime (supported: {supported})"
         ),
     }
 }
@@ -137,5 +168,60 @@ mod tests {
         std::fs::write(&f, "[key_value_store.x]\ntype = \"dynamo\"\n").unwrap();
         assert!(RuntimeConfig::load(Path::new("state"), Some(&f)).is_err());
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// Writes `text` as a runtime config of its own and loads it.
+    fn load_text(name: &str, text: &str) -> Result<RuntimeConfig> {
+        let dir = std::env::temp_dir().join(format!("zhanye-rc-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("rc.toml");
+        std::fs::write(&f, text).unwrap();
+        let loaded = RuntimeConfig::load(Path::new("state"), Some(&f));
+        std::fs::remove_dir_all(dir).unwrap();
+        loaded
+    }
+
+    #[test]
+    fn a_key_value_store_may_live_in_redis() {
+        let rc = load_text(
+            "redis",
+            "[key_value_store.default]\ntype = \"redis\"\nurl = \"redis://127.0.0.1:6379/3\"\n\
+             [key_value_store.cache]\ntype = \"spin\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            rc.key_value_stores["default"],
+            StoreLocation::Redis("redis://127.0.0.1:6379/3".to_string())
+        );
+        assert_eq!(rc.key_value_stores["cache"], StoreLocation::InMemory);
+        // The SQL database stays where it was.
+        assert_eq!(
+            rc.default_sqlite_path(),
+            Some(Path::new("state/sqlite_db.db"))
+        );
+    }
+
+    #[test]
+    fn a_redis_store_needs_a_url_and_is_no_sql_database() {
+        let missing = load_text(
+            "redis-no-url",
+            "[key_value_store.sessions]\ntype = \"redis\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            missing.contains("\"sessions\"") && missing.contains("url"),
+            "{missing}"
+        );
+        let sql = load_text(
+            "redis-sql",
+            "[sqlite_database.reports]\ntype = \"redis\"\nurl = \"redis://127.0.0.1\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            sql.contains("\"reports\"") && sql.contains("not supported"),
+            "{sql}"
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! Embeds the repository's `migrations/NNNN_name.sql` and `demo/NNNN_name.sql` scripts.
 //!
 //! For each folder this writes `$OUT_DIR/<folder>.rs`, a slice expression of `Script`s
-//! sorted by version whose SQL is pulled in with `include_str!`. The build fails on a
+//! sorted by version whose SQL is pulled in with `include_str!`, with the PostgreSQL
+//! variant `<folder>/postgres/NNNN_name.sql` where one exists. The build fails on a
 //! `.sql` file whose name does not follow `NNNN_name.sql` and on two files sharing a
 //! version, so a broken plan can never be shipped.
 
@@ -25,7 +26,13 @@ fn main() {
             Ok(scripts) => scripts,
             Err(message) => panic!("{folder}/: {message}"),
         };
-        let code = render(&scripts);
+        let variants = dir.join("postgres");
+        // Watched only when present (a missing path would rerun this on every build);
+        // creating it changes the watched folder above.
+        if variants.is_dir() {
+            println!("cargo:rerun-if-changed={}", variants.display());
+        }
+        let code = render(&scripts, &variants);
         fs::write(out_dir.join(format!("{folder}.rs")), code)
             .unwrap_or_else(|e| panic!("writing {folder}.rs: {e}"));
     }
@@ -96,16 +103,26 @@ fn parse_stem(stem: &str) -> Option<(u32, &str)> {
     (version > 0).then_some((version, name))
 }
 
-fn render(scripts: &BTreeMap<u32, Found>) -> String {
+fn render(scripts: &BTreeMap<u32, Found>, variants: &Path) -> String {
     let mut code = String::from("&[\n");
     for (version, found) in scripts {
         let path = found
             .path
             .to_str()
             .expect("script paths must be valid UTF-8");
+        let variant = variants.join(&found.file_name);
+        let postgres = if variant.is_file() {
+            println!("cargo:rerun-if-changed={}", variant.display());
+            let variant = fs::canonicalize(&variant).unwrap_or(variant);
+            let variant = variant.to_str().expect("script paths must be valid UTF-8");
+            format!("Some(include_str!({variant:?}))")
+        } else {
+            "None".to_string()
+        };
         writeln!(
             code,
-            "    Script {{ version: {version}, name: {name:?}, sql: include_str!({path:?}) }},",
+            "    Script {{ version: {version}, name: {name:?}, sql: include_str!({path:?}), \
+             postgres: {postgres} }},",
             name = found.name,
         )
         .expect("writing to a String");

@@ -176,18 +176,23 @@ fn stats_sql(code: &str, month: i64, s: &Stats) -> String {
 
 /// A check-in on every working day of `month` (`2026-10`) but the days in `skip`.
 fn checkins_sql(code: &str, month: &str, skip: &[&str]) -> String {
-    let skip: Vec<String> = skip.iter().map(|d| format!("'{d}'")).collect();
-    let skip = if skip.is_empty() {
-        "''".to_owned()
-    } else {
-        skip.join(", ")
-    };
+    use chrono::{Datelike, Weekday};
+    let first = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+        .expect("a month like 2026-10");
+    let rows: Vec<String> = first
+        .iter_days()
+        .take_while(|d| d.month() == first.month())
+        .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .filter(|d| !skip.contains(&d.as_str()))
+        .map(|d| format!("('{code}', '{d}', '{d}T01:00:00Z', 'mobile', 'explicit')"))
+        .collect();
+    if rows.is_empty() {
+        return String::new();
+    }
     format!(
-        "WITH RECURSIVE d(day) AS (SELECT date('{month}-01') UNION ALL \
-             SELECT date(day, '+1 day') FROM d WHERE day < date('{month}-01', '+1 month', '-1 day')) \
-         INSERT INTO checkins (staff_code, day, checked_in_at, channel, source) \
-         SELECT '{code}', day, day || 'T01:00:00Z', 'mobile', 'explicit' FROM d \
-         WHERE strftime('%w', day) NOT IN ('0', '6') AND day NOT IN ({skip});\n"
+        "INSERT INTO checkins (staff_code, day, checked_in_at, channel, source) VALUES {};\n",
+        rows.join(", ")
     )
 }
 
@@ -225,10 +230,13 @@ fn done_tasks_sql(code: &str, month: &str, n: u32) -> String {
 /// A contact record of `code` with a customer at `at` (UTC); its month is the China-time
 /// month of `at`.
 fn contact_sql(code: &str, account: &str, at: &str, kind: &str) -> String {
+    let month = (chrono::DateTime::parse_from_rfc3339(at).expect("an RFC 3339 time")
+        + chrono::Duration::hours(8))
+    .format("%Y%m");
     format!(
         "INSERT INTO contact_records (customer_id, staff_code, contacted_at, month, nature, kind, \
              topic, created_at) \
-         SELECT id, '{code}', '{at}', CAST(strftime('%Y%m', '{at}', '+8 hours') AS INTEGER), \
+         SELECT id, '{code}', '{at}', {month}, \
              'active', '{kind}', '回访', '{at}' FROM customers WHERE account_no = '{account}';\n"
     )
 }
@@ -550,7 +558,7 @@ fn assert_no_duplicates(app: &TestApp, run_id: i64) {
         count(
             app,
             "SELECT COUNT(*) FROM (SELECT month, staff_code FROM assessment_results \
-             GROUP BY month, staff_code HAVING COUNT(*) > 1)"
+             GROUP BY month, staff_code HAVING COUNT(*) > 1) AS d"
         ),
         0
     );
@@ -574,7 +582,7 @@ fn assert_no_duplicates(app: &TestApp, run_id: i64) {
         count(
             app,
             "SELECT COUNT(*) FROM (SELECT month, staff_code FROM rank_reviews \
-             GROUP BY month, staff_code HAVING COUNT(*) > 1)"
+             GROUP BY month, staff_code HAVING COUNT(*) > 1) AS d"
         ),
         0
     );
@@ -583,8 +591,8 @@ fn assert_no_duplicates(app: &TestApp, run_id: i64) {
 fn ranks_table(app: &TestApp) -> String {
     text(&sql_value(
         app,
-        "SELECT group_concat(r, ' ') FROM (SELECT staff_code || ':' || from_month || ':' || rank \
-             || ':' || source AS r FROM staff_ranks ORDER BY staff_code, from_month)",
+        "SELECT string_agg(staff_code || ':' || from_month || ':' || rank || ':' || source, ' ' \
+             ORDER BY staff_code, from_month) FROM staff_ranks",
     ))
 }
 

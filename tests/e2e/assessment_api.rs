@@ -37,14 +37,18 @@ fn detail(reply: &Reply) -> String {
 }
 
 /// The current China-time month and the next, `YYYY-MM`.
-fn current_and_next_month(app: &TestApp) -> (String, String) {
-    let both = sql_value(
-        app,
-        "SELECT strftime('%Y-%m', 'now', '+8 hours') || '|' || \
-                strftime('%Y-%m', 'now', '+8 hours', 'start of month', '+1 month')",
-    );
-    let (current, next) = both.as_str().unwrap().split_once('|').unwrap();
-    (current.to_owned(), next.to_owned())
+fn current_and_next_month() -> (String, String) {
+    use chrono::Datelike;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let next = match today.month() {
+        12 => chrono::NaiveDate::from_ymd_opt(today.year() + 1, 1, 1),
+        m => chrono::NaiveDate::from_ymd_opt(today.year(), m + 1, 1),
+    }
+    .expect("the first of next month");
+    (
+        today.format("%Y-%m").to_string(),
+        next.format("%Y-%m").to_string(),
+    )
 }
 
 /// Runs a month to the end as HQ, asserting 200.
@@ -117,7 +121,7 @@ fn months_must_be_well_formed_and_over() {
             );
         }
     }
-    let (current, next) = current_and_next_month(&app);
+    let (current, next) = current_and_next_month();
     for month in [&current, &next] {
         let reply = rep.get(&format!("/api/assessments?month={month}"));
         assert_eq!(field_errors(&reply), one_error("month", "not_ended"));

@@ -175,7 +175,10 @@ fn wrong_passwords_lock_the_code_and_unknown_codes_look_the_same() {
     // the count.
     sql(
         &app,
-        "UPDATE sign_in_guard SET locked_until = strftime('%s','now') - 1 WHERE code = 'A0002'",
+        &format!(
+            "UPDATE sign_in_guard SET locked_until = {} WHERE code = 'A0002'",
+            unix_now() - 1
+        ),
     );
     let ok = login(&client, "A0002", A0002.initial_password);
     assert_eq!(ok.status, 200, "{}", ok.text());
@@ -312,7 +315,10 @@ fn sms_reset_codes_are_limited_and_set_the_password() {
     let code = latest_code(&app, A0002.mobile);
     sql(
         &app,
-        "UPDATE password_resets SET expires_at = strftime('%s','now') - 1 WHERE code = 'A0002'",
+        &format!(
+            "UPDATE password_resets SET expires_at = {} WHERE code = 'A0002'",
+            unix_now() - 1
+        ),
     );
     assert_problem(
         &confirm(&code, "Third2026pw"),
@@ -630,7 +636,7 @@ fn branch_admins_reset_passwords_by_hand_within_their_branch() {
     assert_eq!(signed_in.status, 200);
     assert_eq!(signed_in.value()["must_change_password"], true);
     assert!(
-        !sql_value(&app, "SELECT group_concat(detail) FROM audit_log")
+        !sql_value(&app, "SELECT string_agg(detail, ',') FROM audit_log")
             .to_string()
             .contains(&temporary)
     );

@@ -200,3 +200,57 @@ fn leads_see_their_team_and_reps_only_themselves() {
     assert_eq!(paged["items"].as_array().unwrap().len(), 2);
     assert_eq!(paged["total"], 5);
 }
+
+#[test]
+fn the_team_view_counts_the_workdays_of_the_month_up_to_the_day() {
+    let app = app();
+    let lead = as_user(&app, &ready(&app, LEAD));
+    // A0001 in October 2026: Thu 8th, Sat 10th (a weekend: not counted), Mon 12th, and
+    // days outside 1st..12th that must not count either.
+    sql(
+        &app,
+        "INSERT INTO checkins (staff_code, day, checked_in_at, channel, source)
+               VALUES ('A0001', '2026-09-30', '2026-09-30T00:30:00Z', 'mobile', 'explicit'),
+                      ('A0001', '2026-10-08', '2026-10-08T00:30:00Z', 'mobile', 'explicit'),
+                      ('A0001', '2026-10-10', '2026-10-10T00:30:00Z', 'mobile', 'explicit'),
+                      ('A0001', '2026-10-12', '2026-10-12T00:30:00Z', 'desktop', 'sign_in'),
+                      ('A0001', '2026-10-13', '2026-10-13T00:30:00Z', 'mobile', 'explicit')",
+    );
+    let team = lead.get("/api/checkins/team?date=2026-10-12");
+    assert_eq!(team.status, 200, "{}", team.text());
+    let v = team.value();
+    assert_eq!(v["date"], "2026-10-12");
+    assert_eq!(v["members_total"], 3);
+    assert_eq!(v["checked_in"], 1);
+    assert_eq!(v["not_checked_in"], 2);
+    let items = v["items"].as_array().unwrap();
+    let codes: Vec<_> = items.iter().map(|m| m["code"].clone()).collect();
+    assert_eq!(codes, [json!(LEAD.code), json!("A0002"), json!("A0001")]);
+    let a0001 = &items[2];
+    assert_eq!(a0001["checked_in"], true);
+    assert_eq!(a0001["checked_in_at"], "2026-10-12T00:30:00Z");
+    assert_eq!(a0001["channel"], "desktop");
+    // Workdays 1st..9th (7) and the 12th, checked in: 8 due, 2 of them checked in.
+    assert_eq!(a0001["month_checkins"], 2);
+    assert_eq!(a0001["month_workdays_due"], 8);
+    assert_eq!(a0001["month_rate"], "0.2500");
+    let a0002 = &items[1];
+    assert_eq!(a0002["checked_in"], false);
+    assert_eq!(a0002["checked_in_at"], json!(null));
+    assert_eq!(a0002["month_checkins"], 0);
+    assert_eq!(a0002["month_workdays_due"], 7);
+    assert_eq!(a0002["month_rate"], "0.0000");
+
+    // A month's first day on a weekend: nothing is due yet.
+    let sunday = lead.get("/api/checkins/team?date=2026-11-01").value();
+    assert!(
+        sunday["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["month_checkins"] == 0
+                && m["month_workdays_due"] == 0
+                && m["month_rate"].is_null()),
+        "{sunday}"
+    );
+}

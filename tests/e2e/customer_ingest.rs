@@ -123,13 +123,15 @@ fn stats(app: &TestApp, code: &str, month: i64) -> [i64; 17] {
     let row = sql_value(
         app,
         &format!(
-            "SELECT COALESCE((SELECT json_array(stock_count, stock_assets, stock_daily_average,
-                    stock_net_profit, stock_volume, stock_effective_count, new_count, new_assets,
-                    new_net_profit, new_volume, new_effective_count, new_effective_assets,
-                    new_effective_daily_average, new_effective_net_profit, new_effective_volume,
-                    lost_count, lost_assets)
+            "SELECT COALESCE((SELECT '[' || stock_count || ',' || stock_assets || ','
+                    || stock_daily_average || ',' || stock_net_profit || ',' || stock_volume
+                    || ',' || stock_effective_count || ',' || new_count || ',' || new_assets
+                    || ',' || new_net_profit || ',' || new_volume || ',' || new_effective_count
+                    || ',' || new_effective_assets || ',' || new_effective_daily_average
+                    || ',' || new_effective_net_profit || ',' || new_effective_volume
+                    || ',' || lost_count || ',' || lost_assets || ']'
              FROM staff_month_stats WHERE staff_code = '{code}' AND month = {month}),
-             json_array(0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0))"
+             '[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]')"
         ),
     );
     serde_json::from_str(row.as_str().unwrap()).unwrap()
@@ -156,46 +158,53 @@ fn customers_are_upserted_with_owner_unit_tags_and_a_masked_id() {
     );
     let one = sql_value(
         &app,
-        "SELECT json_array(name, kind, gender, birth_date, mobile, status, grade, level,
-                risk_tolerance, owner_code, unit_path, open_date, effective_date,
-                assessment_effective_date, tags, id_number_masked,
-                id_number_verifier LIKE 'hmac-sha256:%' AND length(id_number_verifier) = 76)
+        "SELECT json_object('name', name, 'kind', kind, 'gender', gender,
+                'birth_date', birth_date, 'mobile', mobile, 'status', status, 'grade', grade,
+                'level', level, 'risk_tolerance', risk_tolerance, 'owner_code', owner_code,
+                'unit_path', unit_path, 'open_date', open_date, 'effective_date', effective_date,
+                'assessment_effective_date', assessment_effective_date, 'tags', tags,
+                'id_number_masked', id_number_masked,
+                'verifier_ok', CASE WHEN id_number_verifier LIKE 'hmac-sha256:%'
+                                     AND length(id_number_verifier) = 76 THEN 1 ELSE 0 END)
          FROM customers WHERE account_no = '880000000001'",
     );
     let a0001_path = sql_value(&app, "SELECT unit_path FROM staff WHERE code = 'A0001'");
     assert_eq!(
         serde_json::from_str::<Value>(one.as_str().unwrap()).unwrap(),
-        json!([
-            "周一",
-            "individual",
-            "female",
-            "1980-05-06",
-            "13812345678",
-            "existing",
-            "金算盘",
-            "核心A",
-            "steady",
-            "A0001",
-            a0001_path,
-            "2007-09-11",
-            "2008-03-04",
-            "2008-04-01",
-            "高净值,两融",
-            "310101********002X",
-            1
-        ])
+        json!({
+            "name": "周一",
+            "kind": "individual",
+            "gender": "female",
+            "birth_date": "1980-05-06",
+            "mobile": "13812345678",
+            "status": "existing",
+            "grade": "金算盘",
+            "level": "核心A",
+            "risk_tolerance": "steady",
+            "owner_code": "A0001",
+            "unit_path": a0001_path,
+            "open_date": "2007-09-11",
+            "effective_date": "2008-03-04",
+            "assessment_effective_date": "2008-04-01",
+            "tags": "高净值,两融",
+            "id_number_masked": "310101********002X",
+            "verifier_ok": 1
+        })
+    );
+    let two = sql_value(
+        &app,
+        "SELECT json_object('kind', kind, 'status', status, 'unit_path', unit_path,
+                            'owner_code', owner_code, 'tags', tags)
+         FROM customers WHERE account_no = '880000000002'",
     );
     assert_eq!(
-        sql_value(
-            &app,
-            "SELECT json_array(kind, status, unit_path, owner_code, tags) FROM customers
-             WHERE account_no = '880000000002'"
-        ),
-        json!(r#"["institution","existing","/",null,""]"#)
+        serde_json::from_str::<Value>(two.as_str().unwrap()).unwrap(),
+        json!({"kind": "institution", "status": "existing", "unit_path": "/",
+               "owner_code": null, "tags": ""})
     );
-    let tags = "SELECT group_concat(tag, '|') FROM (SELECT t.tag FROM customer_tags t
+    let tags = "SELECT string_agg(t.tag, '|' ORDER BY t.tag) FROM customer_tags t
                 JOIN customers c ON c.id = t.customer_id
-                WHERE c.account_no = '880000000001' ORDER BY t.tag)";
+                WHERE c.account_no = '880000000001'";
     assert_eq!(sql_value(&app, tags), json!("两融|高净值"));
 
     // Redelivery: the first answer, nothing changed.
@@ -462,8 +471,9 @@ fn trades_move_positions_once_and_transfers_are_kept() {
         push_ok(&app, "trades", "ci-trades-1", &first)["outcome"],
         json!({"created": 4, "updated": 0, "unchanged": 0})
     );
-    let positions = "SELECT group_concat(c.account_no || ':' || p.security_code || ':' || p.security_name || ':' || p.quantity, ' ')
-                     FROM (SELECT * FROM positions ORDER BY customer_id, security_code) AS p
+    let positions = "SELECT string_agg(c.account_no || ':' || p.security_code || ':' || p.security_name || ':' || p.quantity,
+                                       ' ' ORDER BY p.customer_id, p.security_code)
+                     FROM positions AS p
                      JOIN customers AS c ON c.id = p.customer_id WHERE c.account_no LIKE '86%'";
     assert_eq!(
         sql_value(&app, positions),
@@ -471,9 +481,8 @@ fn trades_move_positions_once_and_transfers_are_kept() {
             "860000000001:600519:贵州茅台:200 860000000001:601318:中国平安:500 860000000002:601318:中国平安:200"
         )
     );
-    let last_days =
-        "SELECT group_concat(last_trade_day, ' ') FROM (SELECT last_trade_day FROM customers
-                     WHERE account_no LIKE '86000000000_' ORDER BY account_no)";
+    let last_days = "SELECT string_agg(last_trade_day, ' ' ORDER BY account_no) FROM customers
+                     WHERE account_no LIKE '86000000000_'";
     assert_eq!(sql_value(&app, last_days), json!("2025-06-03 2025-06-01"));
     assert_eq!(
         sql_value(
@@ -525,7 +534,8 @@ fn trades_move_positions_once_and_transfers_are_kept() {
     assert_eq!(
         sql_value(
             &app,
-            "SELECT group_concat(transfer_no || ':' || direction || ':' || amount || ':' || day, ' ') FROM (SELECT * FROM fund_transfers WHERE transfer_no LIKE 'F-%' ORDER BY transfer_no)"
+            "SELECT string_agg(transfer_no || ':' || direction || ':' || amount || ':' || day, ' ' ORDER BY transfer_no) \
+             FROM fund_transfers WHERE transfer_no LIKE 'F-%'"
         ),
         json!("F-001:in:5000000:2025-06-02 F-002:out:123450:2025-06-05")
     );
@@ -544,8 +554,8 @@ fn the_newest_daily_snapshot_is_the_customers_current_assets() {
             customer("850000000002", "戊", R1, "2010-01-01", None)
         ]),
     );
-    let current = "SELECT group_concat(total_assets || '/' || cash || '/' || assets_day, ' ')
-                   FROM (SELECT * FROM customers WHERE account_no LIKE '85000000000_' ORDER BY account_no)";
+    let current = "SELECT string_agg(total_assets || '/' || cash || '/' || assets_day, ' ' ORDER BY account_no)
+                   FROM customers WHERE account_no LIKE '85000000000_'";
     let days = json!([
         {"account_no": "850000000001", "date": "2025-06-27", "total_assets": "1000.00", "cash": "10.00"},
         {"account_no": "850000000001", "date": "2025-06-30", "total_assets": "1300.00", "cash": "30.00"},

@@ -7,6 +7,13 @@ use crate::common::*;
 use serde_json::{Value, json};
 use zhanye_test_support::TestApp;
 
+/// A China-time (UTC+8) day relative to today, `YYYY-MM-DD`, computed here rather than
+/// by the database (this shadows `common::china_day`, which asks SQLite's `date()`).
+fn china_day(_app: &TestApp, offset_days: i64) -> String {
+    let now = chrono::Utc::now() + chrono::Duration::hours(8);
+    (now.date_naive() + chrono::Duration::days(offset_days)).to_string()
+}
+
 /// The fixture (demo staff: A0001 and A0002 in team 8, A0003 in team 9 — all branch
 /// 4 — and A0004 in branch 6):
 ///
@@ -544,7 +551,7 @@ fn follows_notes_contacts_and_the_due_list() {
     let due = rep.get("/api/customers/contacts/due");
     assert_eq!(due.value()["month"], month);
     assert_eq!(names(&due), ["张三", "张伟"]);
-    let now = sql_value(&app, "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now')");
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let contact = rep.post_json(
         &format!("/api/customers/{zhang_san}/contacts"),
         &json!({"contacted_at": now, "nature": "active", "kind": "inquiry",

@@ -9,26 +9,25 @@ use zhanye_test_support::TestApp;
 
 /// What a run could change, in one value.
 fn fingerprint(app: &TestApp) -> Value {
-    sql_value(
-        app,
-        "SELECT json_array(
-            (SELECT COUNT(*) FROM customers),
-            (SELECT SUM(total_assets) FROM customers),
-            (SELECT group_concat(owner_code || ':' || n) FROM
-                (SELECT owner_code, COUNT(*) AS n FROM customers GROUP BY owner_code ORDER BY owner_code)),
-            (SELECT COUNT(*) FROM customer_months),
-            (SELECT SUM(total_assets) FROM customer_months),
-            (SELECT COUNT(*) FROM daily_assets),
-            (SELECT COUNT(*) FROM trades),
-            (SELECT SUM(quantity) FROM positions),
-            (SELECT COUNT(*) FROM fund_transfers),
-            (SELECT COUNT(*) FROM account_events),
-            (SELECT COUNT(*) FROM customers WHERE status = 'lost' AND lost_date IS NOT NULL),
-            (SELECT SUM(stock_count) + SUM(stock_assets) + SUM(new_count) + SUM(new_assets)
-                    + SUM(lost_count) + SUM(lost_assets) FROM staff_month_stats),
-            (SELECT COUNT(*) FROM audit_log),
-            (SELECT COUNT(*) FROM hook_deliveries))",
-    )
+    let queries = [
+        "SELECT COUNT(*) FROM customers",
+        "SELECT SUM(total_assets) FROM customers",
+        "SELECT string_agg(owner_code || ':' || n, ',' ORDER BY owner_code) FROM \
+             (SELECT owner_code, COUNT(*) AS n FROM customers GROUP BY owner_code) AS o",
+        "SELECT COUNT(*) FROM customer_months",
+        "SELECT SUM(total_assets) FROM customer_months",
+        "SELECT COUNT(*) FROM daily_assets",
+        "SELECT COUNT(*) FROM trades",
+        "SELECT SUM(quantity) FROM positions",
+        "SELECT COUNT(*) FROM fund_transfers",
+        "SELECT COUNT(*) FROM account_events",
+        "SELECT COUNT(*) FROM customers WHERE status = 'lost' AND lost_date IS NOT NULL",
+        "SELECT SUM(stock_count) + SUM(stock_assets) + SUM(new_count) + SUM(new_assets) \
+             + SUM(lost_count) + SUM(lost_assets) FROM staff_month_stats",
+        "SELECT COUNT(*) FROM audit_log",
+        "SELECT COUNT(*) FROM hook_deliveries",
+    ];
+    Value::Array(queries.iter().map(|q| sql_value(app, q)).collect())
 }
 
 /// Runs `zhanye generate --demo` against the app; answers its standard output.
@@ -78,7 +77,7 @@ fn assert_demo_customers(app: &TestApp) {
         app,
         "SELECT COUNT(*) FROM (SELECT c.id FROM customers c
              JOIN customer_months m ON m.customer_id = c.id
-             WHERE c.owner_code = 'A0001' GROUP BY c.id HAVING COUNT(*) = 6)",
+             WHERE c.owner_code = 'A0001' GROUP BY c.id HAVING COUNT(*) = 6) AS d",
     );
     assert_eq!(with_six_months.as_i64(), Some(a0001));
     for (code, low, high) in [("A0002", 50, 70), ("A0003", 30, 50), ("A0004", 30, 50)] {
@@ -99,10 +98,7 @@ fn assert_demo_customers(app: &TestApp) {
         ),
         0
     );
-    let month = sql_value(
-        app,
-        "SELECT CAST(strftime('%Y%m', 'now', '+8 hours') AS INTEGER)",
-    );
+    let month = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y%m");
     let stock = sql_value(
         app,
         &format!(

@@ -5,6 +5,11 @@ use crate::common::*;
 use serde_json::{Value, json};
 use zhanye_test_support::TestApp;
 
+/// Now in China time (UTC+8), computed here rather than by either database.
+fn china_now() -> chrono::NaiveDateTime {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).naive_utc()
+}
+
 /// Two reps of their own in team T-SHSC-2, so the demo's customers stay out of the sums.
 const REP: Staff = Staff::new("A0101", "19910203", "31010119910203001X", "13900000101");
 const OTHER: Staff = Staff::new("A0102", "19930405", "310101199304050027", "13900000102");
@@ -257,8 +262,8 @@ fn the_profile_card_lists_and_empty_states() {
     assert_eq!(profile["status"], "normal");
     assert_eq!(profile["gender"], "male");
     assert_eq!(profile["mobile"], "139****0101");
-    let today = sql_value(&app, "SELECT date('now', '+8 hours')");
-    let today = today.as_str().unwrap();
+    let today = china_now().format("%Y-%m-%d").to_string();
+    let today = today.as_str();
     let (y, md) = (today[..4].parse::<i64>().unwrap(), &today[5..]);
     let age = y - 1991 - i64::from(md < "02-03");
     assert_eq!(profile["age"], age);
@@ -329,18 +334,12 @@ fn open_tasks_finished_tasks_and_favourite_products_show_on_home() {
 
     // TASK-2: open tasks are the to-dos, soonest first, the past one flagged overdue.
     // Planned times are China time, relative to now (plans lie within a window of it).
-    let at = |shift: &str| {
-        let text = sql_value(
-            &app,
-            &format!("SELECT strftime('%Y-%m-%dT%H:%M', 'now', '+8 hours', '{shift}')"),
-        );
-        text.as_str().unwrap().to_owned()
-    };
+    let at = |shift: chrono::Duration| (china_now() + shift).format("%Y-%m-%dT%H:%M").to_string();
     let mut ids = Vec::new();
     for (name, at) in [
-        ("张思", at("+10 days")),
-        ("李四", at("-2 days")),
-        ("王五", at("+20 days")),
+        ("张思", at(chrono::Duration::days(10))),
+        ("李四", at(chrono::Duration::days(-2))),
+        ("王五", at(chrono::Duration::days(20))),
     ] {
         let created = user.post_json(
             "/api/tasks",
@@ -365,7 +364,7 @@ fn open_tasks_finished_tasks_and_favourite_products_show_on_home() {
     // TASK-3/4: the executed task leaves the to-dos for the history.
     let done = user.post_json(
         &format!("/api/tasks/{}/execute", ids[1]),
-        &json!({"actual_address": "上海市合肥路", "actual_at": at("-1 hours"),
+        &json!({"actual_address": "上海市合肥路", "actual_at": at(chrono::Duration::hours(-1)),
                 "content": "上门拜访"}),
     );
     assert_eq!(done.status, 200, "{}", done.text());
@@ -436,7 +435,9 @@ fn a_lead_sees_development_task_books_to_approve() {
     let user = as_user(&app, &rep);
     let prospect = user.post_json("/api/prospects", &json!({"name": "王建国"}));
     assert_eq!(prospect.status, 201, "{}", prospect.text());
-    let deadline = sql_value(&app, "SELECT date('now', '+8 hours', '+30 days')");
+    let deadline = (china_now() + chrono::Duration::days(30))
+        .format("%Y-%m-%d")
+        .to_string();
     let book = user.post_json(
         "/api/approvals",
         &json!({"kind": "development", "payload": {
@@ -479,6 +480,6 @@ fn bad_months_and_missing_tokens_are_refused() {
     // Without a month: the current one.
     let now = user.get("/api/home");
     assert_eq!(now.status, 200, "{}", now.text());
-    let month = sql_value(&app, "SELECT strftime('%Y-%m', 'now', '+8 hours')");
+    let month = china_now().format("%Y-%m").to_string();
     assert_eq!(now.value()["month"], month);
 }

@@ -19,6 +19,8 @@ mod hooks;
 mod platform;
 mod products;
 mod runtime;
+mod runtime_redis;
 mod runtime_spin2;
+mod scale_out;
 mod tasks;
 mod web;

@@ -477,13 +477,15 @@ fn suitability_recommendations_and_suitable_customers() {
     assert_eq!(v["note"], "电话沟通后推介");
     assert_eq!(recommendations(), 1);
     assert_eq!(audits(&app, "A0001", "product.recommend"), 1);
-    assert_eq!(
+    let audited = |column: &str| {
         sql_value(
             &app,
-            "SELECT target || ' ' || json_extract(detail, '$.customer_id') FROM audit_log WHERE action = 'product.recommend'"
-        ),
-        json!(format!("S20101 {steady}"))
-    );
+            &format!("SELECT {column} FROM audit_log WHERE action = 'product.recommend'"),
+        )
+    };
+    assert_eq!(audited("target"), "S20101");
+    let detail: Value = serde_json::from_str(audited("detail").as_str().unwrap()).unwrap();
+    assert_eq!(detail["customer_id"], steady);
     let mine = rep.get("/api/products/S20101/recommendations");
     assert_eq!(mine.value()["total"], 1);
     assert_eq!(mine.value()["items"][0]["id"], v["id"]);
@@ -515,7 +517,7 @@ fn suitability_recommendations_and_suitable_customers() {
 
     // Lent by A0002 to A0001: served now, so recommendable and suitable.
     let owner = signed_in(&app, A0002);
-    let in_a_month = sql_value(&app, "SELECT date('now', '+8 hours', '+30 days')");
+    let in_a_month = zhanye_platform::time::china_date(unix_now() + 30 * 86_400).to_string();
     let lent = owner.post_json(
         &format!("/api/customers/{teammates}/delegations"),
         &json!({"delegate_code": "A0001", "ends_on": in_a_month, "reason": "休假"}),
@@ -536,7 +538,7 @@ fn suitability_recommendations_and_suitable_customers() {
                 "SELECT json_group_array(id) FROM (SELECT c.id FROM customers c
                  WHERE c.deleted_at IS NULL AND c.risk_tolerance IN ({tolerances})
                    AND (c.owner_code = 'A0001' OR c.id = {teammates})
-                 ORDER BY c.name, c.id)"
+                 ORDER BY c.name, c.id) AS suitable"
             ),
         );
         let expected: Vec<i64> = serde_json::from_str(expected.as_str().unwrap()).unwrap();

@@ -37,26 +37,35 @@ fn text(value: Value) -> String {
     value.as_str().unwrap().to_owned()
 }
 
-/// Now moved by an SQLite modifier (`'+1 day'`), as stored: RFC 3339 UTC.
-fn utc(app: &TestApp, offset: &str) -> String {
-    text(sql_value(
-        app,
-        &format!("SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '{offset}')"),
-    ))
+/// Seconds in an offset written as `'+1 day'`, `'-10 minutes'`, `'+2 hours'`.
+fn offset_seconds(offset: &str) -> i64 {
+    let (amount, unit) = offset.split_once(' ').unwrap();
+    let amount: i64 = amount.trim_start_matches('+').parse().unwrap();
+    let unit = match unit.trim_end_matches('s') {
+        "second" => 1,
+        "minute" => 60,
+        "hour" => 3600,
+        "day" => 86_400,
+        other => panic!("unknown offset unit {other}"),
+    };
+    amount * unit
+}
+
+/// Now moved by `offset` (`'+1 day'`), as stored: RFC 3339 UTC.
+fn utc(_app: &TestApp, offset: &str) -> String {
+    zhanye_platform::time::rfc3339(unix_now() + offset_seconds(offset))
 }
 
 /// Now moved by `offset` as a China-time wall clock (`2026-03-10 15:30`, as the screen
 /// takes it) and the same minute as stored.
-fn china_clock(app: &TestApp, offset: &str) -> (String, String) {
-    let both = text(sql_value(
-        app,
-        &format!(
-            "SELECT strftime('%Y-%m-%d %H:%M', t, '+8 hours') || '|' || strftime('%Y-%m-%dT%H:%M:00Z', t) \
-             FROM (SELECT datetime('now', '{offset}') AS t)"
-        ),
-    ));
-    let (clock, stored) = both.split_once('|').unwrap();
-    (clock.to_owned(), stored.to_owned())
+fn china_clock(_app: &TestApp, offset: &str) -> (String, String) {
+    let at = unix_now() + offset_seconds(offset);
+    let china = zhanye_platform::time::rfc3339(at + zhanye_platform::time::CHINA_OFFSET_SECONDS);
+    let stored = zhanye_platform::time::rfc3339(at);
+    (
+        china[..16].replace('T', " "),
+        format!("{}:00Z", &stored[..16]),
+    )
 }
 
 /// Sets up a task, asserting 201; answers the task.

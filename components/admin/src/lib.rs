@@ -26,7 +26,7 @@ use zhanye_platform::Request;
 use zhanye_platform::auth::{bearer_token, constant_time_eq};
 use zhanye_platform::respond::route_path;
 use zhanye_platform::time::now_rfc3339;
-use zhanye_platform::{ApiError, ApiResult, Db, Localized, Reply, json, params};
+use zhanye_platform::{ApiError, ApiResult, Db, Dialect, Localized, Reply, json, params};
 
 /// The actor of every audit row this component writes.
 const ACTOR: &str = "admin-api";
@@ -155,11 +155,21 @@ async fn load_demo() -> ApiResult<Reply> {
     })
 }
 
+/// Creates the tracking tables (and, on PostgreSQL, the functions the shared SQL
+/// needs) in one write transaction, so two processes starting at once do not race.
 async fn ensure_tracking(db: &Db) -> Result<(), ApiError> {
-    for ddl in TRACKING_DDL {
-        db.execute(ddl, []).await?;
-    }
-    Ok(())
+    db.transaction(async |tx| {
+        if tx.dialect() == Dialect::Postgres {
+            for statement in zhanye_migrations::postgres::SETUP {
+                tx.execute(statement, []).await?;
+            }
+        }
+        for ddl in TRACKING_DDL {
+            tx.execute(ddl, []).await?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 async fn read_applied(db: &Db, track: &Track) -> Result<Vec<Applied>, ApiError> {
@@ -228,10 +238,15 @@ async fn apply_one(db: &Db, track: &Track, script: &'static Script) -> Result<bo
                 }))
             };
         }
-        for statement in split_statements(script.sql) {
+        let postgres = tx.dialect() == Dialect::Postgres;
+        for statement in split_statements(script.sql_for(postgres)) {
             tx.execute(&statement, [])
                 .await
                 .map_err(|error| script_failed(&label, &error))?;
+        }
+        if postgres {
+            tx.execute(zhanye_migrations::postgres::RESYNC_IDENTITIES, [])
+                .await?;
         }
         tx.execute(
             track.insert_applied,

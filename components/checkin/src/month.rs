@@ -10,7 +10,7 @@ use zhanye_platform::caller::authenticate;
 use zhanye_platform::json;
 use zhanye_platform::problem::reason;
 use zhanye_platform::time::{china_date, month_of, now_unix, parse_month};
-use zhanye_platform::{ApiError, ApiResult, Db, QueryParams, Reply, params};
+use zhanye_platform::{ApiError, ApiResult, Db, QueryParams, Reply};
 use zhanye_staff::StaffCode;
 use zhanye_staff::checkin::{MonthView, month_bounds, month_view};
 
@@ -43,12 +43,7 @@ pub async fn view(request: Request) -> ApiResult<Reply> {
             let code = StaffCode::parse(text)
                 .map_err(|_| ApiError::invalid_field("code", reason::INVALID_FORMAT))?;
             if code.as_str() != caller.code {
-                let path: Option<String> = db
-                    .query_value(
-                        "SELECT unit_path FROM staff WHERE code = ?1",
-                        params![code.as_str()],
-                    )
-                    .await?;
+                let path = checkins::staff_unit_path(&db, code.as_str()).await?;
                 // Out of scope and unknown answer alike.
                 if !path.is_some_and(|p| caller.reads_unit(&p)) {
                     return Err(ApiError::forbidden());

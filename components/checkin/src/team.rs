@@ -3,19 +3,18 @@
 //! it) on a day: who has checked in and who has not (listed first), and each one's
 //! attendance rate for the month up to that day. Reps get 403.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use zhanye_accounts::checkins;
 use zhanye_platform::Request;
 use zhanye_platform::caller::authenticate;
 use zhanye_platform::json;
 use zhanye_platform::problem::reason;
 use zhanye_platform::time::{china_date, now_unix, parse_date};
-use zhanye_platform::{
-    ApiError, ApiResult, Db, Page, PageQuery, QueryParams, Reply, Value, params,
-};
+use zhanye_platform::{ApiError, ApiResult, Db, Page, PageQuery, QueryParams, Reply};
 use zhanye_staff::checkin::{attendance_rate, workdays_due};
-use zhanye_staff::org::{is_within, subtree_range};
+use zhanye_staff::org::is_within;
 
 #[derive(Serialize)]
 struct TeamDay {
@@ -66,114 +65,48 @@ pub async fn view(request: Request) -> ApiResult<Reply> {
     if date > today {
         return Err(ApiError::invalid_field("date", reason::OUT_OF_RANGE));
     }
+    let unit_id = match query.get_non_empty("unit") {
+        None => caller.unit_id,
+        Some(text) => text
+            .parse()
+            .map_err(|_| ApiError::invalid_field("unit", reason::INVALID_FORMAT))?,
+    };
     let db = Db::open_default().await?;
-    let unit_row = match query.get_non_empty("unit") {
-        None => {
-            db.query_row(
-                "SELECT id, kind, name, path FROM org_units WHERE id = ?1",
-                params![caller.unit_id],
-            )
-            .await?
-        }
-        Some(text) => {
-            let id: i64 = text
-                .parse()
-                .map_err(|_| ApiError::invalid_field("unit", reason::INVALID_FORMAT))?;
-            db.query_row(
-                "SELECT id, kind, name, path FROM org_units WHERE id = ?1",
-                params![id],
-            )
-            .await?
-        }
-    };
-    let unit_row = unit_row.ok_or_else(ApiError::forbidden)?;
-    let path: String = unit_row.get("path")?;
-    if !is_within(&path, &root) {
-        return Err(ApiError::forbidden());
-    }
-    let unit = Unit {
-        id: unit_row.get("id")?,
-        kind: unit_row.get("kind")?,
-        name: unit_row.get("name")?,
-    };
-    let (low, high) = subtree_range(&path);
-    let day = date.to_string();
-    let counts = db
-        .query_row(
-            "SELECT COUNT(*) AS members, COUNT(c.staff_code) AS checked_in
-               FROM staff s LEFT JOIN checkins c ON c.staff_code = s.code AND c.day = ?3
-              WHERE s.unit_path >= ?1 AND s.unit_path < ?2 AND s.status = 'normal'",
-            params![low.as_str(), high.as_str(), day.as_str()],
-        )
+    // Unknown and out of scope answer alike.
+    let unit = checkins::org_unit(&db, unit_id)
         .await?
-        .ok_or_else(|| ApiError::internal("count query answered no row"))?;
-    let members_total: i64 = counts.get("members")?;
-    let checked_in: i64 = counts.get("checked_in")?;
-    let rows = db
-        .query(
-            "SELECT s.code, s.name, s.position, c.checked_in_at, c.channel
-               FROM staff s LEFT JOIN checkins c ON c.staff_code = s.code AND c.day = ?3
-              WHERE s.unit_path >= ?1 AND s.unit_path < ?2 AND s.status = 'normal'
-              ORDER BY c.staff_code IS NOT NULL, s.code
-              LIMIT ?4 OFFSET ?5",
-            params![
-                low.as_str(),
-                high.as_str(),
-                day.as_str(),
-                page.limit(),
-                page.offset() as i64
-            ],
-        )
-        .await?;
-
-    // One query for the month counts of the whole page.
-    let first = date.with_day0(0).unwrap_or(date);
-    let codes: Vec<String> = rows
-        .iter()
-        .map(|r| r.get("code"))
-        .collect::<Result<_, _>>()?;
-    let mut month_counts = std::collections::HashMap::new();
-    if !codes.is_empty() {
-        let placeholders: Vec<String> = (3..codes.len() + 3).map(|i| format!("?{i}")).collect();
-        let sql = format!(
-            "SELECT staff_code, COUNT(*) AS n FROM checkins
-              WHERE day BETWEEN ?1 AND ?2 AND strftime('%w', day) NOT IN ('0', '6')
-                AND staff_code IN ({})
-              GROUP BY staff_code",
-            placeholders.join(", ")
-        );
-        let mut values = vec![Value::from(first.to_string()), Value::from(day.clone())];
-        values.extend(codes.iter().map(|c| Value::from(c.as_str())));
-        for row in db.query(&sql, values).await? {
-            month_counts.insert(row.get::<String>("staff_code")?, row.get::<i64>("n")?);
-        }
-    }
-    let members = rows
-        .iter()
-        .map(|row| {
-            let code: String = row.get("code")?;
-            let checked_in_at: Option<String> = row.get("checked_in_at")?;
-            let due = workdays_due(first, date, checked_in_at.is_some());
-            let month_checkins = month_counts.get(&code).copied().unwrap_or(0);
-            Ok(Member {
-                name: row.get("name")?,
-                position: row.get("position")?,
-                checked_in: checked_in_at.is_some(),
-                channel: row.get("channel")?,
-                checked_in_at,
-                month_checkins,
+        .filter(|unit| is_within(&unit.path, &root))
+        .ok_or_else(ApiError::forbidden)?;
+    let counts = checkins::team_counts(&db, &unit.path, date).await?;
+    let first = checkins::month_start(date);
+    let members = checkins::team_members(&db, &unit.path, date, page)
+        .await?
+        .into_iter()
+        .map(|member| {
+            let due = workdays_due(first, date, member.checked_in_at.is_some());
+            Member {
+                code: member.code,
+                name: member.name,
+                position: member.position,
+                checked_in: member.checked_in_at.is_some(),
+                checked_in_at: member.checked_in_at,
+                channel: member.channel,
+                month_checkins: member.month_checkins,
                 month_workdays_due: due,
-                month_rate: attendance_rate(month_checkins, due),
-                code,
-            })
+                month_rate: attendance_rate(member.month_checkins, due),
+            }
         })
-        .collect::<Result<Vec<_>, ApiError>>()?;
+        .collect();
     json::ok(&TeamDay {
         date,
-        unit,
-        members_total,
-        checked_in,
-        not_checked_in: members_total - checked_in,
-        members: Page::new(members, members_total as u64, page)?,
+        unit: Unit {
+            id: unit.id,
+            kind: unit.kind,
+            name: unit.name,
+        },
+        members_total: counts.members,
+        checked_in: counts.checked_in,
+        not_checked_in: counts.members - counts.checked_in,
+        members: Page::new(members, counts.members as u64, page)?,
     })
 }

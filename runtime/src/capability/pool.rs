@@ -44,6 +44,11 @@ impl SqlitePool {
                 "file:zhanye-mem-{}-{label}?mode=memory&cache=shared",
                 std::process::id()
             ),
+            // The runtime config accepts Redis only for key-value stores, which open
+            // it themselves; this is a guard, not a path a valid config takes.
+            StoreLocation::Redis(_) => {
+                anyhow::bail!("{label:?} is a Redis store, not a SQLite database")
+            }
         };
         let pool = Self {
             uri,

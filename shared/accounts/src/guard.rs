@@ -24,14 +24,17 @@ pub async fn record_failure(db: &Db, key: &str, now: i64) -> Result<Option<u64>,
     let row = db
         .query_row(
             "INSERT INTO sign_in_guard (code, failed_count, locked_until)
-             VALUES (?1, 1, CASE WHEN 1 >= ?3 THEN ?2 + ?4 END)
+             VALUES (?1, 1, CASE WHEN 1 >= CAST(?3 AS BIGINT)
+                                 THEN CAST(?2 AS BIGINT) + CAST(?4 AS BIGINT) END)
              ON CONFLICT (code) DO UPDATE SET
-                 failed_count = CASE WHEN locked_until IS NOT NULL AND locked_until <= ?2 THEN 1
-                                     ELSE failed_count + 1 END,
-                 locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until <= ?2 THEN NULL
-                                     WHEN failed_count + 1 >= ?3 THEN ?2 + ?4
-                                     ELSE locked_until END
-               WHERE locked_until IS NULL OR locked_until <= ?2
+                 failed_count = CASE WHEN sign_in_guard.locked_until IS NOT NULL
+                                          AND sign_in_guard.locked_until <= ?2 THEN 1
+                                     ELSE sign_in_guard.failed_count + 1 END,
+                 locked_until = CASE WHEN sign_in_guard.locked_until IS NOT NULL
+                                          AND sign_in_guard.locked_until <= ?2 THEN NULL
+                                     WHEN sign_in_guard.failed_count + 1 >= ?3 THEN ?2 + ?4
+                                     ELSE sign_in_guard.locked_until END
+               WHERE sign_in_guard.locked_until IS NULL OR sign_in_guard.locked_until <= ?2
              RETURNING locked_until",
             params![key, now, MAX_FAILED_SIGN_INS, LOCK_SECONDS],
         )

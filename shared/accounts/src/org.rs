@@ -125,12 +125,12 @@ pub async fn upsert_units(
                 }
             }
             None => {
-                db.execute(
-                    "INSERT INTO org_units (parent_id, kind, code, name, path) VALUES (?1, ?2, ?3, ?4, '')",
+                let id: i64 = db.query_value(
+                    "INSERT INTO org_units (parent_id, kind, code, name, path) VALUES (?1, ?2, ?3, ?4, '') RETURNING id",
                     params![parent_id, unit.kind.as_str(), unit.code.as_str(), unit.name.as_str()],
                 )
-                .await?;
-                let id = db.last_insert_rowid().await;
+                .await?
+        .ok_or_else(|| ApiError::internal("an INSERT … RETURNING id answered no row"))?;
                 let path = unit_path(parent.as_ref(), id);
                 db.execute(
                     "UPDATE org_units SET path = ?2 WHERE id = ?1",
@@ -162,21 +162,21 @@ fn unit_path(parent: Option<&Unit>, id: i64) -> String {
 /// start with `new`.
 async fn move_subtree(db: &Db, old: &str, new: &str) -> Result<(), ApiError> {
     let (low, high) = subtree_range(old);
-    let old_len = i64::try_from(old.chars().count()).unwrap_or(i64::MAX);
+    // `low` is `old` itself: `substr(…, length(?1) + 1)` is what follows it.
     db.execute(
-        "UPDATE org_units SET path = ?3 || substr(path, ?4 + 1) WHERE path >= ?1 AND path < ?2",
-        params![low.as_str(), high.as_str(), new, old_len],
+        "UPDATE org_units SET path = ?3 || substr(path, length(?1) + 1) WHERE path >= ?1 AND path < ?2",
+        params![low.as_str(), high.as_str(), new],
     )
     .await?;
     db.execute(
-        "UPDATE staff SET unit_path = ?3 || substr(unit_path, ?4 + 1) WHERE unit_path >= ?1 AND unit_path < ?2",
-        params![low.as_str(), high.as_str(), new, old_len],
+        "UPDATE staff SET unit_path = ?3 || substr(unit_path, length(?1) + 1) WHERE unit_path >= ?1 AND unit_path < ?2",
+        params![low.as_str(), high.as_str(), new],
     )
     .await?;
     // Customers carry their owner's path for the same range scans (ORG-4).
     db.execute(
-        "UPDATE customers SET unit_path = ?3 || substr(unit_path, ?4 + 1) WHERE unit_path >= ?1 AND unit_path < ?2",
-        params![low.as_str(), high.as_str(), new, old_len],
+        "UPDATE customers SET unit_path = ?3 || substr(unit_path, length(?1) + 1) WHERE unit_path >= ?1 AND unit_path < ?2",
+        params![low.as_str(), high.as_str(), new],
     )
     .await?;
     Ok(())

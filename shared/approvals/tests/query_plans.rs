@@ -133,8 +133,8 @@ fn one_request_is_read_by_its_keys() {
         "SELECT e.step FROM approval_events AS e LEFT JOIN staff AS s ON s.code = e.actor_code \
          WHERE e.request_id = 1 ORDER BY e.id",
         "SELECT r.id FROM approval_requests AS r WHERE r.subject_id = 1 AND r.subject_id IS NOT NULL \
-         AND r.kind IN (SELECT value FROM json_each('[\"development\"]')) ORDER BY r.id DESC",
-        "SELECT s.code FROM json_each('[\"/1/\"]') AS j JOIN staff AS s ON s.unit_path = j.value \
+         AND r.kind IN (SELECT atom FROM json_each('[\"development\"]')) ORDER BY r.id DESC",
+        "SELECT s.code FROM json_each('[\"/1/\"]') AS j JOIN staff AS s ON s.unit_path = j.atom \
          WHERE s.status = 'normal'",
         "SELECT id FROM prospects WHERE customer_id = 1 AND customer_id IS NOT NULL",
     ];

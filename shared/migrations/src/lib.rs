@@ -15,6 +15,7 @@
 //! Scripts live in `migrations/NNNN_name.sql` and `demo/NNNN_name.sql` at the repository
 //! root; [`Script::name`] is the `name` part of the file name.
 
+pub mod postgres;
 mod split;
 
 pub use split::split_statements;
@@ -28,9 +29,23 @@ pub struct Script {
     pub name: &'static str,
     /// The whole file.
     pub sql: &'static str,
+    /// The PostgreSQL variant (`postgres/NNNN_name.sql` beside the file), for a script
+    /// the shared SQL subset cannot express; otherwise PostgreSQL runs [`Script::sql`]
+    /// through [`postgres::translate`]. The checksum is always the main file's, so both
+    /// databases record the same.
+    pub postgres: Option<&'static str>,
 }
 
 impl Script {
+    /// The SQL to run: the main file on SQLite; on PostgreSQL the variant when there is
+    /// one, else the main file (statements are rewritten as they run).
+    pub fn sql_for(&self, postgres: bool) -> &'static str {
+        match (postgres, self.postgres) {
+            (true, Some(variant)) => variant,
+            _ => self.sql,
+        }
+    }
+
     /// A stable digest of the script, recorded when it is applied: FNV-1a 64 over the
     /// SQL with line endings normalised to `\n` (so a CRLF checkout does not count as an
     /// edit), as 16 lowercase hex digits.
@@ -215,16 +230,19 @@ mod tests {
             version: 1,
             name: "foundation",
             sql: "CREATE TABLE a (x);",
+            postgres: None,
         },
         Script {
             version: 2,
             name: "customers",
             sql: "CREATE TABLE b (y);",
+            postgres: None,
         },
         Script {
             version: 5,
             name: "products",
             sql: "CREATE TABLE c (z);",
+            postgres: None,
         },
     ];
 

@@ -48,7 +48,7 @@ mod testing;
 
 pub use body::ReplyBody;
 pub use caller::Caller;
-pub use db::{Db, FromValue, Row, Value};
+pub use db::{Db, Dialect, FromValue, Row, Value};
 pub use lang::Lang;
 pub use page::{Page, PageQuery};
 pub use problem::{ApiError, FieldError, Localized};

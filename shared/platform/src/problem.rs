@@ -33,6 +33,7 @@ pub mod code {
     pub const ACCOUNT_LOCKED: &str = "account_locked";
     pub const INVALID_VERIFICATION_CODE: &str = "invalid_verification_code";
     pub const INVALID_SIGNATURE: &str = "invalid_signature";
+    pub const UNAVAILABLE: &str = "unavailable";
 
     /// Every code above, in the order listed.
     pub const ALL: &[&str] = &[
@@ -51,6 +52,7 @@ pub mod code {
         ACCOUNT_LOCKED,
         INVALID_VERIFICATION_CODE,
         INVALID_SIGNATURE,
+        UNAVAILABLE,
     ];
 }
 
@@ -238,6 +240,15 @@ impl ApiError {
         if retry_after_seconds.is_some() {
             error.extra_mut().retry_after = retry_after_seconds;
         }
+        error
+    }
+
+    /// 503 with `Retry-After`: a momentary failure of a backing store (a serialization
+    /// conflict, a lost or exhausted connection) before anything was changed, so the
+    /// client may send the same request again.
+    pub fn unavailable(retry_after_seconds: u64) -> Self {
+        let mut error = Self::new(StatusCode::SERVICE_UNAVAILABLE, code::UNAVAILABLE);
+        error.extra_mut().retry_after = Some(retry_after_seconds.max(1));
         error
     }
 
@@ -547,6 +558,12 @@ fn catalogue(code: &str) -> Entry {
             "Invalid signature",
             "请求签名无效、时间戳超出 5 分钟窗口或合作方未知。",
             "The request signature is invalid, its timestamp is outside the 5-minute window, or the partner is unknown.",
+        ),
+        code::UNAVAILABLE => (
+            "服务暂时不可用",
+            "Service unavailable",
+            "服务暂时繁忙，未做任何更改，请稍后重试。",
+            "The service is momentarily busy and nothing was changed; try again shortly.",
         ),
         _ => (
             "服务器内部错误",

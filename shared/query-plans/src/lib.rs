@@ -9,6 +9,8 @@
 
 pub use rusqlite;
 
+pub mod postgres;
+
 use rusqlite::Connection;
 use rusqlite::types::Value as SqliteValue;
 use zhanye_platform::Value;

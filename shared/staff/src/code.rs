@@ -80,11 +80,18 @@ impl StaffCode {
     /// The key under which sign-in failures and reset codes are counted for typed
     /// text: the canonical code when it is one, otherwise the trimmed text in upper
     /// case (cut to [`MAX_LEN`] characters). Keying attempts on the text, not on a
-    /// found staff row, makes unknown codes behave exactly like real ones.
+    /// found staff row, makes unknown codes behave exactly like real ones. Control
+    /// characters are left out: no code has one, and PostgreSQL text cannot hold NUL.
     pub fn attempt_key(input: &str) -> String {
         match StaffCode::parse(input) {
             Ok(code) => code.0,
-            Err(_) => input.trim().to_uppercase().chars().take(MAX_LEN).collect(),
+            Err(_) => input
+                .trim()
+                .to_uppercase()
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(MAX_LEN)
+                .collect(),
         }
     }
 }
@@ -148,5 +155,6 @@ mod tests {
         assert_eq!(StaffCode::attempt_key("A0001"), "A0001");
         assert_eq!(StaffCode::attempt_key(" nobody "), "NOBODY");
         assert_eq!(StaffCode::attempt_key(&"x".repeat(100)).len(), MAX_LEN);
+        assert_eq!(StaffCode::attempt_key("中文\u{0}\u{202e}"), "中文\u{202e}");
     }
 }

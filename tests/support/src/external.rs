@@ -309,6 +309,7 @@ pub(crate) fn start(mut builder: AppBuilder, prefix: Vec<String>) -> TestApp {
         zhanye: builder.zhanye,
         manifest: builder.manifest,
         env: builder.env,
+        stores: None,
     }
 }
 

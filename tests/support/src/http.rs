@@ -78,7 +78,13 @@ impl Client {
         }
     }
 
-    pub fn request(&self, method: &str, path: &str, body: Option<(&str, Vec<u8>)>) -> Reply {
+    /// A request whose transport failure (no answer at all) is returned, not a panic.
+    pub fn try_request(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Result<Reply, String> {
         let req = ureq::http::Request::builder()
             .method(method)
             .uri(self.url(path));
@@ -94,10 +100,10 @@ impl Client {
             None => Vec::new(),
         };
         let req = req.body(body_bytes).expect("request");
-        let mut res = self
-            .agent
-            .run(req)
-            .unwrap_or_else(|e| panic!("{method} {path} failed: {e}"));
+        let mut res = match self.agent.run(req) {
+            Ok(res) => res,
+            Err(e) => return Err(format!("{method} {path} failed: {e}")),
+        };
         let status = res.status().as_u16();
         let headers = res
             .headers()
@@ -110,11 +116,27 @@ impl Client {
             .limit(512 << 20)
             .read_to_vec()
             .unwrap_or_default();
-        Reply {
+        Ok(Reply {
             status,
             headers,
             body,
-        }
+        })
+    }
+
+    pub fn request(&self, method: &str, path: &str, body: Option<(&str, Vec<u8>)>) -> Reply {
+        self.try_request(method, path, body)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A GET whose transport failure (no answer at all) is returned, not a panic.
+    pub fn try_get(&self, path: &str) -> Result<Reply, String> {
+        self.try_request("GET", path, None)
+    }
+
+    /// A JSON POST whose transport failure is returned, not a panic.
+    pub fn try_post_json(&self, path: &str, body: &serde_json::Value) -> Result<Reply, String> {
+        let body = serde_json::to_vec(body).expect("json");
+        self.try_request("POST", path, Some(("application/json", body)))
     }
 
     pub fn get(&self, path: &str) -> Reply {

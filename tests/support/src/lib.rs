@@ -33,8 +33,10 @@ use std::time::{Duration, Instant};
 mod db;
 mod external;
 mod http;
+mod stores;
 pub use db::{DATABASE_ENV, TestDb};
 pub use http::{Client, Reply};
+pub use stores::{ManagedStores, STORES_ENV, managed as managed_stores};
 
 /// Names a running app to test instead of starting one per test.
 pub const BASE_URL_ENV: &str = "ZHANYE_BASE_URL";
@@ -221,6 +223,7 @@ impl AppBuilder {
                 zhanye: self.zhanye,
                 manifest: self.manifest,
                 env: self.env,
+                stores: None,
             },
         }
     }
@@ -230,11 +233,15 @@ impl AppBuilder {
         let state_dir = self.state_dir.unwrap_or_else(fresh_state_dir);
         let log_path = state_dir.path().join("zhanye.log");
         let log = std::fs::File::create(&log_path).expect("log file");
-        let builder = AppBuilder {
+        let mut builder = AppBuilder {
             state_dir: None,
             ..self
         };
-        let db = zhanye_database(&builder.args, state_dir.path());
+        let stores = builder.use_managed_stores(state_dir.path());
+        let db = match &stores {
+            Some(stores) => Some(TestDb::Postgres(stores.database_url())),
+            None => zhanye_database(&builder.args, state_dir.path()),
+        };
         let mut child = builder
             .command(state_dir.path())
             .stdin(Stdio::piped())
@@ -256,7 +263,27 @@ impl AppBuilder {
             zhanye: builder.zhanye,
             manifest: builder.manifest,
             env: builder.env,
+            stores,
         }
+    }
+
+    /// On the managed stores (see [`stores`]), the variables and runtime config that put
+    /// this app's data in PostgreSQL and Redis; none for a test that brings its own
+    /// runtime config (it tests the embedded stores' files).
+    fn use_managed_stores(&mut self, state_dir: &Path) -> Option<ManagedStores> {
+        let own_config = self
+            .args
+            .iter()
+            .any(|a| a.starts_with("--runtime-config-file"));
+        if !stores::managed() || own_config {
+            return None;
+        }
+        let stores = ManagedStores::for_state_dir(state_dir);
+        self.env.extend(stores.env());
+        let config = ManagedStores::runtime_config_file(state_dir);
+        self.args.push("--runtime-config-file".into());
+        self.args.push(config.to_string_lossy().into_owned());
+        Some(stores)
     }
 }
 
@@ -324,6 +351,9 @@ pub struct TestApp {
     zhanye: PathBuf,
     manifest: PathBuf,
     env: Vec<(String, String)>,
+    /// The PostgreSQL and Redis databases of this app, dropped with it unless its
+    /// state is handed on to a restart.
+    stores: Option<ManagedStores>,
 }
 
 impl TestApp {
@@ -428,6 +458,10 @@ impl TestApp {
             .arg(&self.manifest)
             .arg("--state-dir")
             .arg(self.state_dir());
+        if self.stores.is_some() {
+            cmd.arg("--runtime-config-file")
+                .arg(ManagedStores::runtime_config_file(self.state_dir()));
+        }
         cmd.output().expect("run zhanye")
     }
 
@@ -476,12 +510,14 @@ impl TestApp {
     /// and hands back its state directory, to start again on it.
     pub fn crash_keep_state(mut self) -> tempfile::TempDir {
         self.kill();
+        self.stores = None;
         self.state_dir.take().expect("an app the harness started")
     }
 
     /// Stops the app and hands back its state directory, to start again on it.
     pub fn stop_keep_state(mut self) -> tempfile::TempDir {
         self.terminate();
+        self.stores = None;
         self.state_dir.take().expect("an app the harness started")
     }
 }
@@ -490,6 +526,9 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         drop(self.stdin.take());
         self.kill();
+        if let Some(stores) = self.stores.take() {
+            stores.remove();
+        }
         if let (true, Some(p)) = (std::thread::panicking(), &self.log_path) {
             let mut text = String::new();
             if let Ok(mut f) = std::fs::File::open(p) {

@@ -3,34 +3,35 @@
 
 use super::super::CapView;
 use super::super::bindings::wasi::keyvalue::{atomics, batch, store};
-use super::{Bucket, KvResult, OpenError, open_store};
+use super::{Bucket, KvResult, OpenError, Store, open_store_now, wait};
+use std::future::Future;
 use wasmtime::component::Resource;
 
 /// The host side of a guest's `cas` handle: the value the key held when the handle was
 /// made (or last read through `current`), which the swap requires it still holds.
 pub struct Cas {
-    store: super::Store,
+    store: Store,
     key: String,
     seen: Option<Vec<u8>>,
 }
 
 impl CapView<'_> {
-    fn bucket<R>(
-        &self,
+    fn bucket<'s, R, F: Future<Output = KvResult<R>>>(
+        &'s self,
         res: &Resource<Bucket>,
-        f: impl FnOnce(&super::Store) -> KvResult<R>,
+        f: impl FnOnce(&'s Store) -> F,
     ) -> wasmtime::Result<Result<R, store::Error>> {
         let bucket = self.table.get(res)?;
-        Ok(f(&bucket.0).map_err(store::Error::Other))
+        Ok(wait(f(&bucket.0)).map_err(store::Error::Other))
     }
 
     /// A new `cas` handle on `key`, holding its value now.
     fn new_cas(
         &mut self,
-        store: super::Store,
+        store: Store,
         key: String,
     ) -> wasmtime::Result<Result<Resource<Cas>, store::Error>> {
-        let seen = match store.get(&key) {
+        let seen = match wait(store.get(&key)) {
             Ok(v) => v,
             Err(e) => return Ok(Err(store::Error::Other(e))),
         };
@@ -43,10 +44,11 @@ impl store::Host for CapView<'_> {
         &mut self,
         identifier: String,
     ) -> wasmtime::Result<Result<Resource<Bucket>, store::Error>> {
-        match open_store(self, &identifier) {
+        match open_store_now(self, &identifier) {
             Ok(s) => Ok(Ok(self.table.push(Bucket(s))?)),
             Err(OpenError::AccessDenied) => Ok(Err(store::Error::AccessDenied)),
             Err(OpenError::NoSuchStore) => Ok(Err(store::Error::NoSuchStore)),
+            Err(OpenError::Other(detail)) => Ok(Err(store::Error::Other(detail))),
         }
     }
 }
@@ -157,10 +159,10 @@ impl atomics::Host for CapView<'_> {
         value: Vec<u8>,
     ) -> wasmtime::Result<Result<(), atomics::CasError>> {
         let cas = self.table.delete(cas)?;
-        match cas
-            .store
-            .compare_and_swap(&cas.key, cas.seen.as_deref(), &value)
-        {
+        match wait(
+            cas.store
+                .compare_and_swap(&cas.key, cas.seen.as_deref(), &value),
+        ) {
             Ok(true) => Ok(Ok(())),
             Ok(false) => match self.new_cas(cas.store, cas.key)? {
                 Ok(retry) => Ok(Err(atomics::CasError::CasFailed(retry))),
@@ -186,7 +188,7 @@ impl atomics::HostCas for CapView<'_> {
         self_: Resource<Cas>,
     ) -> wasmtime::Result<Result<Option<Vec<u8>>, store::Error>> {
         let cas = self.table.get_mut(&self_)?;
-        match cas.store.get(&cas.key) {
+        match wait(cas.store.get(&cas.key)) {
             Ok(value) => {
                 cas.seen.clone_from(&value);
                 Ok(Ok(value))

@@ -22,6 +22,13 @@ use wasmtime::component::{Accessor, FutureReader, Resource, StreamReader};
 
 pub use pool::Pooled as PgConnection;
 
+/// A client of the pool the guests of `address` use, for the embedding program's own
+/// work on the same database (an app's migrations before it serves).
+pub async fn tool_client(address: &str) -> anyhow::Result<PgConnection> {
+    let pool = pool::pool_for(address, &[]).map_err(anyhow::Error::msg)?;
+    Ok(pool.acquire().await?)
+}
+
 /// A `connection-builder` (4.1+): an address and the CA roots to trust besides the
 /// webpki ones.
 pub struct PgBuilder {

@@ -163,7 +163,7 @@ mod tests {
         assert_eq!(
             todo.text,
             " WHERE r.status = 'pending' AND r.step_role IN ('branch_manager') \
-             AND r.step_unit >= ? AND r.step_unit < ? AND r.requester_code <> ?"
+             AND r.step_unit >= ?1 AND r.step_unit < ?2 AND r.requester_code <> ?3"
         );
         assert_eq!(todo.params.len(), 3);
         let lead = Actor::new("0010001", Roles::from_stored("lead,rep"), "/1/2/4/8/");
@@ -191,7 +191,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             mine.text,
-            " WHERE r.requester_code = ? AND r.kind = ? AND r.status = ?"
+            " WHERE r.requester_code = ?1 AND r.kind = ?2 AND r.status = ?3"
         );
         for inbox in ["todo", "mine", "done"] {
             assert!(Inbox::parse(inbox).is_some());

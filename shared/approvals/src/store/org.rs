@@ -26,7 +26,8 @@ pub async fn view(db: &Db, unit_path: &str) -> Result<OrgView, ApiError> {
     let ids = serde_json::to_string(&path_ids(unit_path)).unwrap_or_default();
     let units = db
         .query(
-            "SELECT o.kind, o.path FROM json_each(?1) AS j JOIN org_units AS o ON o.id = j.value",
+            "SELECT o.kind, o.path FROM json_each(?1) AS j \
+             JOIN org_units AS o ON o.id = CAST(j.atom AS BIGINT)",
             params![ids],
         )
         .await?;
@@ -43,7 +44,7 @@ pub async fn view(db: &Db, unit_path: &str) -> Result<OrgView, ApiError> {
     let staff = db
         .query(
             "SELECT s.code, s.roles, s.unit_path FROM json_each(?1) AS j \
-             JOIN staff AS s ON s.unit_path = j.value WHERE s.status = 'normal'",
+             JOIN staff AS s ON s.unit_path = j.atom WHERE s.status = 'normal'",
             params![paths],
         )
         .await?;

@@ -77,10 +77,10 @@ pub async fn insert(
     unit_path: &str,
     now: &str,
 ) -> Result<i64, ApiError> {
-    db.execute(
+    let inserted_id: i64 = db.query_value(
         "INSERT INTO prospects (name, kind, mobile, company, address, source, remarks, owner_code, \
                                 unit_path, status, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'potential', ?10, ?10)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'potential', ?10, ?10) RETURNING id",
         params![
             prospect.name.as_str(),
             prospect.kind,
@@ -94,8 +94,9 @@ pub async fn insert(
             now
         ],
     )
-    .await?;
-    Ok(db.last_insert_rowid().await)
+    .await?
+        .ok_or_else(|| ApiError::internal("an INSERT … RETURNING id answered no row"))?;
+    Ok(inserted_id)
 }
 
 /// A prospect by id.
@@ -180,8 +181,9 @@ pub fn filter(actor: &Actor, narrowing: &ProspectFilter) -> Sql {
         sql.bind(" AND p.status = ?", status.as_str());
     }
     if let Some(q) = &narrowing.q {
-        sql.bind(" AND (instr(p.name, ?) > 0", q.as_str())
-            .bind(" OR instr(p.company, ?) > 0", q.as_str())
+        // Contains `q` (exactly, case and all): removing it changes the text.
+        sql.bind(" AND (replace(p.name, ?, '') <> p.name", q.as_str())
+            .bind(" OR replace(p.company, ?, '') <> p.company", q.as_str())
             .bind(" OR p.mobile = ?)", q.as_str());
     }
     sql

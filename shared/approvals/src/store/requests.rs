@@ -122,29 +122,31 @@ pub async fn insert(db: &Db, new: &NewRequest<'_>, now: &str) -> Result<i64, Api
         .chain
         .first()
         .ok_or_else(|| ApiError::internal("a request without approvers"))?;
-    db.execute(
-        "INSERT INTO approval_requests (kind, subject_id, title, payload, requester_code, \
+    let id: i64 = db
+        .query_value(
+            "INSERT INTO approval_requests (kind, subject_id, title, payload, requester_code, \
                                         unit_path, status, step, step_role, step_unit, \
                                         submitted_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', 1, ?7, ?8, ?9, ?9)",
-        params![
-            new.kind.as_str(),
-            new.subject_id,
-            new.title,
-            new.payload.to_string(),
-            new.requester_code,
-            new.unit_path,
-            first.role.as_str(),
-            first.unit_path.as_str(),
-            now
-        ],
-    )
-    .await?;
-    let id = db.last_insert_rowid().await;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', 1, ?7, ?8, ?9, ?9) RETURNING id",
+            params![
+                new.kind.as_str(),
+                new.subject_id,
+                new.title,
+                new.payload.to_string(),
+                new.requester_code,
+                new.unit_path,
+                first.role.as_str(),
+                first.unit_path.as_str(),
+                now
+            ],
+        )
+        .await?
+        .ok_or_else(|| ApiError::internal("an INSERT … RETURNING id answered no row"))?;
     let chain = serde_json::to_string(new.chain).unwrap_or_default();
     db.execute(
         "INSERT INTO approval_steps (request_id, step, role, unit_path) \
-         SELECT ?1, j.key + 1, j.value ->> '$.role', j.value ->> '$.unit_path' FROM json_each(?2) AS j",
+         SELECT CAST(?1 AS BIGINT), j.key + 1, j.value ->> 'role', j.value ->> 'unit_path' \
+         FROM json_each(?2) AS j",
         params![id, chain],
     )
     .await?;
@@ -343,7 +345,7 @@ pub async fn about(
     db.query(
         &format!(
             "SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE r.subject_id = ?1 AND r.subject_id IS NOT NULL \
-             AND r.kind IN (SELECT value FROM json_each(?2)) ORDER BY r.id DESC"
+             AND r.kind IN (SELECT atom FROM json_each(?2)) ORDER BY r.id DESC"
         ),
         params![subject_id, kinds],
     )

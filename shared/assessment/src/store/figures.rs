@@ -36,35 +36,36 @@ pub const TASKS_DONE: &str = "SELECT responsible_code AS code, COUNT(*) AS n FRO
 pub const CONTACTS: &str = "SELECT staff_code AS code, COUNT(*) AS n FROM contact_records \
      WHERE staff_code BETWEEN ?1 AND ?2 AND month = ?3 GROUP BY staff_code";
 
-/// The day terms are `+day` so that a chunk walks its members' rows (primary key)
+/// The day terms are `day || ''` so that a chunk walks its members' rows (primary key)
 /// rather than every member's day in the firm (`checkins_day`).
 pub const CHECKIN_DAYS: &str = "SELECT staff_code AS code, day FROM checkins \
-     WHERE staff_code BETWEEN ?1 AND ?2 AND +day >= ?3 AND +day <= ?4";
+     WHERE staff_code BETWEEN ?1 AND ?2 AND day || '' >= ?3 AND day || '' <= ?4";
 
 /// Per owner: customers that turned effective in the month; existing customers, open by
 /// the month's end, with no contact record in the month.
 pub const CUSTOMERS: &str = "SELECT c.owner_code AS code, \
-       SUM(c.effective_date >= ?3 AND c.effective_date <= ?4) AS new_effective, \
-       SUM(c.status = 'existing' AND (c.open_date IS NULL OR c.open_date <= ?4) \
+       SUM(CASE WHEN c.effective_date >= ?3 AND c.effective_date <= ?4 THEN 1 ELSE 0 END) \
+           AS new_effective, \
+       SUM(CASE WHEN c.status = 'existing' AND (c.open_date IS NULL OR c.open_date <= ?4) \
            AND NOT EXISTS (SELECT 1 FROM contact_records AS r \
-                           WHERE r.customer_id = c.id AND r.month = ?5)) AS not_contacted \
+                           WHERE r.customer_id = c.id AND r.month = ?5) \
+           THEN 1 ELSE 0 END) AS not_contacted \
      FROM customers AS c \
      WHERE c.owner_code BETWEEN ?1 AND ?2 AND c.deleted_at IS NULL \
      GROUP BY c.owner_code";
 
 /// Per receiver: complaints (contact records of kind complaint) whose deadline fell in
-/// the month (received in `[?4, ?5)`) with no later contact record with the customer by
-/// the deadline. Until SVC-1's complaint handling exists, a follow-up contact is what
+/// the month (received in `[?4, ?5)`), each with the first later contact record with the
+/// customer (if any); a complaint is overdue when that is not by the deadline (see
+/// [`overdue`]). Until SVC-1's complaint handling exists, a follow-up contact is what
 /// answers a complaint.
-pub const COMPLAINTS_OVERDUE: &str = "SELECT r.staff_code AS code, COUNT(*) AS n \
+pub const COMPLAINTS_OVERDUE: &str = "SELECT r.staff_code AS code, r.contacted_at, \
+       (SELECT MIN(f.contacted_at) FROM contact_records AS f \
+        WHERE f.customer_id = r.customer_id AND f.id <> r.id \
+          AND f.contacted_at > r.contacted_at) AS answered_at \
      FROM contact_records AS r \
      WHERE r.staff_code BETWEEN ?1 AND ?2 AND r.month IN (?3, ?6) AND r.kind = 'complaint' \
-       AND r.contacted_at >= ?4 AND r.contacted_at < ?5 \
-       AND NOT EXISTS (SELECT 1 FROM contact_records AS f \
-           WHERE f.customer_id = r.customer_id AND f.id <> r.id \
-             AND f.contacted_at > r.contacted_at \
-             AND f.contacted_at <= strftime('%Y-%m-%dT%H:%M:%SZ', r.contacted_at, '+3 days')) \
-     GROUP BY r.staff_code";
+       AND r.contacted_at >= ?4 AND r.contacted_at < ?5";
 
 /// The month-end figures and the month's activity of every staff member in the range
 /// (those with nothing get defaults from the caller).
@@ -152,12 +153,31 @@ pub async fn gather(
         )
         .await?
     {
-        activity
-            .entry(row.get("code")?)
-            .or_insert(fresh)
-            .complaints_overdue = count(&row, "n")?;
+        let received: String = row.get("contacted_at")?;
+        let answered: Option<String> = row.get("answered_at")?;
+        let member = activity.entry(row.get("code")?).or_insert(fresh);
+        if overdue(&received, answered.as_deref()) {
+            member.complaints_overdue += 1;
+        }
     }
     Ok((figures, activity))
+}
+
+/// Whether a complaint received at `received` (RFC 3339) was not answered by its
+/// deadline, [`COMPLAINT_DEADLINE_DAYS`] later to the second: `answered` is the first
+/// later contact with the customer, if any.
+fn overdue(received: &str, answered: Option<&str>) -> bool {
+    let deadline = chrono::DateTime::parse_from_rfc3339(received).map(|t| {
+        (t.naive_utc() + Duration::days(COMPLAINT_DEADLINE_DAYS))
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    });
+    match (answered, deadline) {
+        (None, _) => true,
+        (Some(answered), Ok(deadline)) => answered > deadline.as_str(),
+        // An unreadable time has no deadline (as SQLite's strftime gave none).
+        (Some(_), Err(_)) => true,
+    }
 }
 
 /// An RFC 3339 UTC time moved by whole days.
@@ -283,6 +303,19 @@ mod tests {
                 .any(|s| s.contains("contact_records_customer_month")),
             "{probe:#?}"
         );
+    }
+
+    #[test]
+    fn complaints_are_overdue_unless_answered_within_three_days() {
+        let at = "2026-10-02T01:30:00Z";
+        assert!(overdue(at, None));
+        assert!(!overdue(at, Some("2026-10-02T02:00:00Z")));
+        assert!(!overdue(at, Some("2026-10-05T01:30:00Z")));
+        assert!(overdue(at, Some("2026-10-05T01:30:01Z")));
+        assert!(!overdue(
+            "2026-10-02T01:30:00.250Z",
+            Some("2026-10-05T01:30:00Z")
+        ));
     }
 
     #[test]

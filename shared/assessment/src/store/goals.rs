@@ -61,7 +61,7 @@ pub async fn of(
     let rows = db
         .query(
             "SELECT staff_code, period, indicator, target, set_by, set_at FROM assessment_goals \
-             WHERE staff_code = ?1 AND (?2 IS NULL OR period = ?2) ORDER BY period, indicator",
+             WHERE staff_code = ?1 AND (CAST(?2 AS TEXT) IS NULL OR period = ?2) ORDER BY period, indicator",
             params![staff_code, period],
         )
         .await?;

@@ -363,11 +363,21 @@ async fn save_result(db: &Db, month: Month, run_id: i64, member: &Member) -> Res
     })
     .to_string();
     db.execute(
-        "INSERT OR REPLACE INTO assessment_results (month, staff_code, run_id, unit_path, rank, \
+        "INSERT INTO assessment_results (month, staff_code, run_id, unit_path, rank, \
              scheme_id, score_centi, deducted_centi, net_commission, volume, stock_assets, \
              new_assets, new_effective, tasks_done, contacts, checkin_days, working_days, \
              pay_total, detail) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) \
+         ON CONFLICT (month, staff_code) DO UPDATE SET run_id = excluded.run_id, \
+             unit_path = excluded.unit_path, rank = excluded.rank, \
+             scheme_id = excluded.scheme_id, score_centi = excluded.score_centi, \
+             deducted_centi = excluded.deducted_centi, \
+             net_commission = excluded.net_commission, volume = excluded.volume, \
+             stock_assets = excluded.stock_assets, new_assets = excluded.new_assets, \
+             new_effective = excluded.new_effective, tasks_done = excluded.tasks_done, \
+             contacts = excluded.contacts, checkin_days = excluded.checkin_days, \
+             working_days = excluded.working_days, pay_total = excluded.pay_total, \
+             detail = excluded.detail",
         params![
             month.stored(),
             code.as_str(),
@@ -407,8 +417,12 @@ async fn save_review(
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default();
     db.execute(
-        "INSERT OR REPLACE INTO rank_reviews (month, staff_code, run_id, from_rank, to_rank, \
-             decision, average_centi, scores) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO rank_reviews (month, staff_code, run_id, from_rank, to_rank, \
+             decision, average_centi, scores) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+         ON CONFLICT (month, staff_code) DO UPDATE SET run_id = excluded.run_id, \
+             from_rank = excluded.from_rank, to_rank = excluded.to_rank, \
+             decision = excluded.decision, average_centi = excluded.average_centi, \
+             scores = excluded.scores",
         params![
             month.stored(),
             member.code.as_str(),

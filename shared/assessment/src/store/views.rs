@@ -55,7 +55,7 @@ pub const TEAM_COUNT: &str = "SELECT COUNT(*) FROM assessment_results \
      WHERE month = ?1 AND unit_path >= ?2 AND unit_path < ?3";
 
 /// A ranking of the month's results in a unit range `[?2, ?3)` by `$order`, ties by
-/// staff code; `?4` rows from position `?5 + 1` (`LIMIT -1` for all). The page is cut
+/// staff code; `?4` rows from position `?5 + 1` (`i64::MAX` for all). The page is cut
 /// before names are joined, so only its rows are looked up.
 macro_rules! ranking {
     ($order:literal) => {
@@ -95,7 +95,7 @@ pub const ROLLUP: &str = "SELECT u.id, u.code, u.name, u.kind, u.path, COUNT(r.s
      LEFT JOIN assessment_results AS r ON r.month = ?1 AND r.unit_path >= u.path \
        AND r.unit_path < substr(u.path, 1, length(u.path) - 1) || '0' \
      WHERE u.path >= ?2 AND u.path < ?3 AND u.kind = ?4 \
-     GROUP BY u.path ORDER BY u.path";
+     GROUP BY u.path, u.id ORDER BY u.path";
 
 /// An org unit by id, or by path.
 pub const UNIT_BY_ID: &str = "SELECT id, code, name, kind, path FROM org_units WHERE id = ?1";
@@ -364,7 +364,7 @@ pub async fn team(
             i64::from(page.limit()),
             i64::try_from(page.offset()).unwrap_or(i64::MAX),
         ),
-        None => (-1, 0),
+        None => (i64::MAX, 0),
     };
     let rows = db
         .query(

@@ -69,10 +69,10 @@ pub async fn add(
     contact: &Contact,
     now: &str,
 ) -> Result<i64, ApiError> {
-    db.execute(
+    let id: i64 = db.query_value(
         "INSERT INTO contact_records (customer_id, staff_code, contacted_at, month, nature, kind, \
                                       topic, satisfaction, remarks, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
         params![
             customer_id,
             staff_code,
@@ -86,8 +86,8 @@ pub async fn add(
             now
         ],
     )
-    .await?;
-    let id = db.last_insert_rowid().await;
+    .await?
+        .ok_or_else(|| ApiError::internal("an INSERT … RETURNING id answered no row"))?;
     db.execute(
         "UPDATE customers SET last_contact_month = ?2 WHERE id = ?1 AND last_contact_month < ?2",
         params![customer_id, contact.month.stored()],

@@ -99,9 +99,9 @@ pub async fn create(
         params![customer_id, today.to_string(), now],
     )
     .await?;
-    db.execute(
+    let inserted_id: i64 = db.query_value(
         "INSERT INTO delegations (customer_id, owner_code, delegate_code, starts_on, ends_on, \
-                                  reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                  reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
         params![
             customer_id,
             owner_code,
@@ -112,8 +112,9 @@ pub async fn create(
             now
         ],
     )
-    .await?;
-    Ok(db.last_insert_rowid().await)
+    .await?
+        .ok_or_else(|| ApiError::internal("an INSERT … RETURNING id answered no row"))?;
+    Ok(inserted_id)
 }
 
 /// Revokes a delegation; answers whether it was not revoked before.

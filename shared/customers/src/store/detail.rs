@@ -176,11 +176,12 @@ pub async fn timeline(
         "SELECT * FROM ( \
            SELECT * FROM (SELECT day, 1 AS source, direction AS kind, amount, '' AS detail, id \
                           FROM fund_transfers WHERE customer_id = ?1 \
-                          ORDER BY day DESC, id DESC LIMIT ?2) \
+                          ORDER BY day DESC, id DESC LIMIT ?2) AS transfers \
            UNION ALL \
-           SELECT * FROM (SELECT day, 2 AS source, kind, NULL AS amount, detail, id \
+           SELECT * FROM (SELECT day, 2 AS source, kind, CAST(NULL AS BIGINT) AS amount, \
+                                 detail, id \
                           FROM account_events WHERE customer_id = ?1 \
-                          ORDER BY day DESC, id DESC LIMIT ?2)) \
+                          ORDER BY day DESC, id DESC LIMIT ?2) AS events) AS timeline \
          ORDER BY day DESC, source, id DESC LIMIT ?2",
         params![customer_id, i64::from(limit)],
     )

@@ -43,7 +43,7 @@ pub async fn profile(db: &Db, code: &str) -> Result<Option<Profile>, ApiError> {
     let ids = serde_json::to_string(&path_ids(&unit_path)).unwrap_or_default();
     let branch_name: Option<String> = db
         .query_value(
-            "SELECT name FROM org_units WHERE kind = 'branch' AND id IN (SELECT value FROM json_each(?1))",
+            "SELECT name FROM org_units WHERE kind = 'branch' AND id IN (SELECT CAST(atom AS BIGINT) FROM json_each(?1))",
             params![ids],
         )
         .await?;

@@ -44,13 +44,15 @@ pub async fn add(
     body: &str,
     now: &str,
 ) -> Result<i64, ApiError> {
-    db.execute(
-        "INSERT INTO customer_notes (customer_id, author_code, body, created_at) \
-         VALUES (?1, ?2, ?3, ?4)",
-        params![customer_id, author_code, body, now],
-    )
-    .await?;
-    Ok(db.last_insert_rowid().await)
+    let inserted_id: i64 = db
+        .query_value(
+            "INSERT INTO customer_notes (customer_id, author_code, body, created_at) \
+         VALUES (?1, ?2, ?3, ?4) RETURNING id",
+            params![customer_id, author_code, body, now],
+        )
+        .await?
+        .ok_or_else(|| ApiError::internal("an INSERT … RETURNING id answered no row"))?;
+    Ok(inserted_id)
 }
 
 /// One page of a customer's notes, newest first (`customer_notes_customer`).

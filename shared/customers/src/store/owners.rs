@@ -20,8 +20,8 @@ pub async fn reassign(
     let ids = serde_json::to_string(customer_ids).unwrap_or_default();
     let moving: Vec<i64> = db
         .query(
-            "SELECT c.id FROM json_each(?1) AS j JOIN customers AS c ON c.id = j.value \
-             WHERE c.owner_code IS NOT ?2",
+            "SELECT c.id FROM json_each(?1) AS j JOIN customers AS c ON c.id = CAST(j.atom AS BIGINT) \
+             WHERE c.owner_code IS DISTINCT FROM CAST(?2 AS TEXT)",
             params![ids, owner_code],
         )
         .await?
@@ -37,7 +37,7 @@ pub async fn reassign(
     db.execute(
         "UPDATE customers SET owner_code = ?2, updated_at = ?3, \
              unit_path = (SELECT unit_path FROM staff WHERE code = ?2) \
-         WHERE id IN (SELECT value FROM json_each(?1))",
+         WHERE id IN (SELECT CAST(atom AS BIGINT) FROM json_each(?1))",
         params![moving_json, owner_code, now],
     )
     .await?;

@@ -30,7 +30,7 @@ pub async fn staff(db: &Db, code: &str) -> Result<Option<StaffFacts>, ApiError> 
 pub async fn branch_of(db: &Db, unit_path: &str) -> Result<Option<String>, ApiError> {
     let ids = serde_json::to_string(&path_ids(unit_path)).unwrap_or_default();
     db.query_value(
-        "SELECT o.path FROM json_each(?1) AS j JOIN org_units AS o ON o.id = j.value \
+        "SELECT o.path FROM json_each(?1) AS j JOIN org_units AS o ON o.id = CAST(j.atom AS BIGINT) \
          WHERE o.kind = 'branch' LIMIT 1",
         params![ids],
     )

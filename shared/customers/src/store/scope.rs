@@ -13,7 +13,8 @@ use zhanye_staff::org::subtree_range;
 
 use crate::scope::{CustomerScope, Reads};
 
-/// SQL text with its `?` parameters in the order they appear.
+/// SQL text with its numbered parameters (`?1`, `?2` …, the only kind both SQLite and
+/// PostgreSQL take), `params[n - 1]` being `?n`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sql {
     pub text: String,
@@ -31,19 +32,83 @@ impl Sql {
         self
     }
 
-    /// Appends text holding one `?` and its value.
+    /// Appends text holding one bare `?` and its value: the `?` becomes the value's
+    /// number.
     pub fn bind(&mut self, text: &str, value: impl Into<Value>) -> &mut Sql {
-        self.text.push_str(text);
         self.params.push(value.into());
+        let number = self.params.len();
+        match bare_placeholder(text) {
+            Some(at) => {
+                self.text.push_str(&text[..at]);
+                self.text.push_str(&format!("?{number}"));
+                self.text.push_str(&text[at + 1..]);
+            }
+            None => {
+                debug_assert!(false, "a bound fragment without `?`: {text}");
+                self.text.push_str(text);
+            }
+        }
         self
     }
 
-    /// Appends another fragment with its parameters.
+    /// Appends another fragment with its parameters, renumbered to follow ours.
     pub fn append(&mut self, other: &Sql) -> &mut Sql {
-        self.text.push_str(&other.text);
+        renumber(&other.text, self.params.len(), &mut self.text);
         self.params.extend(other.params.iter().cloned());
         self
     }
+}
+
+/// The byte offset of the first `?` not followed by a digit, outside quotes.
+fn bare_placeholder(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut quote = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'\'' || b == b'"' => quote = Some(b),
+            None if b == b'?' && !bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => {
+                return Some(i);
+            }
+            None => {}
+        }
+    }
+    None
+}
+
+/// Copies `text` to `out` with every `?n` outside quotes raised by `offset`.
+fn renumber(text: &str, offset: usize, out: &mut String) {
+    let bytes = text.as_bytes();
+    let mut quote = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'\'' || b == b'"' => quote = Some(b),
+            None if b == b'?' => {
+                let digits = bytes[i + 1..]
+                    .iter()
+                    .take_while(|d| d.is_ascii_digit())
+                    .count();
+                if digits > 0
+                    && let Ok(n) = text[i + 1..i + 1 + digits].parse::<usize>()
+                {
+                    out.push_str(&text[copied..i]);
+                    out.push_str(&format!("?{}", n + offset));
+                    i += 1 + digits;
+                    copied = i;
+                    continue;
+                }
+            }
+            None => {}
+        }
+        i += 1;
+    }
+    out.push_str(&text[copied..]);
 }
 
 /// One page of a list over `from` (`FROM … WHERE …`): `SELECT COUNT(*)` of the same
@@ -112,11 +177,25 @@ pub fn is_delegated_to(code: &str, today: NaiveDate) -> Sql {
 }
 
 /// The customers the caller serves: owns or has delegated now (the CUST-5 due list).
+/// One id list of two index lookups (`customers_owner`, `delegations_delegate`):
+/// PostgreSQL cannot combine `owner_code = ? OR id IN (…)` through indexes and would
+/// read every customer.
 pub fn served(code: &str, today: NaiveDate) -> Sql {
+    let day = today.to_string();
     let mut sql = Sql::new();
-    sql.bind("(c.owner_code = ? OR ", code)
-        .append(&delegated_to(code, today))
-        .push(")");
+    sql.bind(
+        "c.id IN (SELECT o.id FROM customers AS o WHERE o.owner_code = ?",
+        code,
+    )
+    .bind(
+        " UNION ALL SELECT d.customer_id FROM delegations AS d WHERE d.delegate_code = ?",
+        code,
+    )
+    .bind(
+        " AND d.revoked_at IS NULL AND d.starts_on <= ?",
+        day.as_str(),
+    )
+    .bind(" AND d.ends_on >= ?)", day.as_str());
     sql
 }
 
@@ -183,8 +262,9 @@ mod tests {
         let own = readable(&rep, today, false).unwrap();
         assert_eq!(
             own.text,
-            "(c.owner_code = ? OR c.id IN (SELECT d.customer_id FROM delegations AS d \
-             WHERE d.delegate_code = ? AND d.revoked_at IS NULL AND d.starts_on <= ? AND d.ends_on >= ?))"
+            "c.id IN (SELECT o.id FROM customers AS o WHERE o.owner_code = ?1 \
+             UNION ALL SELECT d.customer_id FROM delegations AS d WHERE d.delegate_code = ?2 \
+             AND d.revoked_at IS NULL AND d.starts_on <= ?3 AND d.ends_on >= ?4)"
         );
         let text = |v: &Value| match v {
             Value::Text(t) => t.clone(),
@@ -196,7 +276,7 @@ mod tests {
         let manager =
             CustomerScope::of("0010002", &Roles::from_stored("branch_manager"), "/1/2/4/");
         let branch = readable(&manager, today, false).unwrap();
-        assert_eq!(branch.text, "((c.unit_path >= ? AND c.unit_path < ?))");
+        assert_eq!(branch.text, "((c.unit_path >= ?1 AND c.unit_path < ?2))");
         let params: Vec<String> = branch.params.iter().map(text).collect();
         assert_eq!(params, ["/1/2/4/", "/1/2/40"]);
         let lent = readable(&manager, today, true).unwrap();
@@ -208,5 +288,31 @@ mod tests {
         assert_eq!(readable(&hq, today, true), None);
         let exists = is_delegated_to("A0001", today);
         assert_eq!(exists.text.matches('?').count(), 3);
+        assert!(lent.text.contains("c.owner_code = ?3 OR c.id IN") && lent.text.ends_with("?6))"));
+    }
+
+    #[test]
+    fn fragments_are_numbered_in_order() {
+        let mut inner = Sql::new();
+        inner.bind("a = ?", 1).bind(" AND b = '?' AND c = ?", 2);
+        assert_eq!(inner.text, "a = ?1 AND b = '?' AND c = ?2");
+        let mut outer = Sql::new();
+        outer
+            .bind("x = ?", 0)
+            .push(" AND (")
+            .append(&inner)
+            .push(")")
+            .bind(" LIMIT ?", 9);
+        assert_eq!(
+            outer.text,
+            "x = ?1 AND (a = ?2 AND b = '?' AND c = ?3) LIMIT ?4"
+        );
+        assert_eq!(outer.params, [0.into(), 1.into(), 2.into(), 9.into()]);
+        let mut shifted = Sql::new();
+        shifted.bind("y = ?", 0).append(&Sql {
+            text: "p = ?2 OR q = ?1 OR r = ?10".into(),
+            params: (1..=10).map(Value::from).collect(),
+        });
+        assert_eq!(shifted.text, "y = ?1p = ?3 OR q = ?2 OR r = ?11");
     }
 }

@@ -66,13 +66,14 @@ impl Sort {
     }
 
     /// `ORDER BY` of `customers AS c`; ties broken by id so pages never overlap.
+    /// Customers without an opening date come first (SQLite's order, spelt out).
     pub fn order_by(self) -> &'static str {
         match self {
             Sort::Name => "c.name, c.id",
             Sort::AssetsAscending => "c.total_assets, c.id",
             Sort::AssetsDescending => "c.total_assets DESC, c.id DESC",
-            Sort::OpenedFirst => "c.open_date, c.id",
-            Sort::OpenedLast => "c.open_date DESC, c.id DESC",
+            Sort::OpenedFirst => "c.open_date NULLS FIRST, c.id",
+            Sort::OpenedLast => "c.open_date DESC NULLS LAST, c.id DESC",
         }
     }
 }
@@ -178,8 +179,9 @@ pub fn prefix_range(prefix: &str) -> (String, String) {
 }
 
 /// `WHERE …` of a list: not deleted, in scope (`scope`, `None` for all), and every
-/// filter. Within a scope the status, grade and level terms are written `+c.status`
-/// so that no index on them is chosen over the scope's own (a rep's few hundred
+/// filter. Within a scope the status, grade and level terms are written
+/// `c.status || ''` (an expression, so no index on them is chosen over the scope's own;
+/// SQLite's `+c.status` is not PostgreSQL) (a rep's few hundred
 /// customers must not be found by walking every existing customer of the firm).
 fn conditions(scope: Option<&Sql>, filters: &Filters) -> Sql {
     let mut sql = Sql::new();
@@ -189,7 +191,7 @@ fn conditions(scope: Option<&Sql>, filters: &Filters) -> Sql {
     }
     let column = |name: &str| {
         if scope.is_some() {
-            format!(" AND +c.{name} = ?")
+            format!(" AND c.{name} || '' = ?")
         } else {
             format!(" AND c.{name} = ?")
         }
@@ -198,7 +200,7 @@ fn conditions(scope: Option<&Sql>, filters: &Filters) -> Sql {
     // thousands firm-wide, far more than any scope holds.
     let range = |name: &str| {
         let column = if scope.is_some() {
-            format!("+c.{name}")
+            format!("c.{name} || ''")
         } else {
             format!("c.{name}")
         };
@@ -339,7 +341,7 @@ pub fn count_sql(scope: Option<&Sql>, filters: &Filters) -> Sql {
     sql.push("SELECT COUNT(*) FROM (SELECT 1 FROM customers AS c")
         .append(&conditions(scope, filters))
         .bind(
-            " LIMIT ?)",
+            " LIMIT ?) AS matching",
             i64::try_from(COUNT_CAP + 1).unwrap_or(i64::MAX),
         );
     sql

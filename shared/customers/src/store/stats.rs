@@ -40,9 +40,9 @@ pub async fn contributions(
             "SELECT c.id, c.owner_code, c.open_date, c.effective_date, c.lost_date, c.lost_assets, \
                     m.month, m.total_assets, m.daily_average_assets, m.total_volume, m.total_commission \
              FROM json_each(?1) AS j \
-             JOIN customers AS c ON c.id = j.value \
+             JOIN customers AS c ON c.id = CAST(j.atom AS BIGINT) \
              LEFT JOIN customer_months AS m \
-               ON m.customer_id = c.id AND (?2 IS NULL OR m.month = ?2) \
+               ON m.customer_id = c.id AND (CAST(?2 AS BIGINT) IS NULL OR m.month = CAST(?2 AS BIGINT)) \
              WHERE c.owner_code IS NOT NULL AND c.deleted_at IS NULL \
              ORDER BY c.id",
             params![ids, month_filter],
@@ -112,15 +112,15 @@ pub async fn apply(db: &Db, deltas: &Deltas) -> Result<(), ApiError> {
 fn apply_sql() -> String {
     let columns = STATS_COLUMNS.join(", ");
     let values: Vec<String> = (0..STATS_COLUMNS.len())
-        .map(|i| format!("value ->> '$[{}]'", i + 2))
+        .map(|i| format!("CAST(value ->> {} AS BIGINT)", i + 2))
         .collect();
     let updates: Vec<String> = STATS_COLUMNS
         .iter()
-        .map(|c| format!("{c} = {c} + excluded.{c}"))
+        .map(|c| format!("{c} = staff_month_stats.{c} + excluded.{c}"))
         .collect();
     format!(
         "INSERT INTO staff_month_stats (staff_code, month, {columns}) \
-         SELECT value ->> '$[0]', value ->> '$[1]', {} FROM json_each(?1) WHERE true \
+         SELECT value ->> 0, CAST(value ->> 1 AS BIGINT), {} FROM json_each(?1) WHERE true \
          ON CONFLICT (staff_code, month) DO UPDATE SET {}",
         values.join(", "),
         updates.join(", ")
@@ -154,8 +154,10 @@ mod tests {
     fn the_upsert_names_every_column_once() {
         let sql = apply_sql();
         for column in STATS_COLUMNS {
-            assert!(sql.contains(&format!("{column} = {column} + excluded.{column}")));
+            assert!(sql.contains(&format!(
+                "{column} = staff_month_stats.{column} + excluded.{column}"
+            )));
         }
-        assert!(sql.contains("'$[18]'") && !sql.contains("'$[19]'"));
+        assert!(sql.contains("value ->> 18 AS") && !sql.contains("value ->> 19"));
     }
 }

@@ -27,7 +27,7 @@ pub async fn withdraw_pending(db: &Db, customer_id: i64, now: &str) -> Result<u6
     // is still pending.
     db.execute(
         "INSERT INTO approval_events (request_id, step, event, actor_code, at, comment) \
-         SELECT id, NULL, 'withdrawn', 'system', ?2, '客户已删除' FROM approval_requests \
+         SELECT id, NULL, 'withdrawn', 'system', CAST(?2 AS TEXT), '客户已删除' FROM approval_requests \
          WHERE kind = 'customer_transfer' AND subject_id = ?1 AND status = 'pending' \
            AND subject_id IS NOT NULL",
         params![customer_id, now],

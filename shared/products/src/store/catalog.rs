@@ -106,8 +106,9 @@ impl ProductSummary {
 }
 
 /// `WHERE …` of a list. `keyset`: for an export walking the primary key, the name
-/// prefix is written `+p.name` so that SQLite keeps to the key's order instead of
-/// reading the whole name range and sorting it for every page.
+/// prefix is written `p.name || ''` so that SQLite keeps to the key's order instead of
+/// reading the whole name range and sorting it for every page (the unary `+` SQLite
+/// also takes is not defined for text on PostgreSQL).
 fn conditions(filters: &Filters, keyset: bool) -> Sql {
     let mut sql = Sql::new();
     sql.push(" WHERE 1 = 1");
@@ -118,7 +119,7 @@ fn conditions(filters: &Filters, keyset: bool) -> Sql {
     }
     if let Some(name) = &filters.name {
         let (low, high) = prefix_range(name);
-        let column = if keyset { "+p.name" } else { "p.name" };
+        let column = if keyset { "p.name || ''" } else { "p.name" };
         sql.bind(&format!(" AND {column} >= ?"), low)
             .bind(&format!(" AND {column} < ?"), high);
     }
@@ -156,7 +157,7 @@ pub fn count_sql(filters: &Filters) -> Sql {
     sql.push("SELECT COUNT(*) FROM (SELECT 1 FROM products AS p")
         .append(&conditions(filters, false))
         .bind(
-            " LIMIT ?)",
+            " LIMIT ?) AS matching",
             i64::try_from(COUNT_CAP + 1).unwrap_or(i64::MAX),
         );
     sql

@@ -66,8 +66,8 @@ pub async fn put(
              ON CONFLICT (product_code, kind) DO UPDATE SET \
                  file_name = excluded.file_name, content = excluded.content, \
                  size = excluded.size, sha256 = excluded.sha256, updated_at = excluded.updated_at \
-             WHERE product_documents.sha256 IS NOT excluded.sha256 \
-                OR product_documents.file_name IS NOT excluded.file_name",
+             WHERE product_documents.sha256 IS DISTINCT FROM excluded.sha256 \
+                OR product_documents.file_name IS DISTINCT FROM excluded.file_name",
             params![
                 code,
                 document.kind.as_str(),

@@ -70,11 +70,21 @@ fn row(record: &ProductRecord) -> Value {
     })
 }
 
-/// `j.value ->> '$.c' AS c` for `code` and every column.
+/// The value of column `c` in the row `j` of the rows parameter: `j.value ->> 'c'`,
+/// cast to an integer for the integer column (`->>` answers text on PostgreSQL).
+fn field(c: &str) -> String {
+    if c == "risk_level" {
+        format!("CAST(j.value ->> '{c}' AS BIGINT)")
+    } else {
+        format!("j.value ->> '{c}'")
+    }
+}
+
+/// `j.value ->> 'c' AS c` for `code` and every column.
 fn selected() -> String {
     std::iter::once("code")
         .chain(COLUMNS)
-        .map(|c| format!("j.value ->> '$.{c}' AS {c}"))
+        .map(|c| format!("{} AS {c}", field(c)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -84,11 +94,11 @@ fn selected() -> String {
 fn existing_sql() -> String {
     let same: Vec<String> = COLUMNS
         .iter()
-        .map(|c| format!("p.{c} IS j.value ->> '$.{c}'"))
+        .map(|c| format!("p.{c} IS NOT DISTINCT FROM {}", field(c)))
         .collect();
     format!(
         "SELECT json_group_array(j.key), json_group_array(j.key) FILTER (WHERE {}) \
-         FROM json_each(?1) AS j JOIN products AS p ON p.code = j.value ->> '$.code'",
+         FROM json_each(?1) AS j JOIN products AS p ON p.code = j.value ->> 'code'",
         same.join(" AND ")
     )
 }
@@ -97,10 +107,10 @@ fn update_sql() -> String {
     let sets: Vec<String> = COLUMNS.iter().map(|c| format!("{c} = r.{c}")).collect();
     let changed: Vec<String> = COLUMNS
         .iter()
-        .map(|c| format!("products.{c} IS NOT r.{c}"))
+        .map(|c| format!("products.{c} IS DISTINCT FROM r.{c}"))
         .collect();
     format!(
-        "UPDATE products SET {}, updated_at = ?2 \
+        "UPDATE products SET {}, updated_at = CAST(?2 AS TEXT) \
          FROM (SELECT {} FROM json_each(?1) AS j) AS r \
          WHERE products.code = r.code AND ({})",
         sets.join(", "),
@@ -113,12 +123,12 @@ fn insert_sql() -> String {
     let columns: Vec<&str> = std::iter::once("code").chain(COLUMNS).collect();
     format!(
         "INSERT INTO products ({}, created_at, updated_at) \
-         SELECT {}, ?2, ?2 FROM json_each(?1) AS j \
-         WHERE NOT EXISTS (SELECT 1 FROM products AS p WHERE p.code = j.value ->> '$.code')",
+         SELECT {}, CAST(?2 AS TEXT), CAST(?2 AS TEXT) FROM json_each(?1) AS j \
+         WHERE NOT EXISTS (SELECT 1 FROM products AS p WHERE p.code = j.value ->> 'code')",
         columns.join(", "),
         columns
             .iter()
-            .map(|c| format!("j.value ->> '$.{c}'"))
+            .map(|c| field(c))
             .collect::<Vec<_>>()
             .join(", ")
     )

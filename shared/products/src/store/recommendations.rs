@@ -67,22 +67,24 @@ const SELECT: &str = "\
 
 /// Records a recommendation; answers its id. Run it in a transaction with its audit.
 pub async fn add(db: &Db, new: &NewRecommendation<'_>) -> Result<i64, ApiError> {
-    db.execute(
-        "INSERT INTO product_recommendations \
+    let inserted_id: i64 = db
+        .query_value(
+            "INSERT INTO product_recommendations \
              (product_code, customer_id, staff_code, risk_level, risk_tolerance, note, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            new.product_code,
-            new.customer_id,
-            new.staff_code,
-            new.risk.number(),
-            new.tolerance.as_str(),
-            new.note,
-            new.created_at
-        ],
-    )
-    .await?;
-    Ok(db.last_insert_rowid().await)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+            params![
+                new.product_code,
+                new.customer_id,
+                new.staff_code,
+                new.risk.number(),
+                new.tolerance.as_str(),
+                new.note,
+                new.created_at
+            ],
+        )
+        .await?
+        .ok_or_else(|| ApiError::internal("an INSERT … RETURNING id answered no row"))?;
+    Ok(inserted_id)
 }
 
 /// One recommendation by id.

@@ -35,7 +35,7 @@ pub fn suitable_from(staff_code: &str, today: NaiveDate, level: RiskLevel) -> Sq
     let mut sql = Sql::new();
     sql.push(" FROM customers AS c WHERE c.deleted_at IS NULL AND ")
         .append(&served(staff_code, today))
-        .push(" AND +c.risk_tolerance IN (");
+        .push(" AND c.risk_tolerance || '' IN (");
     for (i, tolerance) in covering.iter().enumerate() {
         sql.bind(if i == 0 { "?" } else { ", ?" }, tolerance.as_str());
     }

@@ -12,7 +12,8 @@
 //! | `coworked` | others' tasks executed in the period with them as co-worker | `task_coworkers_staff` |
 //!
 //! Members are found once by unit range (`staff_unit_path`) and kept (`MATERIALIZED`);
-//! each count then walks, member by member (`CROSS JOIN` keeps that order), a range of
+//! each count then walks, member by member (`CROSS JOIN` keeps that order on SQLite; its
+//! conditions are in `WHERE`, as PostgreSQL takes no `ON` after it), a range of
 //! an index keyed by the member and a time, so the cost follows the team's activity in
 //! the period, not the firm's history.
 
@@ -56,20 +57,22 @@ pub fn activity_sql(root: &str, start: &str, end: &str, now: &str) -> Sql {
                  WHERE s.unit_path >= ?1 AND s.unit_path < ?2 AND s.status = 'normal'), \
              events (code, created, done, cancelled, open, overdue, coworked) AS ( \
                  SELECT m.code, 1, 0, 0, 0, 0, 0 FROM members AS m \
-                 CROSS JOIN tasks AS t ON t.responsible_code = m.code \
+                 CROSS JOIN tasks AS t WHERE t.responsible_code = m.code \
                      AND t.created_at >= ?3 AND t.created_at < ?4 \
                  UNION ALL \
-                 SELECT m.code, 0, t.status = 'done', t.status = 'cancelled', 0, 0, 0 \
+                 SELECT m.code, 0, CASE WHEN t.status = 'done' THEN 1 ELSE 0 END, \
+                     CASE WHEN t.status = 'cancelled' THEN 1 ELSE 0 END, 0, 0, 0 \
                  FROM members AS m \
-                 CROSS JOIN tasks AS t ON t.responsible_code = m.code AND t.closed_at IS NOT NULL \
+                 CROSS JOIN tasks AS t WHERE t.responsible_code = m.code AND t.closed_at IS NOT NULL \
                      AND t.closed_at >= ?3 AND t.closed_at < ?4 \
                  UNION ALL \
-                 SELECT m.code, 0, 0, 0, 1, t.planned_at < ?5, 0 FROM members AS m \
-                 CROSS JOIN tasks AS t ON t.responsible_code = m.code AND t.status = 'open' \
+                 SELECT m.code, 0, 0, 0, 1, CASE WHEN t.planned_at < ?5 THEN 1 ELSE 0 END, 0 \
+                 FROM members AS m \
+                 CROSS JOIN tasks AS t WHERE t.responsible_code = m.code AND t.status = 'open' \
                      AND t.planned_at >= ?3 AND t.planned_at < ?4 \
                  UNION ALL \
                  SELECT m.code, 0, 0, 0, 0, 0, 1 FROM members AS m \
-                 CROSS JOIN task_coworkers AS w ON w.staff_code = m.code \
+                 CROSS JOIN task_coworkers AS w WHERE w.staff_code = m.code \
                      AND w.done_at >= ?3 AND w.done_at < ?4), \
              totals AS ( \
                  SELECT code, SUM(created) AS created, SUM(done) AS done, \

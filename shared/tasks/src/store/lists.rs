@@ -11,13 +11,14 @@
 //! A team's or branch's tasks are few enough to be gathered by unit range and sorted;
 //! a region's or the whole firm's are not, so their page walks the time index from its
 //! start and keeps the rows of the subtree until the page is full, and their count
-//! takes the time index too when a date range narrows it. The index is named
-//! (`INDEXED BY`) so the choice never rests on statistics the database may not have.
+//! takes the time index too when a date range narrows it. On SQLite the index is named
+//! (`INDEXED BY`) so the choice never rests on statistics the database may not have;
+//! PostgreSQL has no such clause and plans the same statement without it.
 //! Counts stop at [`COUNT_CAP`] (`total_capped` beyond), so a firm-wide list costs
 //! what a team's does. The customer filter (`q`) narrows within the range.
 
 use zhanye_customers::store::search::prefix_range;
-use zhanye_platform::{ApiError, Db, Page, PageQuery};
+use zhanye_platform::{ApiError, Db, Dialect, Page, PageQuery};
 use zhanye_staff::org::{path_ids, subtree_range};
 
 use crate::listing::{CustomerText, ListQuery, Listed};
@@ -65,7 +66,7 @@ fn is_wide(root: &str) -> bool {
     path_ids(root).len() <= 2
 }
 
-fn parts(whose: Whose<'_>, query: &ListQuery, purpose: Purpose) -> Parts {
+fn parts(whose: Whose<'_>, query: &ListQuery, purpose: Purpose, dialect: Dialect) -> Parts {
     let mut sql = Sql::new();
     let open = query.status.is_open();
     let (from, time) = match whose {
@@ -105,10 +106,11 @@ fn parts(whose: Whose<'_>, query: &ListQuery, purpose: Purpose) -> Parts {
                 (false, true) => "tasks_closed_by_time",
                 (false, false) => "tasks_unit_closed",
             };
-            (
-                format!(" FROM tasks AS t INDEXED BY {index}"),
-                open_or_closed(&mut sql, open),
-            )
+            let from = match dialect {
+                Dialect::Sqlite => format!(" FROM tasks AS t INDEXED BY {index}"),
+                Dialect::Postgres => " FROM tasks AS t".to_owned(),
+            };
+            (from, open_or_closed(&mut sql, open))
         }
     };
     if let Listed::One(status) = query.status
@@ -153,9 +155,9 @@ fn open_or_closed(sql: &mut Sql, open: bool) -> &'static str {
     }
 }
 
-/// The page's rows.
-pub fn page_sql(whose: Whose<'_>, query: &ListQuery, page: PageQuery) -> Sql {
-    let parts = parts(whose, query, Purpose::Page);
+/// The page's rows, for a database of `dialect`.
+pub fn page_sql(whose: Whose<'_>, query: &ListQuery, page: PageQuery, dialect: Dialect) -> Sql {
+    let parts = parts(whose, query, Purpose::Page, dialect);
     let mut sql = Sql::new();
     sql.push(&format!("SELECT {COLUMNS}"))
         .push(&parts.from)
@@ -171,20 +173,21 @@ pub fn page_sql(whose: Whose<'_>, query: &ListQuery, page: PageQuery) -> Sql {
 }
 
 /// The matching tasks up to one past [`COUNT_CAP`] and, of an open list, how many of
-/// those are overdue at `now`.
-pub fn count_sql(whose: Whose<'_>, query: &ListQuery, now: &str) -> Sql {
-    let parts = parts(whose, query, Purpose::Count);
+/// those are overdue at `now`, for a database of `dialect`.
+pub fn count_sql(whose: Whose<'_>, query: &ListQuery, now: &str, dialect: Dialect) -> Sql {
+    let parts = parts(whose, query, Purpose::Count, dialect);
     let mut sql = Sql::new();
     if query.status.is_open() {
         sql.bind(
-            "SELECT COUNT(*), COALESCE(SUM(overdue), 0) FROM (SELECT t.planned_at < ? AS overdue",
+            "SELECT COUNT(*), COALESCE(SUM(overdue), 0) \
+             FROM (SELECT CASE WHEN t.planned_at < ? THEN 1 ELSE 0 END AS overdue",
             now,
         );
     } else {
         sql.push("SELECT COUNT(*), 0 FROM (SELECT 1");
     }
     sql.push(&parts.from).append(&parts.conditions).bind(
-        " LIMIT ?)",
+        " LIMIT ?) AS matching",
         i64::try_from(COUNT_CAP + 1).unwrap_or(i64::MAX),
     );
     sql
@@ -198,12 +201,12 @@ pub async fn list(
     now: &str,
     page: PageQuery,
 ) -> Result<TaskList, ApiError> {
-    let count = count_sql(whose, query, now);
+    let count = count_sql(whose, query, now, db.dialect());
     let (counted, overdue) = match db.query_row(&count.text, count.params).await? {
         Some(row) => (row.get_at::<u64>(0)?, row.get_at::<u64>(1)?),
         None => (0, 0),
     };
-    let rows = page_sql(whose, query, page);
+    let rows = page_sql(whose, query, page, db.dialect());
     let items = db
         .query(&rows.text, rows.params)
         .await?

@@ -26,7 +26,7 @@ pub async fn staff_among(db: &Db, codes: &[String]) -> Result<Vec<StaffFacts>, A
         .map_err(|e| ApiError::internal(format!("staff codes as JSON: {e}")))?;
     db.query(
         "SELECT s.code, s.name, s.status, s.roles, s.unit_path \
-         FROM json_each(?1) AS j JOIN staff AS s ON s.code = j.value",
+         FROM json_each(?1) AS j JOIN staff AS s ON s.code = j.atom",
         params![codes],
     )
     .await?

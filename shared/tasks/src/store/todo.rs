@@ -39,7 +39,8 @@ pub const OPEN_ROWS: &str = "SELECT t.id, t.customer_id, t.account_no, t.custome
 
 /// The SQL of the to-do counts: `?1` staff code, `?2` now (`tasks_responsible_open`,
 /// read from the index alone).
-pub const OPEN_COUNTS: &str = "SELECT COUNT(*), COALESCE(SUM(t.planned_at < ?2), 0) \
+pub const OPEN_COUNTS: &str = "SELECT COUNT(*), \
+         COALESCE(SUM(CASE WHEN t.planned_at < ?2 THEN 1 ELSE 0 END), 0) \
      FROM tasks AS t WHERE t.responsible_code = ?1 AND t.status = 'open'";
 
 /// The first `limit` open tasks of `staff_code` by planned time, with the totals, at

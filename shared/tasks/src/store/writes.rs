@@ -24,10 +24,10 @@ pub struct NewTask<'a> {
 
 /// Sets up an open task; answers its id.
 pub async fn create(db: &Db, task: &NewTask<'_>, now: &str) -> Result<i64, ApiError> {
-    db.execute(
+    let inserted_id: i64 = db.query_value(
         "INSERT INTO tasks (customer_id, account_no, customer_name, planned_address, planned_at, \
              responsible_code, unit_path, content, created_by, status, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?10, ?10)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?10, ?10) RETURNING id",
         params![
             task.customer_id,
             task.account_no,
@@ -41,8 +41,9 @@ pub async fn create(db: &Db, task: &NewTask<'_>, now: &str) -> Result<i64, ApiEr
             now
         ],
     )
-    .await?;
-    Ok(db.last_insert_rowid().await)
+    .await?
+        .ok_or_else(|| ApiError::internal("an INSERT … RETURNING id answered no row"))?;
+    Ok(inserted_id)
 }
 
 /// Records the execution of open task `id` and its co-workers; `false` (nothing
@@ -70,7 +71,7 @@ pub async fn execute(db: &Db, id: i64, execution: &Execution, now: &str) -> Resu
             .map_err(|e| ApiError::internal(format!("co-worker codes as JSON: {e}")))?;
         db.execute(
             "INSERT INTO task_coworkers (task_id, staff_code, done_at) \
-             SELECT ?1, j.value, ?2 FROM json_each(?3) AS j",
+             SELECT CAST(?1 AS BIGINT), j.atom, CAST(?2 AS TEXT) FROM json_each(?3) AS j",
             params![id, now, codes],
         )
         .await?;

@@ -21,23 +21,23 @@ use crate::store::stats::{self, Deltas};
 const CHECK: &str = "\
     SELECT json_group_array(j.key) FILTER (WHERE c.id IS NULL), COUNT(e.id) \
     FROM json_each(?1) AS j \
-    LEFT JOIN customers AS c ON c.account_no = j.value ->> '$[1]' \
-    LEFT JOIN account_events AS e ON e.event_no = j.value ->> '$[0]'";
+    LEFT JOIN customers AS c ON c.account_no = j.value ->> 1 \
+    LEFT JOIN account_events AS e ON e.event_no = j.value ->> 0";
 
 /// New events that change a customer, by customer: the dates they set.
 const NEW_EFFECTS: &str = "\
     SELECT c.id AS id, \
-           MAX(j.value ->> '$[2]') FILTER (WHERE j.value ->> '$[5]' = 'opened') AS opened, \
-           MAX(j.value ->> '$[2]') FILTER (WHERE j.value ->> '$[5]' = 'effective') AS effective, \
-           MAX(j.value ->> '$[2]') FILTER (WHERE j.value ->> '$[5]' = 'assessment_effective') AS assessed, \
-           MIN(j.value ->> '$[2]') FILTER (WHERE j.value ->> '$[5]' = 'lost') AS lost \
-    FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> '$[1]' \
-    WHERE j.value ->> '$[5]' IS NOT NULL \
-      AND NOT EXISTS (SELECT 1 FROM account_events AS e WHERE e.event_no = j.value ->> '$[0]') \
+           MAX(j.value ->> 2) FILTER (WHERE j.value ->> 5 = 'opened') AS opened, \
+           MAX(j.value ->> 2) FILTER (WHERE j.value ->> 5 = 'effective') AS effective, \
+           MAX(j.value ->> 2) FILTER (WHERE j.value ->> 5 = 'assessment_effective') AS assessed, \
+           MIN(j.value ->> 2) FILTER (WHERE j.value ->> 5 = 'lost') AS lost \
+    FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> 1 \
+    WHERE j.value ->> 5 IS NOT NULL \
+      AND NOT EXISTS (SELECT 1 FROM account_events AS e WHERE e.event_no = j.value ->> 0) \
     GROUP BY c.id";
 
 fn touched_sql() -> String {
-    format!("SELECT id FROM ({NEW_EFFECTS})")
+    format!("SELECT n.id FROM ({NEW_EFFECTS}) AS n")
 }
 
 /// A loss keeps an earlier loss date; the assets lost are the total assets then.
@@ -64,17 +64,17 @@ fn effects_sql() -> String {
 const ALERTS: &str = "\
     INSERT INTO customer_alerts (customer_id, staff_code, kind, day, detail, created_at) \
     SELECT c.id, c.owner_code, \
-           CASE WHEN j.value ->> '$[5]' = 'lost' THEN 'actual_churn' ELSE 'equity_event' END, \
-           j.value ->> '$[2]', j.value ->> '$[3]', ?2 \
-    FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> '$[1]' \
+           CASE WHEN j.value ->> 5 = 'lost' THEN 'actual_churn' ELSE 'equity_event' END, \
+           j.value ->> 2, j.value ->> 3, CAST(?2 AS TEXT) \
+    FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> 1 \
     WHERE c.owner_code IS NOT NULL \
-      AND (j.value ->> '$[5]' = 'lost' OR j.value ->> '$[3]' IN ('dividend', 'rights_issue', 'ipo_win')) \
-      AND NOT EXISTS (SELECT 1 FROM account_events AS e WHERE e.event_no = j.value ->> '$[0]')";
+      AND (j.value ->> 5 = 'lost' OR j.value ->> 3 IN ('dividend', 'rights_issue', 'ipo_win')) \
+      AND NOT EXISTS (SELECT 1 FROM account_events AS e WHERE e.event_no = j.value ->> 0)";
 
 const INSERT: &str = "\
     INSERT INTO account_events (event_no, customer_id, day, kind, detail) \
-    SELECT j.value ->> '$[0]', c.id, j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]' \
-    FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> '$[1]' \
+    SELECT j.value ->> 0, c.id, j.value ->> 2, j.value ->> 3, j.value ->> 4 \
+    FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> 1 \
     WHERE true \
     ON CONFLICT (event_no) DO NOTHING";
 

@@ -16,20 +16,20 @@ const CHECK: &str = "\
     SELECT json_group_array(j.key) FILTER (WHERE c.id IS NULL), \
            json_group_array(j.key) FILTER (WHERE s.code IS NULL) \
     FROM json_each(?1) AS j \
-    LEFT JOIN customers AS c ON c.account_no = j.value ->> '$[0]' \
-    LEFT JOIN staff AS s ON s.code = j.value ->> '$[1]'";
+    LEFT JOIN customers AS c ON c.account_no = j.value ->> 0 \
+    LEFT JOIN staff AS s ON s.code = j.value ->> 1";
 
 /// The customers whose owner changes.
 const MOVING: &str = "\
-    SELECT c.id FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> '$[0]' \
-    WHERE c.owner_code IS NOT j.value ->> '$[1]'";
+    SELECT c.id FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> 0 \
+    WHERE c.owner_code IS DISTINCT FROM j.value ->> 1";
 
 const REASSIGN: &str = "\
     UPDATE customers SET owner_code = r.owner_code, unit_path = s.unit_path, updated_at = ?2 \
-    FROM (SELECT j.value ->> '$[0]' AS account_no, j.value ->> '$[1]' AS owner_code \
+    FROM (SELECT j.value ->> 0 AS account_no, j.value ->> 1 AS owner_code \
           FROM json_each(?1) AS j) AS r \
     JOIN staff AS s ON s.code = r.owner_code \
-    WHERE customers.account_no = r.account_no AND customers.owner_code IS NOT r.owner_code";
+    WHERE customers.account_no = r.account_no AND customers.owner_code IS DISTINCT FROM r.owner_code";
 
 /// Applies the relations. Run it in a transaction.
 pub async fn apply(

@@ -40,35 +40,35 @@ const KEPT_UNLESS_SENT: [&str; 18] = [
 /// Owner codes that name no staff member. Rows are objects keyed by column.
 const UNKNOWN_OWNERS: &str = "\
     SELECT json_group_array(j.key) FROM json_each(?1) AS j \
-    WHERE j.value ->> '$.owner_code' IS NOT NULL \
-      AND NOT EXISTS (SELECT 1 FROM staff AS s WHERE s.code = j.value ->> '$.owner_code')";
+    WHERE j.value ->> 'owner_code' IS NOT NULL \
+      AND NOT EXISTS (SELECT 1 FROM staff AS s WHERE s.code = j.value ->> 'owner_code')";
 
 /// What changes a customer's HOME-1 contributions.
 const TOUCHES_HOME: &str = "\
-    (j.value ->> '$.owner_code' IS NOT NULL AND c.owner_code IS NOT j.value ->> '$.owner_code') \
-    OR (j.value ->> '$.open_date' IS NOT NULL AND c.open_date IS NOT j.value ->> '$.open_date') \
-    OR (j.value ->> '$.effective_date' IS NOT NULL \
-        AND c.effective_date IS NOT j.value ->> '$.effective_date') \
-    OR (j.value ->> '$.status' IS NOT NULL AND j.value ->> '$.status' <> 'lost' \
+    (j.value ->> 'owner_code' IS NOT NULL AND c.owner_code IS DISTINCT FROM j.value ->> 'owner_code') \
+    OR (j.value ->> 'open_date' IS NOT NULL AND c.open_date IS DISTINCT FROM j.value ->> 'open_date') \
+    OR (j.value ->> 'effective_date' IS NOT NULL \
+        AND c.effective_date IS DISTINCT FROM j.value ->> 'effective_date') \
+    OR (j.value ->> 'status' IS NOT NULL AND j.value ->> 'status' <> 'lost' \
         AND c.lost_date IS NOT NULL)";
 
 /// Customers stored already, and those whose HOME-1 contributions change.
 fn existing_sql() -> String {
     format!(
         "SELECT COUNT(*), json_group_array(c.id) FILTER (WHERE {TOUCHES_HOME}) \
-         FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> '$.account_no'"
+         FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> 'account_no'"
     )
 }
 
 fn update_sql() -> String {
     let mut sets = vec!["name = r.name".to_owned()];
-    let mut changed = vec!["customers.name IS NOT r.name".to_owned()];
+    let mut changed = vec!["customers.name IS DISTINCT FROM r.name".to_owned()];
     for column in KEPT_UNLESS_SENT {
         sets.push(format!(
             "{column} = COALESCE(r.{column}, customers.{column})"
         ));
         changed.push(format!(
-            "customers.{column} IS NOT COALESCE(r.{column}, customers.{column})"
+            "customers.{column} IS DISTINCT FROM COALESCE(r.{column}, customers.{column})"
         ));
     }
     let ends_loss = "r.status IS NOT NULL AND r.status <> 'lost'";
@@ -83,13 +83,13 @@ fn update_sql() -> String {
     let selected: Vec<String> = ["account_no", "name"]
         .iter()
         .chain(KEPT_UNLESS_SENT.iter().filter(|c| **c != "unit_path"))
-        .map(|c| format!("j.value ->> '$.{c}' AS {c}"))
+        .map(|c| format!("j.value ->> '{c}' AS {c}"))
         .collect();
     format!(
         "UPDATE customers SET {} \
          FROM (SELECT {}, s.unit_path AS unit_path \
                FROM json_each(?1) AS j \
-               LEFT JOIN staff AS s ON s.code = j.value ->> '$.owner_code') AS r \
+               LEFT JOIN staff AS s ON s.code = j.value ->> 'owner_code') AS r \
          WHERE customers.account_no = r.account_no AND ({})",
         sets.join(", "),
         selected.join(", "),
@@ -99,11 +99,11 @@ fn update_sql() -> String {
 
 fn insert_sql() -> String {
     let defaults = |c: &str| match c {
-        "kind" => "COALESCE(j.value ->> '$.kind', 'individual')".to_owned(),
-        "status" => "COALESCE(j.value ->> '$.status', 'existing')".to_owned(),
-        "tags" => "COALESCE(j.value ->> '$.tags', '')".to_owned(),
+        "kind" => "COALESCE(j.value ->> 'kind', 'individual')".to_owned(),
+        "status" => "COALESCE(j.value ->> 'status', 'existing')".to_owned(),
+        "tags" => "COALESCE(j.value ->> 'tags', '')".to_owned(),
         "unit_path" => "COALESCE(s.unit_path, '/')".to_owned(),
-        _ => format!("j.value ->> '$.{c}'"),
+        _ => format!("j.value ->> '{c}'"),
     };
     let columns: Vec<&str> = ["account_no", "name"]
         .into_iter()
@@ -112,9 +112,9 @@ fn insert_sql() -> String {
     let values: Vec<String> = columns.iter().map(|c| defaults(c)).collect();
     format!(
         "INSERT INTO customers ({}, created_at, updated_at) \
-         SELECT {}, ?2, ?2 \
-         FROM json_each(?1) AS j LEFT JOIN staff AS s ON s.code = j.value ->> '$.owner_code' \
-         WHERE NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.account_no = j.value ->> '$.account_no')",
+         SELECT {}, CAST(?2 AS TEXT), CAST(?2 AS TEXT) \
+         FROM json_each(?1) AS j LEFT JOIN staff AS s ON s.code = j.value ->> 'owner_code' \
+         WHERE NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.account_no = j.value ->> 'account_no')",
         columns.join(", "),
         values.join(", ")
     )
@@ -124,17 +124,17 @@ fn insert_sql() -> String {
 const CLEAR_TAGS: &str = "\
     DELETE FROM customer_tags WHERE customer_id IN ( \
         SELECT c.id FROM json_each(?1) AS j \
-        JOIN customers AS c ON c.account_no = j.value ->> '$.account_no' \
-        WHERE j.value ->> '$.tags' IS NOT NULL)";
+        JOIN customers AS c ON c.account_no = j.value ->> 'account_no' \
+        WHERE j.value ->> 'tags' IS NOT NULL)";
 
 /// …and get the ones sent.
 const ADD_TAGS: &str = "\
     INSERT INTO customer_tags (tag, customer_id) \
-    SELECT t.value, c.id \
+    SELECT t.atom, c.id \
     FROM json_each(?1) AS j \
-    JOIN customers AS c ON c.account_no = j.value ->> '$.account_no' \
-    JOIN json_each(j.value, '$.tag_list') AS t \
-    WHERE true \
+    JOIN customers AS c ON c.account_no = j.value ->> 'account_no' \
+    CROSS JOIN json_each(j.value ->> 'tag_list') AS t \
+    WHERE t.atom IS NOT NULL \
     ON CONFLICT DO NOTHING";
 
 /// One record as a row object: only what was sent.
@@ -247,10 +247,10 @@ mod tests {
             );
         }
         assert!(update.contains("s.unit_path AS unit_path"));
-        assert!(!update.contains("'$.unit_path'"));
+        assert!(!update.contains("'unit_path'"));
         let insert = insert_sql();
         assert!(insert.contains("COALESCE(s.unit_path, '/')"));
-        assert!(insert.contains("COALESCE(j.value ->> '$.status', 'existing')"));
+        assert!(insert.contains("COALESCE(j.value ->> 'status', 'existing')"));
     }
 
     #[test]

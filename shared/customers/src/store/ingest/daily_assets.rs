@@ -14,31 +14,34 @@ use super::{Applied, count, one_row, refuse_unknown_accounts, rows_param};
 const CHECK: &str = "\
     SELECT json_group_array(j.key) FILTER (WHERE c.id IS NULL), \
            COUNT(d.day), \
-           COUNT(d.day) FILTER (WHERE d.total_assets = j.value ->> '$[2]' AND d.cash = j.value ->> '$[3]') \
+           COUNT(d.day) FILTER (WHERE d.total_assets = CAST(j.value ->> 2 AS BIGINT) \
+                                 AND d.cash = CAST(j.value ->> 3 AS BIGINT)) \
     FROM json_each(?1) AS j \
-    LEFT JOIN customers AS c ON c.account_no = j.value ->> '$[0]' \
-    LEFT JOIN daily_assets AS d ON d.customer_id = c.id AND d.day = j.value ->> '$[1]'";
+    LEFT JOIN customers AS c ON c.account_no = j.value ->> 0 \
+    LEFT JOIN daily_assets AS d ON d.customer_id = c.id AND d.day = j.value ->> 1";
 
 const UPSERT: &str = "\
     INSERT INTO daily_assets (customer_id, day, total_assets, cash) \
-    SELECT c.id, j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]' \
-    FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> '$[0]' \
+    SELECT c.id, j.value ->> 1, CAST(j.value ->> 2 AS BIGINT), CAST(j.value ->> 3 AS BIGINT) \
+    FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> 0 \
     WHERE true \
     ON CONFLICT (customer_id, day) DO UPDATE SET \
         total_assets = excluded.total_assets, cash = excluded.cash \
     WHERE daily_assets.total_assets <> excluded.total_assets OR daily_assets.cash <> excluded.cash";
 
-/// Each account's newest day in the batch (SQLite takes the bare columns from the row
-/// holding the max) onto the customer, unless the customer already has a newer one.
+/// Each account's newest day in the batch (a batch holds one snapshot per account and
+/// day) onto the customer, unless the customer already has a newer one.
 const NEWEST: &str = "\
     UPDATE customers SET total_assets = n.total_assets, cash = n.cash, assets_day = n.day, \
                          updated_at = ?2 \
-    FROM (SELECT j.value ->> '$[0]' AS account_no, MAX(j.value ->> '$[1]') AS day, \
-                 j.value ->> '$[2]' AS total_assets, j.value ->> '$[3]' AS cash \
-          FROM json_each(?1) AS j GROUP BY 1) AS n \
-    WHERE customers.account_no = n.account_no \
+    FROM (SELECT j.value ->> 0 AS account_no, j.value ->> 1 AS day, \
+                 CAST(j.value ->> 2 AS BIGINT) AS total_assets, \
+                 CAST(j.value ->> 3 AS BIGINT) AS cash, \
+                 ROW_NUMBER() OVER (PARTITION BY j.value ->> 0 ORDER BY j.value ->> 1 DESC) AS newest \
+          FROM json_each(?1) AS j) AS n \
+    WHERE n.newest = 1 AND customers.account_no = n.account_no \
       AND (customers.assets_day IS NULL OR customers.assets_day <= n.day) \
-      AND (customers.assets_day IS NOT n.day OR customers.total_assets <> n.total_assets \
+      AND (customers.assets_day IS DISTINCT FROM n.day OR customers.total_assets <> n.total_assets \
            OR customers.cash <> n.cash)";
 
 /// Applies the snapshots. Run it in a transaction.

@@ -13,13 +13,13 @@ use super::{Applied, count, one_row, refuse_unknown_accounts, rows_param};
 const CHECK: &str = "\
     SELECT json_group_array(j.key) FILTER (WHERE c.id IS NULL), COUNT(f.id) \
     FROM json_each(?1) AS j \
-    LEFT JOIN customers AS c ON c.account_no = j.value ->> '$[1]' \
-    LEFT JOIN fund_transfers AS f ON f.transfer_no = j.value ->> '$[0]'";
+    LEFT JOIN customers AS c ON c.account_no = j.value ->> 1 \
+    LEFT JOIN fund_transfers AS f ON f.transfer_no = j.value ->> 0";
 
 const INSERT: &str = "\
     INSERT INTO fund_transfers (transfer_no, customer_id, day, direction, amount) \
-    SELECT j.value ->> '$[0]', c.id, j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]' \
-    FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> '$[1]' \
+    SELECT j.value ->> 0, c.id, j.value ->> 2, j.value ->> 3, CAST(j.value ->> 4 AS BIGINT) \
+    FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> 1 \
     WHERE true \
     ON CONFLICT (transfer_no) DO NOTHING";
 

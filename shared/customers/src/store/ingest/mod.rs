@@ -1,6 +1,7 @@
 //! Applying the trading partner's customer topics (INTEG-1) once their records have
 //! passed the field checks (`zhanye_ingest::topics`). Each apply takes the whole batch:
-//! its rows go to SQLite as one JSON array parameter, account numbers are resolved for
+//! its rows go to the database as one JSON array parameter (read with `j.value ->> N`
+//! or `->> 'key'`, cast where a number is meant), account numbers are resolved for
 //! all records in one statement, and the rows are written with a few
 //! `INSERT … SELECT … FROM json_each(?1)` statements, never one per record. A reference
 //! that does not resolve goes into the batch's report and nothing is written; the

@@ -34,12 +34,12 @@ pub fn check_parts(records: &[MonthlyPerformanceRecord], report: &mut Report) ->
     all
 }
 
-/// `m.total_assets = j.value ->> '$[2]' AND …` over the 15 amounts.
+/// `m.total_assets = CAST(j.value ->> 2 AS BIGINT) AND …` over the 15 amounts.
 fn same_amounts() -> String {
     AMOUNTS
         .iter()
         .enumerate()
-        .map(|(i, name)| format!("m.{name} = j.value ->> '$[{}]'", i + 2))
+        .map(|(i, name)| format!("m.{name} = CAST(j.value ->> {} AS BIGINT)", i + 2))
         .collect::<Vec<_>>()
         .join(" AND ")
 }
@@ -51,22 +51,22 @@ fn check_sql() -> String {
         "SELECT json_group_array(j.key) FILTER (WHERE c.id IS NULL), COUNT(m.month), \
                 COUNT(m.month) FILTER (WHERE {}) \
          FROM json_each(?1) AS j \
-         LEFT JOIN customers AS c ON c.account_no = j.value ->> '$[0]' \
-         LEFT JOIN customer_months AS m ON m.customer_id = c.id AND m.month = j.value ->> '$[1]'",
+         LEFT JOIN customers AS c ON c.account_no = j.value ->> 0 \
+         LEFT JOIN customer_months AS m ON m.customer_id = c.id AND m.month = CAST(j.value ->> 1 AS BIGINT)",
         same_amounts()
     )
 }
 
 /// The customers of each month in the batch: `month, [ids]`.
 const CUSTOMERS_BY_MONTH: &str = "\
-    SELECT j.value ->> '$[1]', json_group_array(c.id) \
-    FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> '$[0]' \
+    SELECT CAST(j.value ->> 1 AS BIGINT), json_group_array(c.id) \
+    FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> 0 \
     GROUP BY 1";
 
 fn upsert_sql() -> String {
     let columns = AMOUNTS.join(", ");
     let values: Vec<String> = (0..AMOUNTS.len())
-        .map(|i| format!("j.value ->> '$[{}]'", i + 2))
+        .map(|i| format!("CAST(j.value ->> {} AS BIGINT)", i + 2))
         .collect();
     let updates: Vec<String> = AMOUNTS
         .iter()
@@ -78,8 +78,8 @@ fn upsert_sql() -> String {
         .collect();
     format!(
         "INSERT INTO customer_months (customer_id, month, {columns}) \
-         SELECT c.id, j.value ->> '$[1]', {} \
-         FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> '$[0]' \
+         SELECT c.id, CAST(j.value ->> 1 AS BIGINT), {} \
+         FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> 0 \
          WHERE true \
          ON CONFLICT (customer_id, month) DO UPDATE SET {} WHERE {}",
         values.join(", "),
@@ -150,8 +150,8 @@ mod tests {
         assert_eq!(names, AMOUNTS);
         let sql = upsert_sql();
         assert!(sql.contains("credit_commission = excluded.credit_commission"));
-        assert!(sql.contains("'$[16]'") && !sql.contains("'$[17]'"));
-        assert!(check_sql().contains("m.credit_commission = j.value ->> '$[16]'"));
+        assert!(sql.contains("j.value ->> 16 AS") && !sql.contains("j.value ->> 17"));
+        assert!(check_sql().contains("m.credit_commission = CAST(j.value ->> 16 AS BIGINT)"));
     }
 
     #[test]

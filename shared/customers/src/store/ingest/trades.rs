@@ -14,33 +14,35 @@ use super::{Applied, count, one_row, refuse_unknown_accounts, rows_param};
 const CHECK: &str = "\
     SELECT json_group_array(j.key) FILTER (WHERE c.id IS NULL), COUNT(t.id) \
     FROM json_each(?1) AS j \
-    LEFT JOIN customers AS c ON c.account_no = j.value ->> '$[1]' \
-    LEFT JOIN trades AS t ON t.trade_no = j.value ->> '$[0]'";
+    LEFT JOIN customers AS c ON c.account_no = j.value ->> 1 \
+    LEFT JOIN trades AS t ON t.trade_no = j.value ->> 0";
 
 /// The new trades' net quantities per customer and security (before they are stored,
 /// so a resent trade moves nothing), under the name the batch gives the security.
 const POSITIONS: &str = "\
     INSERT INTO positions (customer_id, security_code, security_name, quantity) \
-    SELECT c.id, j.value ->> '$[3]', j.value ->> '$[4]', \
-           SUM(CASE j.value ->> '$[5]' WHEN 'buy' THEN j.value ->> '$[6]' ELSE -(j.value ->> '$[6]') END) \
-    FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> '$[1]' \
-    WHERE NOT EXISTS (SELECT 1 FROM trades AS t WHERE t.trade_no = j.value ->> '$[0]') \
-    GROUP BY c.id, j.value ->> '$[3]' \
+    SELECT c.id, j.value ->> 3, MAX(j.value ->> 4), \
+           CAST(SUM(CASE j.value ->> 5 WHEN 'buy' THEN CAST(j.value ->> 6 AS BIGINT) \
+                                       ELSE -CAST(j.value ->> 6 AS BIGINT) END) AS BIGINT) \
+    FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> 1 \
+    WHERE NOT EXISTS (SELECT 1 FROM trades AS t WHERE t.trade_no = j.value ->> 0) \
+    GROUP BY c.id, j.value ->> 3 \
     ON CONFLICT (customer_id, security_code) DO UPDATE SET \
         quantity = positions.quantity + excluded.quantity, security_name = excluded.security_name";
 
 const INSERT: &str = "\
     INSERT INTO trades (trade_no, customer_id, day, security_code, security_name, side, \
                         quantity, amount, commission) \
-    SELECT j.value ->> '$[0]', c.id, j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]', \
-           j.value ->> '$[5]', j.value ->> '$[6]', j.value ->> '$[7]', j.value ->> '$[8]' \
-    FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> '$[1]' \
+    SELECT j.value ->> 0, c.id, j.value ->> 2, j.value ->> 3, j.value ->> 4, \
+           j.value ->> 5, CAST(j.value ->> 6 AS BIGINT), CAST(j.value ->> 7 AS BIGINT), \
+           CAST(j.value ->> 8 AS BIGINT) \
+    FROM json_each(?1) AS j JOIN customers AS c ON c.account_no = j.value ->> 1 \
     WHERE true \
     ON CONFLICT (trade_no) DO NOTHING";
 
 const LAST_TRADE_DAY: &str = "\
     UPDATE customers SET last_trade_day = n.day \
-    FROM (SELECT j.value ->> '$[1]' AS account_no, MAX(j.value ->> '$[2]') AS day \
+    FROM (SELECT j.value ->> 1 AS account_no, MAX(j.value ->> 2) AS day \
           FROM json_each(?1) AS j GROUP BY 1) AS n \
     WHERE customers.account_no = n.account_no \
       AND (customers.last_trade_day IS NULL OR customers.last_trade_day < n.day)";

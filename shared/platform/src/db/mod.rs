@@ -1,7 +1,10 @@
-//! The one database helper: a thin layer over `spin:sqlite@3.0.0` (spin-sdk 5.2; its
-//! calls are synchronous, ours stay `async` so a later async SQL interface changes only
-//! this file) that collects rows, converts values to Rust types, runs transactions, and turns
-//! every SQLite failure into a logged [`ApiError::internal`].
+//! The one database helper, over whichever SQL store the deployment chose: the
+//! `database_url` variable empty (the default) is the embedded `default` SQLite database
+//! (`spin:sqlite@3.0.0`); a `postgres://…` URL is that PostgreSQL database
+//! (`spin:postgres@4.0.0`). Components never know which: statements are written once in
+//! the SQL both share ([`zhanye_migrations::postgres`] rewrites the few spellings that
+//! differ), and rows come back as the same [`Value`]s. The SDK calls are synchronous;
+//! ours stay `async` so a later async SQL interface changes only this module.
 //!
 //! ```ignore
 //! let db = Db::open_default().await?;
@@ -18,13 +21,16 @@
 //! ```
 //!
 //! Values convert with [`FromValue`] (integers, `bool`, `f64`, `String`, `Vec<u8>`,
-//! `Option<_>` for NULL). Money is integer fen in SQL, never `f64`.
+//! `Option<_>` for NULL). Money is integer fen in SQL, never `f64`. A failure is logged
+//! and answered 500, except a momentary one of PostgreSQL (serialization conflict, lost
+//! connection), which is a 503 with `Retry-After`.
+
+mod postgres;
+mod sqlite;
 
 use std::cell::Cell;
 use std::fmt;
 use std::sync::Arc;
-
-use spin_sdk::sqlite3::Connection;
 
 pub use crate::value::Value;
 
@@ -37,7 +43,23 @@ macro_rules! params {
     ($($value:expr),+ $(,)?) => { [$($crate::db::Value::from($value)),+] };
 }
 
-/// An open SQLite database.
+/// The variable naming the SQL store; see the module docs.
+pub const DATABASE_URL_VARIABLE: &str = "database_url";
+
+/// Which SQL dialect a database speaks, for the few callers that must differ (the
+/// migration applier's lock).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+enum Connection {
+    Sqlite(spin_sdk::sqlite3::Connection),
+    Postgres(spin_sdk::pg4::Connection),
+}
+
+/// An open database connection.
 pub struct Db {
     connection: Connection,
     /// Open transactions: 0 outside, 1 inside `BEGIN`, more inside savepoints.
@@ -45,19 +67,29 @@ pub struct Db {
 }
 
 impl Db {
-    /// Opens the `default` database (the component needs `sqlite_databases = ["default"]`).
+    /// Opens the app's database: PostgreSQL when `database_url` names one, else the
+    /// `default` SQLite database (the component needs `sqlite_databases = ["default"]`,
+    /// and for PostgreSQL the variable and the host in `allowed_outbound_hosts`).
     pub async fn open_default() -> Result<Db, ApiError> {
-        Self::open("default").await
+        let url = crate::spin::optional_variable(DATABASE_URL_VARIABLE)
+            .await?
+            .unwrap_or_default();
+        let connection = if zhanye_migrations::postgres::is_postgres_url(&url) {
+            Connection::Postgres(postgres::open(url.trim())?)
+        } else {
+            Connection::Sqlite(sqlite::open("default")?)
+        };
+        Ok(Db {
+            connection,
+            depth: Cell::new(0),
+        })
     }
 
-    /// Opens a database by its label in the manifest.
-    pub async fn open(name: &str) -> Result<Db, ApiError> {
-        match Connection::open(name) {
-            Ok(connection) => Ok(Db {
-                connection,
-                depth: Cell::new(0),
-            }),
-            Err(error) => Err(sqlite_error(&error, &format!("opening database `{name}`"))),
+    /// The dialect of this connection.
+    pub fn dialect(&self) -> Dialect {
+        match self.connection {
+            Connection::Sqlite(_) => Dialect::Sqlite,
+            Connection::Postgres(_) => Dialect::Postgres,
         }
     }
 
@@ -67,18 +99,17 @@ impl Db {
         sql: &str,
         params: impl IntoIterator<Item = Value>,
     ) -> Result<Vec<Row>, ApiError> {
-        let params = to_sdk(params);
-        let result = self
-            .connection
-            .execute(sql, &params)
-            .map_err(|e| sqlite_error(&e, sql))?;
-        let columns: Arc<[String]> = result.columns.into();
-        Ok(result
-            .rows
+        let params = without_nul(params)?;
+        let (columns, rows) = match &self.connection {
+            Connection::Sqlite(c) => sqlite::query(c, sql, params)?,
+            Connection::Postgres(c) => postgres::query(c, sql, params)?,
+        };
+        let columns: Arc<[String]> = columns.into();
+        Ok(rows
             .into_iter()
-            .map(|row| Row {
+            .map(|values| Row {
                 columns: Arc::clone(&columns),
-                values: row.values.into_iter().map(from_sdk).collect(),
+                values,
             })
             .collect())
     }
@@ -110,47 +141,41 @@ impl Db {
         sql: &str,
         params: impl IntoIterator<Item = Value>,
     ) -> Result<u64, ApiError> {
-        self.run(sql, params).await?;
-        Ok(self.connection.changes())
+        let params = without_nul(params)?;
+        match &self.connection {
+            Connection::Sqlite(c) => sqlite::execute(c, sql, params),
+            Connection::Postgres(c) => postgres::execute(c, sql, params),
+        }
     }
 
     /// Runs a statement to completion, discarding any rows.
-    async fn run(
-        &self,
-        sql: &str,
-        params: impl IntoIterator<Item = Value>,
-    ) -> Result<(), ApiError> {
-        let params = to_sdk(params);
-        self.connection
-            .execute(sql, &params)
-            .map_err(|e| sqlite_error(&e, sql))?;
-        Ok(())
+    async fn run(&self, sql: &str) -> Result<(), ApiError> {
+        self.execute(sql, []).await.map(|_| ())
     }
 
-    /// The rowid of the last successful `INSERT` on this connection.
-    pub async fn last_insert_rowid(&self) -> i64 {
-        self.connection.last_insert_rowid()
-    }
-
-    /// Runs `work` in a transaction: `BEGIN IMMEDIATE` (so a writer waits for the lock
-    /// up front instead of failing half-way), `COMMIT` when it returns `Ok`, `ROLLBACK`
-    /// when it returns `Err` (whose error is passed on). Nested calls use savepoints, so
-    /// an inner failure undoes only the inner part.
+    /// Runs `work` in a transaction: `COMMIT` when it returns `Ok`, `ROLLBACK` when it
+    /// returns `Err` (whose error is passed on). A writer waits for its turn up front
+    /// instead of failing half-way (`BEGIN IMMEDIATE` on SQLite, the write-turn lock on
+    /// PostgreSQL). Nested calls use savepoints, so an inner failure undoes only the
+    /// inner part.
     pub async fn transaction<T>(
         &self,
         work: impl AsyncFnOnce(&Db) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         let depth = self.depth.get();
         let savepoint = format!("zhanye_tx_{depth}");
-        let (begin, commit, rollback): (String, String, Vec<String>) = if depth == 0 {
-            (
-                "BEGIN IMMEDIATE".into(),
-                "COMMIT".into(),
-                vec!["ROLLBACK".into()],
-            )
+        let (begin, commit, rollback): (Vec<String>, String, Vec<String>) = if depth == 0 {
+            let begin = match self.dialect() {
+                Dialect::Sqlite => vec!["BEGIN IMMEDIATE".into()],
+                Dialect::Postgres => vec![
+                    "BEGIN".into(),
+                    zhanye_migrations::postgres::WRITE_TURN.into(),
+                ],
+            };
+            (begin, "COMMIT".into(), vec!["ROLLBACK".into()])
         } else {
             (
-                format!("SAVEPOINT {savepoint}"),
+                vec![format!("SAVEPOINT {savepoint}")],
                 format!("RELEASE {savepoint}"),
                 vec![
                     format!("ROLLBACK TO {savepoint}"),
@@ -159,17 +184,24 @@ impl Db {
             )
         };
 
-        self.run(&begin, []).await?;
+        for (i, statement) in begin.iter().enumerate() {
+            if let Err(error) = self.run(statement).await {
+                if i > 0 {
+                    let _ = self.run(&rollback[0]).await;
+                }
+                return Err(error);
+            }
+        }
         self.depth.set(depth + 1);
         let outcome = match work(self).await {
-            Ok(value) => self.run(&commit, []).await.map(|()| value),
+            Ok(value) => self.run(&commit).await.map(|()| value),
             Err(error) => Err(error),
         };
         if outcome.is_err() {
             for statement in &rollback {
                 // Already failing: a failed rollback is logged by `run` and the
                 // original error is the one reported.
-                let _ = self.run(statement, []).await;
+                let _ = self.run(statement).await;
             }
         }
         self.depth.set(depth);
@@ -178,13 +210,16 @@ impl Db {
 
     /// Whether a table (or view) exists.
     pub async fn table_exists(&self, name: &str) -> Result<bool, ApiError> {
-        Ok(self
-            .query_value::<i64>(
-                "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?1",
-                params![name],
-            )
-            .await?
-            .is_some())
+        let sql = match self.dialect() {
+            Dialect::Sqlite => {
+                "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?1"
+            }
+            Dialect::Postgres => {
+                "SELECT 1 FROM information_schema.tables \
+                 WHERE table_schema = current_schema() AND table_name = ?1"
+            }
+        };
+        Ok(self.query_value::<i64>(sql, params![name]).await?.is_some())
     }
 
     /// The highest applied migration, 0 when none is (or the tracking table is missing).
@@ -218,47 +253,20 @@ impl Db {
     }
 }
 
-fn to_sdk(params: impl IntoIterator<Item = Value>) -> Vec<spin_sdk::sqlite3::Value> {
-    use spin_sdk::sqlite3::Value as Sdk;
-    params
-        .into_iter()
-        .map(|value| match value {
-            Value::Integer(i) => Sdk::Integer(i),
-            Value::Real(r) => Sdk::Real(r),
-            Value::Text(t) => Sdk::Text(t),
-            Value::Blob(b) => Sdk::Blob(b),
-            Value::Null => Sdk::Null,
-        })
-        .collect()
-}
-
-fn from_sdk(value: spin_sdk::sqlite3::Value) -> Value {
-    use spin_sdk::sqlite3::Value as Sdk;
-    match value {
-        Sdk::Integer(i) => Value::Integer(i),
-        Sdk::Real(r) => Value::Real(r),
-        Sdk::Text(t) => Value::Text(t),
-        Sdk::Blob(b) => Value::Blob(b),
-        Sdk::Null => Value::Null,
+/// The parameters, refused (400) when a text holds U+0000: PostgreSQL cannot store it,
+/// so neither backend takes it, and the client is told rather than answered 500.
+fn without_nul(params: impl IntoIterator<Item = Value>) -> Result<Vec<Value>, ApiError> {
+    let params: Vec<Value> = params.into_iter().collect();
+    if params
+        .iter()
+        .any(|p| matches!(p, Value::Text(t) if t.contains('\0')))
+    {
+        return Err(ApiError::malformed(crate::problem::Localized::new(
+            "提交的文本中含有空字符 (U+0000)，请删除后重试。",
+            "The text sent contains the NUL character (U+0000); remove it and try again.",
+        )));
     }
-}
-
-/// Logs a SQLite failure with its statement and makes it a 500.
-fn sqlite_error(error: &spin_sdk::sqlite3::Error, context: &str) -> ApiError {
-    let cause = format!("sqlite: {} in `{}`", describe(error), abbreviate(context));
-    eprintln!("zhanye: {cause}");
-    ApiError::internal(cause).mark_logged()
-}
-
-fn describe(error: &spin_sdk::sqlite3::Error) -> String {
-    use spin_sdk::sqlite3::Error;
-    match error {
-        Error::NoSuchDatabase => "no such database".into(),
-        Error::AccessDenied => "access denied (is it in sqlite_databases?)".into(),
-        Error::InvalidConnection => "invalid connection".into(),
-        Error::DatabaseFull => "database full".into(),
-        Error::Io(message) => message.clone(),
-    }
+    Ok(params)
 }
 
 fn abbreviate(sql: &str) -> String {
@@ -545,6 +553,13 @@ mod tests {
         assert!(text.contains("\"id\": 7"), "{text}");
         assert!(text.contains("\"note\": NULL"), "{text}");
         assert!(text.contains("\"data\": <2 bytes>"), "{text}");
+    }
+
+    #[test]
+    fn nul_characters_are_refused_before_any_database() {
+        let refused = without_nul(params!["a\0b", 1]).unwrap_err();
+        assert_eq!(refused.status, http::StatusCode::BAD_REQUEST);
+        assert_eq!(without_nul(params!["ab", 1]).unwrap().len(), 2);
     }
 
     #[test]
