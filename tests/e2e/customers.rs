@@ -7,13 +7,6 @@ use crate::common::*;
 use serde_json::{Value, json};
 use zhanye_test_support::TestApp;
 
-/// A China-time (UTC+8) day relative to today, `YYYY-MM-DD`, computed here rather than
-/// by the database (this shadows `common::china_day`, which asks SQLite's `date()`).
-fn china_day(_app: &TestApp, offset_days: i64) -> String {
-    let now = chrono::Utc::now() + chrono::Duration::hours(8);
-    (now.date_naive() + chrono::Duration::days(offset_days)).to_string()
-}
-
 /// The fixture (demo staff: A0001 and A0002 in team 8, A0003 in team 9 — all branch
 /// 4 — and A0004 in branch 6):
 ///

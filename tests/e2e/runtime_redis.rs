@@ -9,7 +9,7 @@
 //! writes its own runtime config for another runtime). Other suites use databases 1 to
 //! 13; each test here has a database of its own (14, 15), emptied before it starts.
 
-use crate::common::ZHANYE;
+use crate::common::{ZHANYE, in_parallel};
 use serde_json::{Value, json};
 use std::path::Path;
 use std::process::Command;
@@ -146,19 +146,9 @@ fn every_key_value_interface_shares_one_redis_store() {
     assert_eq!(incr(&c, -2), 3);
     assert_eq!(redis_cli(DB, &["GET", "hits"]), b"3");
     assert_eq!(c.get("/probe/kv/hits").text(), "3");
-    let threads: Vec<_> = (0..4)
-        .map(|_| {
-            let c = app.client();
-            std::thread::spawn(move || {
-                for _ in 0..10 {
-                    incr(&c, 1);
-                }
-            })
-        })
-        .collect();
-    for t in threads {
-        t.join().unwrap();
-    }
+    in_parallel(&app, 4, 10, |c| {
+        incr(c, 1);
+    });
     assert_eq!(incr(&c, 0), 43);
     // A value that is not a number is an error, not a guess.
     assert_eq!(c.put("/spin2/wkv/word", "text/plain", "abc").status, 200);

@@ -11,7 +11,7 @@
 //! server at 127.0.0.1:5432 (user `postgres`, trust auth), each on a database of its
 //! own that it creates with `psql` and drops after.
 
-use crate::common::{fixture_app, local_server};
+use crate::common::{fixture_app, in_parallel, local_server};
 use serde_json::{Value, json};
 use zhanye_test_support::Client;
 
@@ -300,19 +300,9 @@ fn wasi_keyvalue_increment_is_atomic() {
     assert_eq!(c.get("/spin2/wkv/hits").body, 3i64.to_le_bytes());
 
     // Concurrent increments lose nothing.
-    let threads: Vec<_> = (0..8)
-        .map(|_| {
-            let c = app.client();
-            std::thread::spawn(move || {
-                for _ in 0..10 {
-                    incr(&c, 1);
-                }
-            })
-        })
-        .collect();
-    for t in threads {
-        t.join().unwrap();
-    }
+    in_parallel(&app, 8, 10, |c| {
+        incr(c, 1);
+    });
     assert_eq!(incr(&c, 0), 83);
 
     // A value that is not a counter is an error, not a guess.

@@ -349,3 +349,19 @@ pub fn assert_not_allowed(client: &Client, method: &str, path: &str, allow: &str
     assert_problem(&reply, 405, "method_not_allowed");
     assert_eq!(reply.header("allow"), Some(allow), "{method} {path}");
 }
+
+/// Calls `call` `times` times on each of `threads` threads at once, each thread with a
+/// client of its own, and waits for them all.
+pub fn in_parallel(app: &TestApp, threads: usize, times: usize, call: impl Fn(&Client) + Sync) {
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let client = app.client();
+            let call = &call;
+            scope.spawn(move || {
+                for _ in 0..times {
+                    call(&client);
+                }
+            });
+        }
+    });
+}
