@@ -72,6 +72,8 @@ struct Track {
     scripts: &'static [Script],
     table: &'static str,
     select_applied: &'static str,
+    select_checksum: &'static str,
+    list_applied: &'static str,
     insert_applied: &'static str,
     audit_action: &'static str,
 }
@@ -82,6 +84,8 @@ impl Track {
             scripts: zhanye_migrations::migrations(),
             table: "schema_migrations",
             select_applied: SELECT_APPLIED_MIGRATIONS,
+            select_checksum: zhanye_migrations::SELECT_MIGRATION_CHECKSUM,
+            list_applied: zhanye_migrations::LIST_APPLIED_MIGRATIONS,
             insert_applied: INSERT_APPLIED_MIGRATION,
             audit_action: "migration.apply",
         }
@@ -92,6 +96,8 @@ impl Track {
             scripts: zhanye_migrations::demo_scripts(),
             table: "demo_loads",
             select_applied: SELECT_APPLIED_DEMO,
+            select_checksum: zhanye_migrations::SELECT_DEMO_CHECKSUM,
+            list_applied: zhanye_migrations::LIST_APPLIED_DEMO,
             insert_applied: INSERT_APPLIED_DEMO,
             audit_action: "demo.load",
         }
@@ -222,10 +228,7 @@ async fn apply_one(db: &Db, track: &Track, script: &'static Script) -> Result<bo
     let label = format!("{:04}_{}", script.version, script.name);
     db.transaction(async |tx| {
         let recorded: Option<String> = tx
-            .query_value(
-                &format!("SELECT checksum FROM {} WHERE version = ?1", track.table),
-                params![script.version],
-            )
+            .query_value(track.select_checksum, params![script.version])
             .await?;
         if let Some(recorded) = recorded {
             // Another request applied it since this one planned.
@@ -325,24 +328,18 @@ struct PendingRow {
 /// Reads without writing: a database without tracking tables has applied nothing.
 async fn listing(db: &Db, track: &Track) -> Result<Listing, ApiError> {
     let applied: Vec<AppliedRow> = if db.table_exists(track.table).await? {
-        db.query(
-            &format!(
-                "SELECT version, name, checksum, applied_at FROM {} ORDER BY version",
-                track.table
-            ),
-            [],
-        )
-        .await?
-        .iter()
-        .map(|row| {
-            Ok(AppliedRow {
-                version: row.get("version")?,
-                name: row.get("name")?,
-                checksum: row.get("checksum")?,
-                applied_at: row.get("applied_at")?,
+        db.query(track.list_applied, [])
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(AppliedRow {
+                    version: row.get("version")?,
+                    name: row.get("name")?,
+                    checksum: row.get("checksum")?,
+                    applied_at: row.get("applied_at")?,
+                })
             })
-        })
-        .collect::<Result<_, ApiError>>()?
+            .collect::<Result<_, ApiError>>()?
     } else {
         Vec::new()
     };

@@ -1,9 +1,10 @@
 //! Idempotency (INTEG-2): each committed delivery is kept with its answer, keyed by
 //! partner and `Idempotency-Key`.
 
+use zhanye_ingest::deliveries;
 use zhanye_platform::session::digest;
 use zhanye_platform::time::now_rfc3339;
-use zhanye_platform::{ApiError, Db, Localized, Reply, params};
+use zhanye_platform::{ApiError, Db, Localized, Reply};
 
 /// One delivery being handled.
 pub struct Delivery {
@@ -28,28 +29,17 @@ impl Delivery {
 /// The stored answer when this delivery was already committed; 409 when its key was
 /// used for another body or topic.
 pub async fn replay(db: &Db, delivery: &Delivery) -> Result<Option<Reply>, ApiError> {
-    let Some(row) = db
-        .query_row(
-            "SELECT topic, body_digest, status, response FROM hook_deliveries
-              WHERE partner = ?1 AND idempotency_key = ?2",
-            params![delivery.partner.as_str(), delivery.key.as_str()],
-        )
-        .await?
-    else {
+    let Some(stored) = deliveries::find(db, &delivery.partner, &delivery.key).await? else {
         return Ok(None);
     };
-    let topic: String = row.get("topic")?;
-    let body_digest: String = row.get("body_digest")?;
-    if topic != delivery.topic || body_digest != delivery.body_digest {
+    if stored.topic != delivery.topic || stored.body_digest != delivery.body_digest {
         return Err(ApiError::conflict().with_detail(Localized::new(
             "该 Idempotency-Key 已用于另一批数据。",
             "This Idempotency-Key was already used for another batch.",
         )));
     }
-    let status: u16 = row.get("status")?;
-    let response: String = row.get("response")?;
-    let mut reply = http::Response::new(bytes::Bytes::from(response).into());
-    *reply.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
+    let mut reply = http::Response::new(bytes::Bytes::from(stored.response).into());
+    *reply.status_mut() = http::StatusCode::from_u16(stored.status).unwrap_or(http::StatusCode::OK);
     let headers = reply.headers_mut();
     headers.insert(
         http::header::CONTENT_TYPE,
@@ -69,20 +59,17 @@ pub async fn record(
     records: usize,
     answer: &serde_json::Value,
 ) -> Result<(), ApiError> {
-    db.execute(
-        "INSERT INTO hook_deliveries
-             (partner, idempotency_key, topic, body_digest, records, status, response, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, 200, ?6, ?7)",
-        params![
-            delivery.partner.as_str(),
-            delivery.key.as_str(),
-            delivery.topic.as_str(),
-            delivery.body_digest.as_str(),
-            i64::try_from(records).unwrap_or(i64::MAX),
-            answer.to_string(),
-            now_rfc3339()
-        ],
+    deliveries::record(
+        db,
+        &deliveries::NewDelivery {
+            partner: &delivery.partner,
+            key: &delivery.key,
+            topic: &delivery.topic,
+            body_digest: &delivery.body_digest,
+            records,
+            response: &answer.to_string(),
+            received_at: &now_rfc3339(),
+        },
     )
     .await
-    .map(|_| ())
 }

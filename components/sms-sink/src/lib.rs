@@ -12,14 +12,15 @@
 //! the real gateway. Each message is also printed to the log with the mobile masked, so
 //! a demo user can read their code there.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use zhanye_accounts::sms_sink;
 use zhanye_platform::Request;
 use zhanye_platform::auth::{bearer_token, constant_time_eq};
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::problem::reason;
 use zhanye_platform::respond::route_path;
 use zhanye_platform::time::now_rfc3339;
-use zhanye_platform::{ApiError, ApiResult, Db, QueryParams, Reply, params};
+use zhanye_platform::{ApiError, ApiResult, Db, QueryParams, Reply};
 use zhanye_staff::identity::mask_mobile;
 
 zhanye_platform::http_component!(route);
@@ -72,11 +73,7 @@ async fn receive(request: Request) -> ApiResult<Reply> {
         return Err(ApiError::invalid_field("to", reason::REQUIRED));
     }
     let db = Db::open_default().await?;
-    db.execute(
-        "INSERT INTO sms_sink_messages (recipient, text, received_at) VALUES (?1, ?2, ?3)",
-        params![message.to.trim(), message.text.as_str(), now_rfc3339()],
-    )
-    .await?;
+    sms_sink::store(&db, message.to.trim(), &message.text, &now_rfc3339()).await?;
     println!(
         "zhanye sms-sink: to {}: {}",
         mask_mobile(message.to.trim()),
@@ -87,14 +84,6 @@ async fn receive(request: Request) -> ApiResult<Reply> {
     Ok(reply)
 }
 
-#[derive(Serialize)]
-struct Received {
-    id: i64,
-    to: String,
-    text: String,
-    received_at: String,
-}
-
 async fn list(request: Request) -> ApiResult<Reply> {
     require_token(&request, "admin_token").await?;
     let query = QueryParams::from_uri(request.uri());
@@ -102,23 +91,6 @@ async fn list(request: Request) -> ApiResult<Reply> {
         .get_non_empty("to")
         .ok_or_else(|| ApiError::invalid_field("to", reason::REQUIRED))?;
     let db = Db::open_default().await?;
-    let rows = db
-        .query(
-            "SELECT id, recipient, text, received_at FROM sms_sink_messages
-              WHERE recipient = ?1 ORDER BY id DESC LIMIT 50",
-            params![to],
-        )
-        .await?;
-    let items = rows
-        .iter()
-        .map(|row| {
-            Ok(Received {
-                id: row.get("id")?,
-                to: row.get("recipient")?,
-                text: row.get("text")?,
-                received_at: row.get("received_at")?,
-            })
-        })
-        .collect::<Result<Vec<_>, ApiError>>()?;
+    let items = sms_sink::latest_to(&db, to).await?;
     json::ok(&serde_json::json!({ "items": items }))
 }

@@ -19,4 +19,5 @@ pub mod passwords;
 pub mod resets;
 pub mod sessions;
 pub mod sms_outbox;
+pub mod sms_sink;
 pub mod staff;

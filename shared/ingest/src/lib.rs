@@ -1,4 +1,5 @@
-//! Partner webhooks (INTEG-1..3), the parts that need no store:
+//! Partner webhooks (INTEG-1..3): the parts that need no store, and the one table the
+//! webhooks own:
 //!
 //! | module | what |
 //! |---|---|
@@ -7,8 +8,10 @@
 //! | [`report`] | the per-record error report of a refused batch |
 //! | [`fields`] | reading a record's typed fields into the report |
 //! | [`topics`] | the records of each topic, checked before anything is applied |
+//! | [`deliveries`] | committed deliveries and their answers (`hook_deliveries`), for idempotent replays |
 
 pub mod batch;
+pub mod deliveries;
 pub mod fields;
 pub mod report;
 pub mod signature;

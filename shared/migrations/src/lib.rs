@@ -103,6 +103,17 @@ pub const SELECT_APPLIED_MIGRATIONS: &str =
 /// Parameters `?1` version, `?2` name, `?3` checksum, `?4` applied_at (RFC 3339 UTC).
 pub const INSERT_APPLIED_MIGRATION: &str =
     "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?1, ?2, ?3, ?4)";
+/// Parameter `?1` version; column `checksum`: whether (and how) one migration ran.
+pub const SELECT_MIGRATION_CHECKSUM: &str =
+    "SELECT checksum FROM schema_migrations WHERE version = ?1";
+/// Parameter `?1` version; column `checksum`: whether (and how) one demo script ran.
+pub const SELECT_DEMO_CHECKSUM: &str = "SELECT checksum FROM demo_loads WHERE version = ?1";
+/// Columns `version`, `name`, `checksum`, `applied_at` of every applied migration.
+pub const LIST_APPLIED_MIGRATIONS: &str =
+    "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version";
+/// Columns `version`, `name`, `checksum`, `applied_at` of every loaded demo script.
+pub const LIST_APPLIED_DEMO: &str =
+    "SELECT version, name, checksum, applied_at FROM demo_loads ORDER BY version";
 /// Columns: `version` (integer), `checksum` (text).
 pub const SELECT_APPLIED_DEMO: &str = "SELECT version, checksum FROM demo_loads ORDER BY version";
 /// Parameters `?1` version, `?2` name, `?3` checksum, `?4` applied_at (RFC 3339 UTC).
