@@ -48,7 +48,11 @@ fn no_component_writes_sql() {
                 .map(move |line| format!("{}: {line}", file.display()))
         })
         .collect();
-    assert!(offending.is_empty(), "SQL in components:\n{}", offending.join("\n"));
+    assert!(
+        offending.is_empty(),
+        "SQL in components:\n{}",
+        offending.join("\n")
+    );
 }
 
 #[test]
