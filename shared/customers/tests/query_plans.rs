@@ -1,15 +1,17 @@
 //! Every list statement of the store, planned by SQLite against the real schema: no
 //! path reads the customers table whole (CUST-1 "fast at 3M customers").
 
+mod common;
+
 use chrono::NaiveDate;
+use common::scopes;
+use zhanye_customers::Month;
 use zhanye_customers::store::scope::{Sql, readable};
 use zhanye_customers::store::search::{Filters, count_sql, page_sql};
 use zhanye_customers::store::{contacts::due_from, follows::followed_from};
-use zhanye_customers::{CustomerScope, Month};
 use zhanye_platform::QueryParams;
 use zhanye_query_plans::rusqlite::{self, Connection};
 use zhanye_query_plans::{schema, to_sqlite};
-use zhanye_staff::Roles;
 
 fn plan(db: &Connection, sql: &Sql) -> Vec<String> {
     zhanye_query_plans::plan(db, &sql.text, &sql.params)
@@ -20,27 +22,6 @@ fn scans_customers(lines: &[String]) -> bool {
     lines
         .iter()
         .any(|l| l == "SCAN c" || l.starts_with("SCAN c USING COVERING INDEX sqlite_autoindex"))
-}
-
-fn scopes() -> Vec<(&'static str, CustomerScope)> {
-    vec![
-        (
-            "rep",
-            CustomerScope::of("A0001", &Roles::from_stored("rep"), "/1/2/4/8/"),
-        ),
-        (
-            "lead",
-            CustomerScope::of("0010001", &Roles::from_stored("lead,rep"), "/1/2/4/8/"),
-        ),
-        (
-            "manager",
-            CustomerScope::of("0010002", &Roles::from_stored("branch_manager"), "/1/2/4/"),
-        ),
-        (
-            "hq",
-            CustomerScope::of("0010003", &Roles::from_stored("hq_admin"), "/1/"),
-        ),
-    ]
 }
 
 #[test]

@@ -8,35 +8,16 @@
 //! (`grade` + `level`, `tag`), and HQ's page sorted by opening date (`NULLS FIRST`,
 //! which the `customers_open_date` index does not serve).
 
+mod common;
+
 use chrono::NaiveDate;
+use common::scopes;
+use zhanye_customers::Month;
 use zhanye_customers::store::scope::{Sql, readable};
 use zhanye_customers::store::search::{Filters, count_sql, page_sql};
 use zhanye_customers::store::{contacts::due_from, follows::followed_from};
-use zhanye_customers::{CustomerScope, Month};
 use zhanye_platform::QueryParams;
 use zhanye_query_plans::postgres::{PgPlanner, scans};
-use zhanye_staff::Roles;
-
-fn scopes() -> Vec<(&'static str, CustomerScope)> {
-    vec![
-        (
-            "rep",
-            CustomerScope::of("A0001", &Roles::from_stored("rep"), "/1/2/4/8/"),
-        ),
-        (
-            "lead",
-            CustomerScope::of("0010001", &Roles::from_stored("lead,rep"), "/1/2/4/8/"),
-        ),
-        (
-            "manager",
-            CustomerScope::of("0010002", &Roles::from_stored("branch_manager"), "/1/2/4/"),
-        ),
-        (
-            "hq",
-            CustomerScope::of("0010003", &Roles::from_stored("hq_admin"), "/1/"),
-        ),
-    ]
-}
 
 /// The paths the module docs list as not yet served by an index on PostgreSQL.
 fn known_gap(who: &str, delegated: bool, query: &str) -> bool {
