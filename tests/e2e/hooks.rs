@@ -426,3 +426,39 @@ fn a_batch_cut_off_by_a_crash_is_applied_exactly_once_when_resent() {
         json!(1)
     );
 }
+
+#[test]
+fn a_member_moved_by_the_trading_system_takes_their_customers_along() {
+    let app = app();
+    let owned = "SELECT COUNT(*) FROM customers WHERE owner_code = 'A0002'";
+    let in_team_9 =
+        "SELECT COUNT(*) FROM customers WHERE owner_code = 'A0002' AND unit_path = '/1/2/4/9/'";
+    let customers = count(&app, owned);
+    assert!(customers > 0, "A0002 serves demo customers");
+    assert_eq!(count(&app, in_team_9), 0);
+    // 王芳 moves from 四川南路财富一组 to 二组.
+    let moved = Push::json(
+        "staff",
+        "move-a0002",
+        &json!([{"code": "A0002", "name": "王芳", "unit_code": "T-SHSC-2", "position": "客户经理",
+                 "birth_date": "1990-01-15", "mobile": "13800000002",
+                 "id_number": "310101199001150022", "gender": "female"}]),
+    )
+    .send(&app);
+    assert_eq!(moved.status, 200, "{}", moved.text());
+    assert_eq!(
+        moved.value()["outcome"],
+        json!({"created": 0, "updated": 1})
+    );
+    assert_eq!(count(&app, in_team_9), customers);
+    // The new team's lead reads them; nobody else's customers moved.
+    let lead_of_team_8 = signed_in(&app, LEAD);
+    let owners: Vec<Value> = lead_of_team_8.get("/api/customers?page_size=100").value()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["owner_code"].clone())
+        .collect();
+    assert!(owners.contains(&json!("A0001")), "{owners:?}");
+    assert!(!owners.contains(&json!("A0002")), "{owners:?}");
+}

@@ -51,6 +51,15 @@ pub async fn apply(
                     now_unix(),
                 )
                 .await?;
+                // Each member's customers follow them into their unit.
+                for placed in &applied.placed {
+                    zhanye_customers::store::owners::follow_owner_unit(
+                        db,
+                        &placed.code,
+                        &placed.unit_path,
+                    )
+                    .await?;
+                }
                 Ok(serde_json::to_value(applied).unwrap_or_default())
             }
             Err(found) => {

@@ -158,10 +158,28 @@ pub async fn set_status(db: &Db, code: &str, status: &str, now: i64) -> Result<(
     .map(|_| ())
 }
 
+/// What applying a staff batch did, and where each member now is: the caller moves
+/// their customers along (ORG-4 scope by path), through the customers' own store.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StaffApplied {
+    #[serde(flatten)]
+    pub counts: crate::org::Applied,
+    #[serde(skip)]
+    pub placed: Vec<StaffPlacement>,
+}
+
+/// A staff member's unit after the batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffPlacement {
+    pub code: String,
+    pub unit_path: String,
+}
+
 /// Creates or updates staff sent by the trading system (topic `staff`). A new member
 /// has no credentials row: their password is the initial one until they change it.
 /// Leaving `normal` ends every session at once. Units that do not resolve go into
 /// `report`; the caller rolls back when it is not empty. Run it in a transaction.
+/// Answers where each member now is, so the caller moves their customers along.
 pub async fn upsert_from_partner(
     db: &Db,
     cache: &zhanye_platform::kv::Cache,
@@ -169,11 +187,11 @@ pub async fn upsert_from_partner(
     pii_key: &[u8],
     report: &mut zhanye_ingest::Report,
     now: i64,
-) -> Result<crate::org::Applied, ApiError> {
+) -> Result<StaffApplied, ApiError> {
     use std::collections::HashMap;
     use zhanye_staff::identity::{id_verifier, mask_id_number};
 
-    let mut applied = crate::org::Applied::default();
+    let mut applied = StaffApplied::default();
     let mut units: HashMap<String, Option<(i64, String)>> = HashMap::new();
     let at = zhanye_platform::time::rfc3339(now);
     for record in records {
@@ -234,18 +252,16 @@ pub async fn upsert_from_partner(
             ],
         )
         .await?;
-        // The member's customers follow them into their unit (ORG-4 scope by path).
-        db.execute(
-            "UPDATE customers SET unit_path = ?2 WHERE owner_code = ?1 AND unit_path <> ?2",
-            params![code, unit_path.as_str()],
-        )
-        .await?;
+        applied.placed.push(StaffPlacement {
+            code: code.to_owned(),
+            unit_path: unit_path.clone(),
+        });
         if record.status != "normal" && previous.as_deref() != Some(record.status.as_str()) {
             crate::sessions::revoke_all(db, cache, code, &record.status, now).await?;
         }
         match previous {
-            Some(_) => applied.updated += 1,
-            None => applied.created += 1,
+            Some(_) => applied.counts.updated += 1,
+            None => applied.counts.created += 1,
         }
     }
     Ok(applied)
