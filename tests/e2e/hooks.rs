@@ -272,6 +272,20 @@ fn moving_a_team_moves_its_people_and_their_scope() {
         sql_value(&app, "SELECT path FROM org_units WHERE code = 'T-SHSC-2'"),
         json!("/1/2/5/9/")
     );
+    // Their customers went with them.
+    assert!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM customers WHERE owner_code = 'A0003'"
+        ) > 0
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM customers WHERE owner_code = 'A0003' AND unit_path <> '/1/2/5/9/'"
+        ),
+        0
+    );
 
     // The Shanghai branch manager no longer sees A0003; Hangzhou's people are unaffected.
     let manager = as_user(&app, &ready(&app, MANAGER));

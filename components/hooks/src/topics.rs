@@ -31,6 +31,10 @@ pub async fn apply(
         "org-units" => match org_units::parse(records) {
             Ok(units) => {
                 let applied = zhanye_accounts::org::upsert_units(db, &units, report).await?;
+                // The customers under a moved unit move with it.
+                for (old, new) in &applied.moved {
+                    zhanye_customers::store::owners::follow_moved_unit(db, old, new).await?;
+                }
                 Ok(serde_json::to_value(applied).unwrap_or_default())
             }
             Err(found) => {

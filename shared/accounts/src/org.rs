@@ -44,6 +44,16 @@ pub struct Applied {
     pub updated: usize,
 }
 
+/// What applying a batch of units did, and the subtrees it moved (old path, new path):
+/// the caller moves the customers under them along (ORG-4 scope by path).
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnitsApplied {
+    #[serde(flatten)]
+    pub counts: Applied,
+    #[serde(skip)]
+    pub moved: Vec<(String, String)>,
+}
+
 /// Creates or updates each unit in order (a parent may come earlier in the same batch).
 /// References that do not resolve go into `report`; the caller rolls back when it is
 /// not empty. Run it in a transaction.
@@ -51,8 +61,8 @@ pub async fn upsert_units(
     db: &Db,
     units: &[OrgUnitRecord],
     report: &mut Report,
-) -> Result<Applied, ApiError> {
-    let mut applied = Applied::default();
+) -> Result<UnitsApplied, ApiError> {
+    let mut applied = UnitsApplied::default();
     let mut known: HashMap<String, Unit> = HashMap::new();
     for unit in units {
         let parent = match &unit.parent_code {
@@ -116,8 +126,9 @@ pub async fn upsert_units(
                         continue;
                     }
                     move_subtree(db, &current.path, &path).await?;
+                    applied.moved.push((current.path.clone(), path.clone()));
                 }
-                applied.updated += 1;
+                applied.counts.updated += 1;
                 Unit {
                     path,
                     parent_id,
@@ -137,7 +148,7 @@ pub async fn upsert_units(
                     params![id, path.as_str()],
                 )
                 .await?;
-                applied.created += 1;
+                applied.counts.created += 1;
                 Unit {
                     id,
                     kind: unit.kind.clone(),
@@ -158,8 +169,8 @@ fn unit_path(parent: Option<&Unit>, id: i64) -> String {
     }
 }
 
-/// Rewrites the paths under `old` (units, their staff and the staff's customers) to
-/// start with `new`.
+/// Rewrites the paths under `old` (units and their staff) to start with `new`; the
+/// caller moves the customers along (their store owns them).
 async fn move_subtree(db: &Db, old: &str, new: &str) -> Result<(), ApiError> {
     let (low, high) = subtree_range(old);
     // `low` is `old` itself: `substr(…, length(?1) + 1)` is what follows it.
@@ -170,12 +181,6 @@ async fn move_subtree(db: &Db, old: &str, new: &str) -> Result<(), ApiError> {
     .await?;
     db.execute(
         "UPDATE staff SET unit_path = ?3 || substr(unit_path, length(?1) + 1) WHERE unit_path >= ?1 AND unit_path < ?2",
-        params![low.as_str(), high.as_str(), new],
-    )
-    .await?;
-    // Customers carry their owner's path for the same range scans (ORG-4).
-    db.execute(
-        "UPDATE customers SET unit_path = ?3 || substr(unit_path, length(?1) + 1) WHERE unit_path >= ?1 AND unit_path < ?2",
         params![low.as_str(), high.as_str(), new],
     )
     .await?;

@@ -59,3 +59,16 @@ pub async fn follow_owner_unit(
     )
     .await
 }
+
+/// Moves the customers under the unit path `old` to the same place under `new`, when
+/// their unit moved in the org tree. Run it in the transaction that moved the unit.
+pub async fn follow_moved_unit(db: &Db, old: &str, new: &str) -> Result<u64, ApiError> {
+    let (low, high) = zhanye_staff::org::subtree_range(old);
+    // `low` is `old` itself: `substr(…, length(?1) + 1)` is what follows it.
+    db.execute(
+        "UPDATE customers SET unit_path = ?3 || substr(unit_path, length(?1) + 1) \
+         WHERE unit_path >= ?1 AND unit_path < ?2",
+        params![low.as_str(), high.as_str(), new],
+    )
+    .await
+}
