@@ -42,8 +42,11 @@ impl PgPlanner {
         admin
             .batch_execute(&format!("CREATE DATABASE {name}"))
             .expect("create a plan database");
-        let mut client = Client::connect(&format!("{}/{name}", server()), NoTls)
+        let client = Client::connect(&format!("{}/{name}", server()), NoTls)
             .expect("connect to the plan database");
+        // Owned from here on, so a failure while filling it still drops the database.
+        let mut planner = PgPlanner { client, name };
+        let client = &mut planner.client;
         for statement in SETUP {
             client.batch_execute(statement).expect("setup");
         }
@@ -106,7 +109,7 @@ impl PgPlanner {
             .batch_execute("VACUUM ANALYZE")
             .expect("VACUUM ANALYZE");
 
-        PgPlanner { client, name }
+        planner
     }
 
     /// PostgreSQL's plan for `sql` (written for both databases) with `params` bound, one
