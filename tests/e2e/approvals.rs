@@ -1007,6 +1007,8 @@ fn customer_transfers_run_on_the_engine() {
             row(Value::Null, "withdrawn", "system", "客户已删除"),
         ]
     );
+    // The engine withdrew it, as it records every move: audited under the customer.
+    assert_eq!(audits(&app, "system", "customer.transfer_withdraw"), 1);
     assert_eq!(ok(manager.get("/api/approvals"))["total"], 0);
     assert_problem(
         &decide(

@@ -10,9 +10,11 @@ use zhanye_approvals::view::ApprovalSummary;
 use zhanye_platform::Request;
 use zhanye_platform::json::{self, read_json, read_optional_json};
 use zhanye_platform::problem::reason;
-use zhanye_platform::{ApiError, ApiResult, Localized, PageQuery, QueryParams, Reply};
+use zhanye_platform::{
+    ApiError, ApiResult, Localized, PageQuery, QueryParams, Reply, RequestContext,
+};
 
-use crate::access::{BODY_LIMIT, Ctx};
+use crate::access::BODY_LIMIT;
 
 /// The longest search text, characters.
 const Q_MAX_CHARS: usize = 64;
@@ -37,7 +39,7 @@ struct NewProspect {
 
 /// `POST /api/prospects` → 201 with the prospect, owned by the caller.
 pub async fn create(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let input: NewProspect = read_json(request, BODY_LIMIT).await?;
     let checked = prospect::new_prospect(&ProspectInput {
         name: &input.name,
@@ -50,7 +52,7 @@ pub async fn create(request: Request) -> ApiResult<Reply> {
     })
     .map_err(ApiError::validation)?;
     let now = ctx.stamp();
-    let actor = &ctx.actor;
+    let actor = ctx.principal();
     let id = ctx
         .db
         .transaction(async |tx| {
@@ -74,7 +76,7 @@ pub async fn create(request: Request) -> ApiResult<Reply> {
 
 /// `GET /api/prospects?status=&q=&page=&page_size=`, newest first.
 pub async fn list(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let query = QueryParams::from_uri(request.uri());
     let page = PageQuery::from_params(&query)?;
     let status = match query.get_non_empty("status") {
@@ -92,7 +94,7 @@ pub async fn list(request: Request) -> ApiResult<Reply> {
         return Err(ApiError::invalid_field("q", reason::TOO_LONG));
     }
     let narrowing = ProspectFilter { status, q };
-    json::ok(&store::list(&ctx.db, &ctx.actor, &narrowing, page).await?)
+    json::ok(&store::list(&ctx.db, ctx.principal(), &narrowing, page).await?)
 }
 
 #[derive(Serialize)]
@@ -106,10 +108,12 @@ struct ProspectDetail {
 /// `GET /api/prospects/{id}`: one the caller reads (its owner, or an ORG-4 reader of
 /// its unit); 404 otherwise.
 pub async fn one(request: Request, id: i64) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let found = store::find(&ctx.db, id)
         .await?
-        .filter(|p| p.owner_code() == ctx.actor.code || ctx.actor.reads_unit(&p.unit_path))
+        .filter(|p| {
+            p.owner_code() == ctx.principal().code || ctx.principal().reads_unit(&p.unit_path)
+        })
         .ok_or_else(ApiError::not_found)?;
     let approvals =
         requests::about(&ctx.db, &[Kind::Development, Kind::NewCustomer], found.id).await?;
@@ -130,12 +134,14 @@ struct Abandonment {
 /// Only a `potential` or `developing` one, and not while a development task book or a
 /// new-customer confirmation about it waits for a decision (withdraw that first).
 pub async fn abandon(request: Request, id: i64) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let found = store::find(&ctx.db, id)
         .await?
-        .filter(|p| p.owner_code() == ctx.actor.code || ctx.actor.reads_unit(&p.unit_path))
+        .filter(|p| {
+            p.owner_code() == ctx.principal().code || ctx.principal().reads_unit(&p.unit_path)
+        })
         .ok_or_else(ApiError::not_found)?;
-    if found.owner_code() != ctx.actor.code {
+    if found.owner_code() != ctx.principal().code {
         return Err(ApiError::forbidden().with_detail(Localized::new(
             "只有潜在客户的开发人员可以放弃该客户。",
             "Only the prospect's owner may drop it.",
@@ -149,7 +155,7 @@ pub async fn abandon(request: Request, id: i64) -> ApiResult<Reply> {
     )
     .map_err(|e| ApiError::validation(vec![e]))?;
     let now = ctx.stamp();
-    let actor = &ctx.actor;
+    let actor = ctx.principal();
     ctx.db
         .transaction(async |tx| {
             for kind in [Kind::Development, Kind::NewCustomer] {

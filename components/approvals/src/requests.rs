@@ -11,9 +11,11 @@ use zhanye_approvals::{Kind, Status};
 use zhanye_platform::Request;
 use zhanye_platform::json::{self, read_json, read_optional_json};
 use zhanye_platform::problem::reason;
-use zhanye_platform::{ApiError, ApiResult, FieldError, PageQuery, QueryParams, Reply};
+use zhanye_platform::{
+    ApiError, ApiResult, FieldError, PageQuery, QueryParams, Reply, RequestContext,
+};
 
-use crate::access::{BODY_LIMIT, Ctx};
+use crate::access::BODY_LIMIT;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,12 +28,12 @@ struct NewRequest {
 
 /// `POST /api/approvals` → 201 with the request.
 pub async fn file(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let input: NewRequest = read_json(request, BODY_LIMIT).await?;
     let now = ctx.stamp();
     let id = engine::file_form(
         &ctx.db,
-        &ctx.actor,
+        ctx.principal(),
         &input.kind,
         &input.payload,
         input.comment.as_deref(),
@@ -39,14 +41,14 @@ pub async fn file(request: Request) -> ApiResult<Reply> {
         &now,
     )
     .await?;
-    let filed = engine::visible(&ctx.db, &ctx.actor, id).await?;
-    json::created(&filed.view(&ctx.actor))
+    let filed = engine::visible(&ctx.db, ctx.principal(), id).await?;
+    json::created(&filed.view(ctx.principal()))
 }
 
 /// `GET /api/approvals?box=todo|mine|done&kind=&status=&page=&page_size=`; `box`
 /// defaults to `todo`.
 pub async fn list(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let query = QueryParams::from_uri(request.uri());
     let mut errors: Vec<FieldError> = Vec::new();
     let mut refuse = |field: &str| errors.push(FieldError::new(field, reason::INVALID));
@@ -79,14 +81,14 @@ pub async fn list(request: Request) -> ApiResult<Reply> {
         return Err(ApiError::validation(errors));
     }
     let narrowing = Narrowing { kind, status };
-    json::ok(&lists::list(&ctx.db, inbox, &ctx.actor, narrowing, page).await?)
+    json::ok(&lists::list(&ctx.db, inbox, ctx.principal(), narrowing, page).await?)
 }
 
 /// `GET /api/approvals/{id}`.
 pub async fn one(request: Request, id: i64) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
-    let found = engine::visible(&ctx.db, &ctx.actor, id).await?;
-    json::ok(&found.view(&ctx.actor))
+    let ctx = RequestContext::new(&request).await?;
+    let found = engine::visible(&ctx.db, ctx.principal(), id).await?;
+    json::ok(&found.view(ctx.principal()))
 }
 
 #[derive(Deserialize)]
@@ -103,10 +105,10 @@ struct NewDecision {
 
 /// `POST /api/approvals/{id}/decision` → 200 with the request as it now stands.
 pub async fn decide(request: Request, id: i64) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
-    let found = engine::visible(&ctx.db, &ctx.actor, id).await?;
+    let ctx = RequestContext::new(&request).await?;
+    let found = engine::visible(&ctx.db, ctx.principal(), id).await?;
     // Who may decide is answered before what they sent is read.
-    check_decider(&ctx.actor, &found.state()).map_err(|refusal| refusal.to_error())?;
+    check_decider(ctx.principal(), &found.state()).map_err(|refusal| refusal.to_error())?;
     let input: NewDecision = read_json(request, BODY_LIMIT).await?;
     let decision = DecisionInput::parse(
         found.kind(),
@@ -117,9 +119,9 @@ pub async fn decide(request: Request, id: i64) -> ApiResult<Reply> {
     )
     .map_err(ApiError::validation)?;
     let now = ctx.stamp();
-    engine::decide(&ctx.db, &ctx.actor, &found, decision, &now).await?;
-    let decided = engine::visible(&ctx.db, &ctx.actor, id).await?;
-    json::ok(&decided.view(&ctx.actor))
+    engine::decide(&ctx.db, ctx.principal(), &found, decision, &now).await?;
+    let decided = engine::visible(&ctx.db, ctx.principal(), id).await?;
+    json::ok(&decided.view(ctx.principal()))
 }
 
 #[derive(Deserialize, Default)]
@@ -132,9 +134,9 @@ struct Withdrawal {
 /// `POST /api/approvals/{id}/withdraw`, with an optional body `{comment}` → 200 with
 /// the request.
 pub async fn withdraw(request: Request, id: i64) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
-    let found = engine::visible(&ctx.db, &ctx.actor, id).await?;
-    check_withdrawer(&ctx.actor, &found.state())?;
+    let ctx = RequestContext::new(&request).await?;
+    let found = engine::visible(&ctx.db, ctx.principal(), id).await?;
+    check_withdrawer(ctx.principal(), &found.state())?;
     let input: Withdrawal = read_optional_json(request, BODY_LIMIT).await?;
     let comment = zhanye_customers::rules::optional_text(
         "comment",
@@ -143,7 +145,7 @@ pub async fn withdraw(request: Request, id: i64) -> ApiResult<Reply> {
     )
     .map_err(|e| ApiError::validation(vec![e]))?;
     let now = ctx.stamp();
-    engine::withdraw(&ctx.db, &ctx.actor, &found, &comment, &now).await?;
-    let withdrawn = engine::visible(&ctx.db, &ctx.actor, id).await?;
-    json::ok(&withdrawn.view(&ctx.actor))
+    engine::withdraw(&ctx.db, ctx.principal(), &found, &comment, &now).await?;
+    let withdrawn = engine::visible(&ctx.db, ctx.principal(), id).await?;
+    json::ok(&withdrawn.view(ctx.principal()))
 }

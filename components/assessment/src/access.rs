@@ -1,5 +1,6 @@
-//! Who is asking, whose months they read (ORG-4), and the parameters every route shares:
-//! the assessed month, the staff member, the category.
+//! Whose months the one asking reads (ORG-4), as lookups on the request context, and
+//! the parameters every route shares: the assessed month, the staff member, the
+//! category.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -7,50 +8,39 @@ use serde::Serialize;
 use zhanye_assessment::Rank;
 use zhanye_assessment::store::views::{self, StaffInfo};
 use zhanye_customers::month::Month;
-use zhanye_platform::Request;
-use zhanye_platform::caller::authenticate;
 use zhanye_platform::problem::reason;
-use zhanye_platform::time::{china_date, now_unix, rfc3339};
-use zhanye_platform::{ApiError, ApiResult, Caller, Db, Lang, Localized};
+use zhanye_platform::{ApiError, ApiResult, Lang, Localized, RequestContext};
 use zhanye_staff::{Role, StaffCode};
 
 /// Request bodies of this component are small; a scheme is the largest.
 pub const BODY_LIMIT: usize = 32 * 1024;
 
-/// The signed-in caller, the database, the time and the language of the answer.
-pub struct Ctx {
-    pub caller: Caller,
-    pub db: Db,
-    pub now: i64,
-    pub today: NaiveDate,
-    pub lang: Lang,
-}
-
-impl Ctx {
-    pub async fn new(request: &Request) -> ApiResult<Ctx> {
-        let caller = authenticate(request).await?;
-        let db = Db::open_default().await?;
-        let now = now_unix();
-        Ok(Ctx {
-            caller,
-            db,
-            now,
-            today: china_date(now),
-            lang: Lang::from_headers(request.headers()),
-        })
-    }
-
-    /// Now as stored (RFC 3339 UTC).
-    pub fn stamp(&self) -> String {
-        rfc3339(self.now)
-    }
-
-    pub fn has(&self, role: Role) -> bool {
-        self.caller.roles.has(role)
-    }
+/// Whose months the request's caller reads, and what they may change.
+pub(crate) trait AssessmentAccess {
+    fn has(&self, role: Role) -> bool;
 
     /// 403 unless the caller is HQ (总部营销管理岗).
-    pub fn require_hq(&self) -> ApiResult<()> {
+    fn require_hq(&self) -> ApiResult<()>;
+
+    /// The unit subtree whose months the caller reads; 403 for a plain rep.
+    fn subtree(&self) -> ApiResult<&str>;
+
+    /// The staff member a read is about: `staff` when given, else the caller. Someone
+    /// else must be in the caller's scope by their current unit, or by `unit_then` (the
+    /// unit they were assessed in, when the route knows it); otherwise 403.
+    async fn subject(&self, staff: Option<&str>) -> ApiResult<Subject>;
+
+    /// 403 unless the subject is the caller, in their scope now, or was in it when
+    /// assessed in a unit at `unit_then`.
+    fn check_reads(&self, subject: &Subject, unit_then: Option<&str>) -> ApiResult<()>;
+}
+
+impl AssessmentAccess for RequestContext {
+    fn has(&self, role: Role) -> bool {
+        self.principal().has(role)
+    }
+
+    fn require_hq(&self) -> ApiResult<()> {
         if self.has(Role::HqAdmin) {
             Ok(())
         } else {
@@ -61,9 +51,8 @@ impl Ctx {
         }
     }
 
-    /// The unit subtree whose months the caller reads; 403 for a plain rep.
-    pub fn subtree(&self) -> ApiResult<&str> {
-        self.caller.readable_subtree().ok_or_else(|| {
+    fn subtree(&self) -> ApiResult<&str> {
+        self.principal().readable_subtree().ok_or_else(|| {
             forbidden(
                 "只有团队长、营业部经理和总部可以查看团队的考核。",
                 "Only team leads, branch managers and HQ see a team's assessment.",
@@ -71,33 +60,29 @@ impl Ctx {
         })
     }
 
-    /// The staff member a read is about: `staff` when given, else the caller. Someone
-    /// else must be in the caller's scope by their current unit, or by `unit_then` (the
-    /// unit they were assessed in, when the route knows it); otherwise 403.
-    pub async fn subject(&self, staff: Option<&str>) -> ApiResult<Subject> {
+    async fn subject(&self, staff: Option<&str>) -> ApiResult<Subject> {
+        let who = self.principal();
         let code = match staff {
-            None => self.caller.code.clone(),
+            None => who.code.clone(),
             Some(text) => StaffCode::parse(text)
                 .map_err(|_| ApiError::invalid_field("staff", reason::INVALID_FORMAT))?
                 .to_string(),
         };
-        let own = code == self.caller.code;
-        if !own && self.caller.readable_subtree().is_none() {
+        let own = code == who.code;
+        if !own && who.readable_subtree().is_none() {
             return Err(not_yours());
         }
         let info = views::staff(&self.db, &code)
             .await?
             .ok_or_else(unknown_staff)?;
         Ok(Subject {
-            in_scope: own || self.caller.reads_unit(&info.unit_path),
+            in_scope: own || who.reads_unit(&info.unit_path),
             info,
         })
     }
 
-    /// 403 unless the subject is the caller, in their scope now, or was in it when
-    /// assessed in a unit at `unit_then`.
-    pub fn check_reads(&self, subject: &Subject, unit_then: Option<&str>) -> ApiResult<()> {
-        if subject.in_scope || unit_then.is_some_and(|path| self.caller.reads_unit(path)) {
+    fn check_reads(&self, subject: &Subject, unit_then: Option<&str>) -> ApiResult<()> {
+        if subject.in_scope || unit_then.is_some_and(|path| self.principal().reads_unit(path)) {
             Ok(())
         } else {
             Err(not_yours())

@@ -20,10 +20,10 @@ use zhanye_assessment::{GoalPeriod, Indicator, Rank};
 use zhanye_platform::Request;
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::problem::reason;
-use zhanye_platform::{ApiError, ApiResult, FieldError, Lang, QueryParams, Reply};
+use zhanye_platform::{ApiError, ApiResult, FieldError, Lang, QueryParams, Reply, RequestContext};
 use zhanye_staff::{Role, StaffCode};
 
-use crate::access::{BODY_LIMIT, Ctx, forbidden, parse_month, unknown_staff};
+use crate::access::{AssessmentAccess, BODY_LIMIT, forbidden, parse_month, unknown_staff};
 
 /// The longest target accepted, in characters.
 const TARGET_MAX_CHARS: usize = 24;
@@ -66,7 +66,7 @@ fn period_of(text: &str) -> ApiResult<GoalPeriod> {
 }
 
 pub async fn list(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let params = QueryParams::from_uri(request.uri());
     let period = params.get_non_empty("period").map(period_of).transpose()?;
     let subject = ctx.subject(params.get_non_empty("staff")).await?;
@@ -89,7 +89,7 @@ struct GoalsBody {
 }
 
 pub async fn set(request: Request, staff: &str, period: &str) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let sets_goals = [Role::Lead, Role::BranchManager, Role::HqAdmin]
         .into_iter()
         .any(|role| ctx.has(role));
@@ -103,7 +103,7 @@ pub async fn set(request: Request, staff: &str, period: &str) -> ApiResult<Reply
         .await?
         .ok_or_else(unknown_staff)?;
     let allowed = ctx.has(Role::HqAdmin)
-        || (member.code != ctx.caller.code && ctx.caller.reads_unit(&member.unit_path));
+        || (member.code != ctx.principal().code && ctx.principal().reads_unit(&member.unit_path));
     if !allowed {
         return Err(may_not_set());
     }
@@ -113,13 +113,21 @@ pub async fn set(request: Request, staff: &str, period: &str) -> ApiResult<Reply
     let now = ctx.stamp();
     ctx.db
         .transaction(async |tx| {
-            goals::set(tx, &member.code, period, &targets, &ctx.caller.code, &now).await?;
+            goals::set(
+                tx,
+                &member.code,
+                period,
+                &targets,
+                &ctx.principal().code,
+                &now,
+            )
+            .await?;
             let detail = json!({
                 "period": period.to_string(),
                 "targets": body.targets,
             });
             tx.audit(
-                &ctx.caller.code,
+                &ctx.principal().code,
                 "assessment.goals.set",
                 Some(&member.code),
                 Some(&detail.to_string()),
@@ -199,7 +207,7 @@ struct RankSet {
 /// `PUT /api/assessments/ranks/{staff} {rank, from}`: HQ only. A published `from`
 /// month is frozen (409).
 pub async fn set_rank(request: Request, staff: &str) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     ctx.require_hq()?;
     let code = StaffCode::parse(staff)
         .map_err(|_| unknown_staff())?
@@ -227,13 +235,13 @@ pub async fn set_rank(request: Request, staff: &str) -> ApiResult<Reply> {
                 from,
                 rank,
                 "set",
-                Some(&ctx.caller.code),
+                Some(&ctx.principal().code),
                 &now,
             )
             .await?;
             let detail = json!({"rank": rank.key(), "from": from.to_string()});
             tx.audit(
-                &ctx.caller.code,
+                &ctx.principal().code,
                 "assessment.rank.set",
                 Some(&member.code),
                 Some(&detail.to_string()),

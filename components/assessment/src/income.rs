@@ -8,9 +8,9 @@ use zhanye_assessment::store::run::RunStatus;
 use zhanye_assessment::store::views;
 use zhanye_money::Money;
 use zhanye_platform::Request;
-use zhanye_platform::{ApiResult, QueryParams, Reply, json};
+use zhanye_platform::{ApiResult, QueryParams, Reply, RequestContext, json};
 
-use crate::access::{Ctx, StaffCard, assessed_month};
+use crate::access::{AssessmentAccess, StaffCard, assessed_month};
 use crate::sheet::read_result;
 
 /// How many months the recent list shows.
@@ -34,7 +34,7 @@ struct Line {
 }
 
 pub async fn statement(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let params = QueryParams::from_uri(request.uri());
     let month = assessed_month(params.get("month"), "month", ctx.today)?;
     let result = read_result(&ctx, params.get_non_empty("staff"), month).await?;
@@ -76,7 +76,7 @@ struct RecentMonth {
 }
 
 pub async fn recent(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let params = QueryParams::from_uri(request.uri());
     let subject = ctx.subject(params.get_non_empty("staff")).await?;
     ctx.check_reads(&subject, None)?;

@@ -19,10 +19,10 @@ use zhanye_platform::auth::{bearer_token, constant_time_eq};
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::problem::reason;
 use zhanye_platform::time::{china_date, now_unix, rfc3339};
-use zhanye_platform::{ApiError, ApiResult, Db, Reply};
+use zhanye_platform::{ApiError, ApiResult, Db, Reply, RequestContext};
 use zhanye_staff::Role;
 
-use crate::access::{BODY_LIMIT, Ctx, ended, forbidden, parse_month};
+use crate::access::{AssessmentAccess, BODY_LIMIT, ended, forbidden, parse_month};
 
 /// How long one request keeps taking chunks.
 pub const TIME_BUDGET: Duration = Duration::from_secs(10);
@@ -54,7 +54,7 @@ fn month_field(text: &str, field: &str, today: chrono::NaiveDate) -> ApiResult<M
 }
 
 pub async fn run(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     ctx.require_hq()?;
     let body: RunBody = read_json(request, BODY_LIMIT).await?;
     let month = month_field(&body.month, "month", ctx.today)?;
@@ -69,9 +69,16 @@ pub async fn run(request: Request) -> ApiResult<Reply> {
         Some(_) => return Err(ApiError::invalid_field("max_chunks", reason::OUT_OF_RANGE)),
     };
     let started = Instant::now();
-    let state = run::begin(&ctx.db, month, &ctx.caller.code, body.restart, &ctx.stamp()).await?;
+    let state = run::begin(
+        &ctx.db,
+        month,
+        &ctx.principal().code,
+        body.restart,
+        &ctx.stamp(),
+    )
+    .await?;
     let (state, steps) = advance(&ctx.db, month, state, chunk, max_chunks, started).await?;
-    audit_steps(&ctx.db, &ctx.caller.code, &state, steps).await?;
+    audit_steps(&ctx.db, &ctx.principal().code, &state, steps).await?;
     let status = if state.done {
         StatusCode::OK
     } else {
@@ -166,7 +173,7 @@ pub async fn scheduled(request: Request) -> ApiResult<Reply> {
 
 /// `GET /api/assessments/runs/{month}`: HQ and branch managers.
 pub async fn state(request: Request, month: &str) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     if !(ctx.has(Role::HqAdmin) || ctx.has(Role::BranchManager)) {
         return Err(forbidden(
             "仅总部和营业部经理可以查看考核运行状态。",
@@ -182,9 +189,9 @@ pub async fn state(request: Request, month: &str) -> ApiResult<Reply> {
 
 /// `POST /api/assessments/{month}/publish`: HQ freezes a finished (draft) month.
 pub async fn publish(request: Request, month: &str) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     ctx.require_hq()?;
     let month = month_field(month, "month", ctx.today)?;
-    let state = run::publish(&ctx.db, month, &ctx.caller.code, &ctx.stamp()).await?;
+    let state = run::publish(&ctx.db, month, &ctx.principal().code, &ctx.stamp()).await?;
     json::ok(&state)
 }

@@ -9,9 +9,9 @@ use zhanye_assessment::{Rank, SchemeRules};
 use zhanye_platform::Request;
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::problem::reason;
-use zhanye_platform::{ApiError, ApiResult, Lang, Localized, QueryParams, Reply};
+use zhanye_platform::{ApiError, ApiResult, Lang, Localized, QueryParams, Reply, RequestContext};
 
-use crate::access::{BODY_LIMIT, Ctx, parse_month};
+use crate::access::{AssessmentAccess, BODY_LIMIT, parse_month};
 
 /// The longest scheme name, in characters.
 const NAME_MAX_CHARS: usize = 64;
@@ -40,7 +40,7 @@ struct SchemeList {
 }
 
 pub async fn list(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let params = QueryParams::from_uri(request.uri());
     let month = match params.get_non_empty("month") {
         None => None,
@@ -73,7 +73,7 @@ struct NewScheme {
 }
 
 pub async fn save(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     ctx.require_hq()?;
     let body: NewScheme = read_json(request, BODY_LIMIT).await?;
     let rank = Rank::parse(body.rank.trim())
@@ -115,15 +115,23 @@ pub async fn save(request: Request) -> ApiResult<Reply> {
     let id = ctx
         .db
         .transaction(async |tx| {
-            let id =
-                schemes::save(tx, rank, valid_from, name, &rules, &ctx.caller.code, &now).await?;
+            let id = schemes::save(
+                tx,
+                rank,
+                valid_from,
+                name,
+                &rules,
+                &ctx.principal().code,
+                &now,
+            )
+            .await?;
             let detail = json!({
                 "rank": rank.key(),
                 "valid_from": valid_from.to_string(),
                 "name": name,
             });
             tx.audit(
-                &ctx.caller.code,
+                &ctx.principal().code,
                 "assessment.scheme.save",
                 Some(&id.to_string()),
                 Some(&detail.to_string()),

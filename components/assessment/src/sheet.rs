@@ -13,9 +13,9 @@ use zhanye_customers::month::Month;
 use zhanye_money::Money;
 use zhanye_platform::Request;
 use zhanye_platform::problem::reason;
-use zhanye_platform::{ApiError, ApiResult, Lang, QueryParams, Reply, json};
+use zhanye_platform::{ApiError, ApiResult, Lang, QueryParams, Reply, RequestContext, json};
 
-use crate::access::{Category, Ctx, StaffCard, assessed_month, no_result, two_places};
+use crate::access::{AssessmentAccess, Category, StaffCard, assessed_month, no_result, two_places};
 
 #[derive(Serialize)]
 struct Sheet {
@@ -66,7 +66,7 @@ struct ReviewView {
 }
 
 pub async fn sheet(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let params = QueryParams::from_uri(request.uri());
     let month = assessed_month(params.get("month"), "month", ctx.today)?;
     let category = Category::parse(params.get("category"))?;
@@ -77,7 +77,11 @@ pub async fn sheet(request: Request) -> ApiResult<Reply> {
 
 /// The month's result of the staff member asked about (the caller by default), after
 /// the scope check; 404 when the month never ran or has no result for them.
-pub async fn read_result(ctx: &Ctx, staff: Option<&str>, month: Month) -> ApiResult<MonthResult> {
+pub async fn read_result(
+    ctx: &RequestContext,
+    staff: Option<&str>,
+    month: Month,
+) -> ApiResult<MonthResult> {
     let subject = ctx.subject(staff).await?;
     let result = if subject.in_scope {
         views::result(&ctx.db, month, &subject.info.code).await?
@@ -216,7 +220,7 @@ struct TrendMonth {
 /// `GET /api/assessments/trend?year=YYYY&staff=`: January to December of the year
 /// (the current China-time year by default), `null` where a month has no result.
 pub async fn trend(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let params = QueryParams::from_uri(request.uri());
     let year = match params.get_non_empty("year") {
         None => ctx.today.year(),

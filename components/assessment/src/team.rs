@@ -20,11 +20,12 @@ use zhanye_platform::attachment;
 use zhanye_platform::problem::reason;
 use zhanye_platform::respond::path_id;
 use zhanye_platform::{
-    ApiError, ApiResult, Lang, Localized, Page, PageQuery, QueryParams, Reply, ReplyBody, json,
+    ApiError, ApiResult, Lang, Localized, Page, PageQuery, QueryParams, Reply, ReplyBody,
+    RequestContext, json,
 };
 use zhanye_staff::org::is_within;
 
-use crate::access::{Category, Ctx, assessed_month, forbidden, two_places};
+use crate::access::{AssessmentAccess, Category, assessed_month, forbidden, two_places};
 
 /// The most rows an XLSX ranking holds (about 2 KiB of instance memory each).
 pub const XLSX_MAX_ROWS: u64 = 20_000;
@@ -62,7 +63,7 @@ impl UnitView {
             id: unit.id,
             code: unit.code.clone(),
             name: unit.name.clone(),
-            kind: unit.kind.key(),
+            kind: unit.kind.as_str(),
         }
     }
 }
@@ -127,7 +128,7 @@ struct Query {
     category: Option<Category>,
 }
 
-async fn query(ctx: &Ctx, params: &QueryParams) -> ApiResult<Query> {
+async fn query(ctx: &RequestContext, params: &QueryParams) -> ApiResult<Query> {
     let root = ctx.subtree()?.to_owned();
     let month = assessed_month(params.get("month"), "month", ctx.today)?;
     let category = Category::parse(params.get("category"))?;
@@ -175,7 +176,7 @@ fn outside() -> ApiError {
 }
 
 pub async fn ranking(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let params = QueryParams::from_uri(request.uri());
     let query = query(&ctx, &params).await?;
     let page = PageQuery::from_params(&params)?;
@@ -202,7 +203,7 @@ pub async fn ranking(request: Request) -> ApiResult<Reply> {
 /// `GET /api/assessments/team/export?month=&unit=&sort=`: the ranking as a workbook
 /// (one sheet 考核排名, Chinese headers, amounts and scores as numbers); audited.
 pub async fn export(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let params = QueryParams::from_uri(request.uri());
     let query = query(&ctx, &params).await?;
     let total = views::team_total(&ctx.db, query.month, &query.unit.path).await?;
@@ -224,7 +225,7 @@ pub async fn export(request: Request) -> ApiResult<Reply> {
     });
     ctx.db
         .audit(
-            &ctx.caller.code,
+            &ctx.principal().code,
             "assessment.team.export",
             Some(&query.month.to_string()),
             Some(&detail.to_string()),
@@ -358,7 +359,7 @@ struct UnitLine {
 /// kind in the caller's subtree (by default the level below the caller's own unit);
 /// a level at or above the caller's own unit answers that unit alone.
 pub async fn rollup(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let root = ctx.subtree()?.to_owned();
     let params = QueryParams::from_uri(request.uri());
     let month = assessed_month(params.get("month"), "month", ctx.today)?;
@@ -386,14 +387,14 @@ pub async fn rollup(request: Request) -> ApiResult<Reply> {
     json::ok(&Rollup {
         month: month.to_string(),
         status,
-        level: kind.key(),
+        level: kind.as_str(),
         items: units
             .into_iter()
             .map(|u| UnitLine {
                 unit_id: u.unit.id,
                 unit_code: u.unit.code,
                 unit_name: u.unit.name,
-                kind: u.unit.kind.key(),
+                kind: u.unit.kind.as_str(),
                 staff: u.staff,
                 average_score: u.average_score.map(two_places),
                 top_score: u.top_score.map(two_places),

@@ -6,43 +6,42 @@ use serde::{Deserialize, Serialize};
 use zhanye_accounts::passwords::{self, Replacement};
 use zhanye_accounts::{resets, staff};
 use zhanye_platform::Request;
-use zhanye_platform::caller::{Caller, authenticate};
 use zhanye_platform::csv::Csv;
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::kv::Cache;
 use zhanye_platform::problem::reason;
-use zhanye_platform::time::{china_date, now_unix};
-use zhanye_platform::{ApiError, ApiResult, Db, Page, PageQuery, Reply, random};
-use zhanye_staff::StaffCode;
+use zhanye_platform::{ApiError, ApiResult, Db, Page, PageQuery, Reply, RequestContext, random};
 use zhanye_staff::identity::mask_mobile;
-use zhanye_staff::org::is_within;
 use zhanye_staff::password;
+use zhanye_staff::vocab::StaffStatus;
+use zhanye_staff::{Principal, StaffCode};
 
 use crate::input::BODY_LIMIT;
 
 /// Rows one export holds at most.
 const EXPORT_LIMIT: u32 = 10_000;
 
-async fn admin(request: &Request) -> Result<Caller, ApiError> {
-    let caller = authenticate(request).await?;
-    if !caller.roles.resets_passwords() {
+/// The request of an admin who resets passwords (AUTH-5); 403 for anyone else.
+async fn admin(request: &Request) -> Result<RequestContext, ApiError> {
+    let ctx = RequestContext::new(request).await?;
+    if !ctx.principal().roles.resets_passwords() {
         return Err(ApiError::forbidden());
     }
-    Ok(caller)
+    Ok(ctx)
 }
 
 /// The staff member with the typed `code` in the admin's org subtree; 404 for one
 /// outside it, as for one who does not exist.
 async fn staff_in_scope(
     db: &Db,
-    caller: &Caller,
+    caller: &Principal,
     code: &str,
 ) -> Result<staff::StaffRecord, ApiError> {
     let code = StaffCode::parse(code)
         .map_err(|_| ApiError::invalid_field("code", reason::INVALID_FORMAT))?;
     staff::find(db, code.as_str())
         .await?
-        .filter(|s| is_within(&s.unit_path, &caller.unit_path))
+        .filter(|s| caller.unit_contains(&s.unit_path))
         .ok_or_else(ApiError::not_found)
 }
 
@@ -58,11 +57,11 @@ struct PendingReset {
 
 /// `GET /api/auth/admin/resets?page=&page_size=`.
 pub async fn pending(request: Request) -> ApiResult<Reply> {
-    let caller = admin(&request).await?;
+    let ctx = admin(&request).await?;
+    let (caller, db) = (ctx.principal(), &ctx.db);
     let page = PageQuery::from_query(request.uri().query())?;
-    let db = Db::open_default().await?;
-    let total = resets::count_pending(&db, &caller.unit_path).await?;
-    let items = resets::pending(&db, &caller.unit_path, page.limit(), page.offset() as i64)
+    let total = resets::count_pending(db, &caller.unit_path).await?;
+    let items = resets::pending(db, &caller.unit_path, page.limit(), page.offset() as i64)
         .await?
         .into_iter()
         .map(|r| PendingReset {
@@ -79,9 +78,9 @@ pub async fn pending(request: Request) -> ApiResult<Reply> {
 /// `GET /api/auth/admin/resets/export` → `text/csv`. The full mobiles are unmasked
 /// data: the export is audited.
 pub async fn export(request: Request) -> ApiResult<Reply> {
-    let caller = admin(&request).await?;
-    let db = Db::open_default().await?;
-    let rows = resets::pending(&db, &caller.unit_path, EXPORT_LIMIT, 0).await?;
+    let ctx = admin(&request).await?;
+    let (caller, db) = (ctx.principal(), &ctx.db);
+    let rows = resets::pending(db, &caller.unit_path, EXPORT_LIMIT, 0).await?;
     let mut csv = Csv::new(&["人员代码", "人员姓名", "手机号码"]);
     for r in &rows {
         csv.row([r.code.as_str(), r.name.as_str(), r.mobile.as_str()]);
@@ -94,10 +93,7 @@ pub async fn export(request: Request) -> ApiResult<Reply> {
         Some(&detail.to_string()),
     )
     .await?;
-    csv.into_reply(&format!(
-        "manual-resets-{}.csv",
-        china_date(now_unix()).format("%Y%m%d")
-    ))
+    csv.into_reply(&format!("manual-resets-{}.csv", ctx.today.format("%Y%m%d")))
 }
 
 #[derive(Deserialize)]
@@ -117,14 +113,14 @@ struct ResetDone {
 /// `POST /api/auth/admin/resets {code}`: a one-time temporary password for a staff
 /// member in the admin's part of the org; all their sessions end.
 pub async fn reset(request: Request) -> ApiResult<Reply> {
-    let caller = admin(&request).await?;
+    let ctx = admin(&request).await?;
+    let (caller, db) = (ctx.principal(), &ctx.db);
     let body: ResetBody = read_json(request, BODY_LIMIT).await?;
-    let db = Db::open_default().await?;
-    let staff = staff_in_scope(&db, &caller, &body.code).await?;
+    let staff = staff_in_scope(db, caller, &body.code).await?;
     let temporary = password::temporary_password(&random::bytes::<16>()?);
     let new_hash = password::hash(&temporary, &random::bytes::<16>()?);
     let cache = Cache::open_default().await?;
-    let now = now_unix();
+    let now = ctx.now;
     db.transaction(async |tx| {
         let how = Replacement {
             reason: "manual_reset",
@@ -155,9 +151,10 @@ struct StatusBody {
 /// leaving of a staff member in the admin's part of the org. Suspending or leaving ends
 /// every session at once (AUTH-7); sign-in then fails like a wrong password.
 pub async fn set_status(request: Request) -> ApiResult<Reply> {
-    let caller = admin(&request).await?;
+    let ctx = admin(&request).await?;
+    let (caller, db) = (ctx.principal(), &ctx.db);
     let body: StatusBody = read_json(request, BODY_LIMIT).await?;
-    if !matches!(body.status.as_str(), "normal" | "suspended" | "left") {
+    if StaffStatus::parse(&body.status).is_none() {
         return Err(ApiError::invalid_field("status", reason::INVALID));
     }
     if StaffCode::attempt_key(&body.code) == caller.code {
@@ -168,14 +165,13 @@ pub async fn set_status(request: Request) -> ApiResult<Reply> {
             )),
         );
     }
-    let db = Db::open_default().await?;
-    let staff = staff_in_scope(&db, &caller, &body.code).await?;
+    let staff = staff_in_scope(db, caller, &body.code).await?;
     let cache = Cache::open_default().await?;
-    let now = now_unix();
+    let now = ctx.now;
     let revoked = db
         .transaction(async |tx| {
             staff::set_status(tx, &staff.code, &body.status, now).await?;
-            let revoked = if body.status == "normal" {
+            let revoked = if body.status == StaffStatus::Normal.as_str() {
                 0
             } else {
                 zhanye_accounts::sessions::revoke_all(tx, &cache, &staff.code, &body.status, now)

@@ -245,7 +245,7 @@ pub async fn sign_out(request: Request) -> ApiResult<Reply> {
             )
             .await?;
             tx.audit(
-                &caller.code,
+                &caller.principal.code,
                 "auth.sign_out",
                 Some(&caller.session_id),
                 None,

@@ -6,12 +6,11 @@ use serde::Serialize;
 use zhanye_accounts::checkins::{self, Checkin};
 use zhanye_accounts::staff;
 use zhanye_platform::Request;
-use zhanye_platform::caller::authenticate;
 use zhanye_platform::json;
-use zhanye_platform::time::{china_date, now_unix};
-use zhanye_platform::{ApiError, ApiResult, Db, Reply};
+use zhanye_platform::{ApiError, ApiResult, Reply, RequestContext};
 use zhanye_staff::Roles;
 use zhanye_staff::identity::{age_on, mask_mobile};
+use zhanye_staff::vocab::UnitKind;
 
 #[derive(Serialize)]
 struct Profile {
@@ -43,18 +42,17 @@ struct Unit {
 }
 
 pub async fn profile(request: Request) -> ApiResult<Reply> {
-    let caller = authenticate(&request).await?;
-    let db = Db::open_default().await?;
-    let staff = staff::find(&db, &caller.code)
+    let ctx = RequestContext::new(&request).await?;
+    let (db, today) = (&ctx.db, ctx.today);
+    let staff = staff::find(db, &ctx.principal().code)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
-    let org: Vec<Unit> = staff::unit_names(&db, &staff.unit_path)
+    let org: Vec<Unit> = staff::unit_names(db, &staff.unit_path)
         .await?
         .into_iter()
         .map(|(id, kind, name)| Unit { id, kind, name })
         .collect();
-    let today = china_date(now_unix());
-    let checkin = checkins::on_day(&db, &staff.code, today).await?;
+    let checkin = checkins::on_day(db, &staff.code, today).await?;
     let unit = org
         .iter()
         .find(|u| u.id == staff.unit_id)
@@ -66,7 +64,7 @@ pub async fn profile(request: Request) -> ApiResult<Reply> {
         age: age_on(staff.birth_date, today),
         branch: org
             .iter()
-            .find(|u| u.kind == "branch")
+            .find(|u| u.kind == UnitKind::Branch.as_str())
             .map(|u| u.name.clone()),
         code: staff.code,
         name: staff.name,

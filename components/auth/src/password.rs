@@ -5,12 +5,11 @@ use serde::Deserialize;
 use zhanye_accounts::passwords::{self, Replacement};
 use zhanye_accounts::{guard, sessions, staff};
 use zhanye_platform::Request;
-use zhanye_platform::caller::{authenticate_allowing_password_change, signing_key};
+use zhanye_platform::caller::signing_key;
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::kv::Cache;
 use zhanye_platform::problem::reason;
-use zhanye_platform::time::now_unix;
-use zhanye_platform::{ApiError, ApiResult, Db, FieldError, Reply, random};
+use zhanye_platform::{ApiError, ApiResult, FieldError, Reply, RequestContext, random};
 use zhanye_staff::password;
 
 use crate::input::{self, BODY_LIMIT};
@@ -23,7 +22,7 @@ struct ChangePassword {
 
 /// `POST /api/auth/password` → the new session's tokens.
 pub async fn change(request: Request) -> ApiResult<Reply> {
-    let caller = authenticate_allowing_password_change(&request).await?;
+    let ctx = RequestContext::allowing_password_change(&request).await?;
     let body: ChangePassword = read_json(request, BODY_LIMIT).await?;
     let mut errors = Vec::new();
     if body.old_password.is_empty() {
@@ -34,12 +33,11 @@ pub async fn change(request: Request) -> ApiResult<Reply> {
     }
     input::finish(errors)?;
 
-    let now = now_unix();
-    let db = Db::open_default().await?;
-    if let Some(wait) = guard::locked_for(&db, &caller.code, now).await? {
+    let (db, now, caller) = (&ctx.db, ctx.now, ctx.principal());
+    if let Some(wait) = guard::locked_for(db, &caller.code, now).await? {
         return Err(ApiError::account_locked(wait));
     }
-    let Some(staff) = staff::find(&db, &caller.code)
+    let Some(staff) = staff::find(db, &caller.code)
         .await?
         .filter(|s| s.is_active())
     else {

@@ -6,11 +6,10 @@
 use serde::Serialize;
 use zhanye_accounts::checkins::{self, Checkin};
 use zhanye_platform::Request;
-use zhanye_platform::caller::authenticate;
 use zhanye_platform::json;
 use zhanye_platform::problem::reason;
-use zhanye_platform::time::{china_date, month_of, now_unix, parse_month};
-use zhanye_platform::{ApiError, ApiResult, Db, QueryParams, Reply};
+use zhanye_platform::time::{month_of, parse_month};
+use zhanye_platform::{ApiError, ApiResult, QueryParams, Reply, RequestContext};
 use zhanye_staff::StaffCode;
 use zhanye_staff::checkin::{MonthView, month_bounds, month_view};
 
@@ -24,9 +23,10 @@ struct Month {
 }
 
 pub async fn view(request: Request) -> ApiResult<Reply> {
-    let caller = authenticate(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
+    let (caller, db) = (ctx.principal(), &ctx.db);
     let query = QueryParams::from_uri(request.uri());
-    let today = china_date(now_unix());
+    let today = ctx.today;
     let month_text = query
         .get_non_empty("month")
         .map(str::to_owned)
@@ -36,14 +36,13 @@ pub async fn view(request: Request) -> ApiResult<Reply> {
     let (first, last) = month_bounds(year, month)
         .ok_or_else(|| ApiError::invalid_field("month", reason::OUT_OF_RANGE))?;
 
-    let db = Db::open_default().await?;
     let code = match query.get_non_empty("code") {
         None => caller.code.clone(),
         Some(text) => {
             let code = StaffCode::parse(text)
                 .map_err(|_| ApiError::invalid_field("code", reason::INVALID_FORMAT))?;
             if code.as_str() != caller.code {
-                let path = checkins::staff_unit_path(&db, code.as_str()).await?;
+                let path = checkins::staff_unit_path(db, code.as_str()).await?;
                 // Out of scope and unknown answer alike.
                 if !path.is_some_and(|p| caller.reads_unit(&p)) {
                     return Err(ApiError::forbidden());
@@ -52,7 +51,7 @@ pub async fn view(request: Request) -> ApiResult<Reply> {
             code.as_str().to_owned()
         }
     };
-    let checkins = checkins::between(&db, &code, first, last).await?;
+    let checkins = checkins::between(db, &code, first, last).await?;
     let days: Vec<_> = checkins
         .iter()
         .filter_map(|c| chrono::NaiveDate::parse_from_str(&c.date, "%Y-%m-%d").ok())

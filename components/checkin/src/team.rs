@@ -8,11 +8,10 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use zhanye_accounts::checkins;
 use zhanye_platform::Request;
-use zhanye_platform::caller::authenticate;
 use zhanye_platform::json;
 use zhanye_platform::problem::reason;
-use zhanye_platform::time::{china_date, now_unix, parse_date};
-use zhanye_platform::{ApiError, ApiResult, Db, Page, PageQuery, QueryParams, Reply};
+use zhanye_platform::time::parse_date;
+use zhanye_platform::{ApiError, ApiResult, Page, PageQuery, QueryParams, Reply, RequestContext};
 use zhanye_staff::checkin::{attendance_rate, workdays_due};
 use zhanye_staff::org::is_within;
 
@@ -50,13 +49,13 @@ struct Member {
 }
 
 pub async fn view(request: Request) -> ApiResult<Reply> {
-    let caller = authenticate(&request).await?;
-    let Some(root) = caller.readable_subtree().map(str::to_owned) else {
+    let ctx = RequestContext::new(&request).await?;
+    let Some(root) = ctx.principal().readable_subtree().map(str::to_owned) else {
         return Err(ApiError::forbidden());
     };
     let query = QueryParams::from_uri(request.uri());
     let page = PageQuery::from_params(&query)?;
-    let today = china_date(now_unix());
+    let today = ctx.today;
     let date = match query.get_non_empty("date") {
         None => today,
         Some(text) => parse_date(text)
@@ -66,20 +65,20 @@ pub async fn view(request: Request) -> ApiResult<Reply> {
         return Err(ApiError::invalid_field("date", reason::OUT_OF_RANGE));
     }
     let unit_id = match query.get_non_empty("unit") {
-        None => caller.unit_id,
+        None => ctx.session.unit_id,
         Some(text) => text
             .parse()
             .map_err(|_| ApiError::invalid_field("unit", reason::INVALID_FORMAT))?,
     };
-    let db = Db::open_default().await?;
+    let db = &ctx.db;
     // Unknown and out of scope answer alike.
-    let unit = checkins::org_unit(&db, unit_id)
+    let unit = checkins::org_unit(db, unit_id)
         .await?
         .filter(|unit| is_within(&unit.path, &root))
         .ok_or_else(ApiError::forbidden)?;
-    let counts = checkins::team_counts(&db, &unit.path, date).await?;
+    let counts = checkins::team_counts(db, &unit.path, date).await?;
     let first = checkins::month_start(date);
-    let members = checkins::team_members(&db, &unit.path, date, page)
+    let members = checkins::team_members(db, &unit.path, date, page)
         .await?
         .into_iter()
         .map(|member| {

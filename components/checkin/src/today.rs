@@ -5,11 +5,10 @@
 use serde::{Deserialize, Serialize};
 use zhanye_accounts::checkins::{self, Checkin, Location};
 use zhanye_platform::Request;
-use zhanye_platform::caller::authenticate;
 use zhanye_platform::json::{self, read_body};
 use zhanye_platform::problem::reason;
-use zhanye_platform::time::{china_date, now_unix, rfc3339};
-use zhanye_platform::{ApiError, ApiResult, Db, FieldError, Lang, Localized, Reply};
+use zhanye_platform::time::rfc3339;
+use zhanye_platform::{ApiError, ApiResult, FieldError, Localized, Reply, RequestContext};
 use zhanye_staff::checkin::Channel;
 
 const BODY_LIMIT: usize = 4 * 1024;
@@ -31,8 +30,8 @@ struct CheckedIn {
 }
 
 pub async fn check_in(request: Request) -> ApiResult<Reply> {
-    let caller = authenticate(&request).await?;
-    let lang = Lang::from_headers(request.headers());
+    let ctx = RequestContext::new(&request).await?;
+    let (caller, db, lang) = (ctx.principal(), &ctx.db, ctx.lang);
     let user_agent = request
         .headers()
         .get(http::header::USER_AGENT)
@@ -92,9 +91,7 @@ pub async fn check_in(request: Request) -> ApiResult<Reply> {
         return Err(ApiError::validation(errors));
     }
 
-    let now = now_unix();
-    let today = china_date(now);
-    let db = Db::open_default().await?;
+    let (now, today) = (ctx.now, ctx.today);
     let created = db
         .transaction(async |tx| {
             let created = checkins::record(
@@ -122,7 +119,7 @@ pub async fn check_in(request: Request) -> ApiResult<Reply> {
             Ok(created)
         })
         .await?;
-    let checkin = checkins::on_day(&db, &caller.code, today)
+    let checkin = checkins::on_day(db, &caller.code, today)
         .await?
         .ok_or_else(|| ApiError::internal("check-in vanished after recording"))?;
     let message = if created {

@@ -1,66 +1,51 @@
-//! ORG-4 for one request: who is asking, and whether they may read, serve, own or
-//! manage the customer a route names.
+//! ORG-4 for one request: whether the one asking may read, serve, own or manage the
+//! customer a route names, as lookups on the request context.
 
-use chrono::NaiveDate;
-use zhanye_customers::CustomerScope;
+use zhanye_customers::scope::{may_read, may_write};
 use zhanye_customers::store::detail::{self, CustomerRecord};
-use zhanye_platform::Request;
-use zhanye_platform::caller::authenticate;
-use zhanye_platform::time::{china_date, now_unix, rfc3339};
-use zhanye_platform::{ApiError, ApiResult, Caller, Db, Localized};
+use zhanye_platform::{ApiError, ApiResult, Localized, RequestContext};
 use zhanye_staff::Role;
-use zhanye_staff::org::is_within;
 
 /// Request bodies of this component are small.
 pub const BODY_LIMIT: usize = 8 * 1024;
 
-/// The signed-in caller, their customer scope, the database and the time.
-pub struct Ctx {
-    pub caller: Caller,
-    pub scope: CustomerScope,
-    pub db: Db,
-    pub now: i64,
-    pub today: NaiveDate,
-}
-
-impl Ctx {
-    pub async fn new(request: &Request) -> ApiResult<Ctx> {
-        let caller = authenticate(request).await?;
-        let scope = CustomerScope::of(&caller.code, &caller.roles, &caller.unit_path);
-        let db = Db::open_default().await?;
-        let now = now_unix();
-        Ok(Ctx {
-            caller,
-            scope,
-            db,
-            now,
-            today: china_date(now),
-        })
-    }
-
-    /// Now as stored (RFC 3339 UTC).
-    pub fn stamp(&self) -> String {
-        rfc3339(self.now)
-    }
-
+/// The customers a request's caller reads, serves, owns or manages.
+pub(crate) trait CustomerAccess {
     /// A customer the caller reads; 404 when it does not exist, is deleted or is out of
     /// scope alike.
-    pub async fn readable(&self, id: i64) -> ApiResult<CustomerRecord> {
-        let record = detail::find(&self.db, id, &self.caller.code, self.today)
+    async fn readable(&self, id: i64) -> ApiResult<CustomerRecord>;
+
+    /// A customer the caller serves (owns, or has delegated now): 403 when the caller
+    /// only reads it.
+    async fn served(&self, id: i64) -> ApiResult<CustomerRecord>;
+
+    /// A customer the caller owns (a delegate may not pass it on): for delegating and
+    /// transferring it.
+    async fn owned(&self, id: i64) -> ApiResult<CustomerRecord>;
+
+    /// Whether the caller is a branch manager whose unit holds the customer (owned
+    /// customers only).
+    fn manages(&self, record: &CustomerRecord) -> bool;
+
+    /// A customer the caller manages as branch manager of its branch.
+    async fn managed(&self, id: i64) -> ApiResult<CustomerRecord>;
+}
+
+impl CustomerAccess for RequestContext {
+    async fn readable(&self, id: i64) -> ApiResult<CustomerRecord> {
+        let record = detail::find(&self.db, id, &self.principal().code, self.today)
             .await?
             .ok_or_else(ApiError::not_found)?;
-        if self.scope.may_read(record.holder()) {
+        if may_read(self.principal(), record.holder()) {
             Ok(record)
         } else {
             Err(ApiError::not_found())
         }
     }
 
-    /// A customer the caller serves (owns, or has delegated now): 403 when the caller
-    /// only reads it.
-    pub async fn served(&self, id: i64) -> ApiResult<CustomerRecord> {
+    async fn served(&self, id: i64) -> ApiResult<CustomerRecord> {
         let record = self.readable(id).await?;
-        if self.scope.may_write(record.holder()) {
+        if may_write(self.principal(), record.holder()) {
             Ok(record)
         } else {
             Err(ApiError::forbidden().with_detail(Localized::new(
@@ -70,11 +55,9 @@ impl Ctx {
         }
     }
 
-    /// A customer the caller owns (a delegate may not pass it on): for delegating and
-    /// transferring it.
-    pub async fn owned(&self, id: i64) -> ApiResult<CustomerRecord> {
+    async fn owned(&self, id: i64) -> ApiResult<CustomerRecord> {
         let record = self.readable(id).await?;
-        if record.owner_code.as_deref() == Some(self.caller.code.as_str()) {
+        if record.owner_code.as_deref() == Some(self.principal().code.as_str()) {
             Ok(record)
         } else {
             Err(ApiError::forbidden().with_detail(Localized::new(
@@ -84,16 +67,13 @@ impl Ctx {
         }
     }
 
-    /// Whether the caller is a branch manager whose unit holds a customer at
-    /// `unit_path` (owned customers only).
-    pub fn manages(&self, record: &CustomerRecord) -> bool {
-        self.caller.roles.has(Role::BranchManager)
+    fn manages(&self, record: &CustomerRecord) -> bool {
+        self.principal()
+            .holds_at(Role::BranchManager, &record.unit_path)
             && record.owner_code.is_some()
-            && is_within(&record.unit_path, &self.caller.unit_path)
     }
 
-    /// A customer the caller manages as branch manager of its branch.
-    pub async fn managed(&self, id: i64) -> ApiResult<CustomerRecord> {
+    async fn managed(&self, id: i64) -> ApiResult<CustomerRecord> {
         let record = self.readable(id).await?;
         if self.manages(&record) {
             Ok(record)

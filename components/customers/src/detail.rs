@@ -3,19 +3,21 @@
 
 use chrono::Days;
 use serde::Serialize;
+use zhanye_approvals::{Kind, engine};
 use zhanye_customers::Month;
 use zhanye_customers::masking::{mask_address, mask_email, mask_mobile};
 use zhanye_customers::performance::MonthlyPerformance;
+use zhanye_customers::scope::{may_unmask, may_write};
 use zhanye_customers::store::detail::{self, AssetPoint, Holding, TimelineEntry};
 use zhanye_customers::store::search::split_tags;
 use zhanye_money::Money;
 use zhanye_platform::Request;
 use zhanye_platform::problem::reason;
 use zhanye_platform::time::parse_date;
-use zhanye_platform::{ApiError, ApiResult, QueryParams, Reply, json};
+use zhanye_platform::{ApiError, ApiResult, QueryParams, Reply, RequestContext, json};
 use zhanye_staff::identity::age_on;
 
-use crate::access::Ctx;
+use crate::access::CustomerAccess;
 
 /// Timeline lines shown with the detail.
 const TIMELINE_LENGTH: u32 = 20;
@@ -87,12 +89,12 @@ fn flag(query: &QueryParams, name: &str) -> ApiResult<bool> {
 
 /// `GET /api/customers/{id}[?unmask=true]`.
 pub async fn detail(request: Request, id: i64) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let query = QueryParams::from_uri(request.uri());
     let unmask = flag(&query, "unmask")?;
     let record = ctx.readable(id).await?;
     let holder = record.holder();
-    let may_unmask = ctx.scope.may_unmask(holder);
+    let may_unmask = may_unmask(ctx.principal(), holder);
     if unmask && !may_unmask {
         return Err(
             ApiError::forbidden().with_detail(zhanye_platform::Localized::new(
@@ -102,16 +104,16 @@ pub async fn detail(request: Request, id: i64) -> ApiResult<Reply> {
         );
     }
     let permissions = Permissions {
-        write: ctx.scope.may_write(holder),
+        write: may_write(ctx.principal(), holder),
         unmask: may_unmask,
-        delegate: record.owner_code.as_deref() == Some(ctx.caller.code.as_str()),
+        delegate: record.owner_code.as_deref() == Some(ctx.principal().code.as_str()),
         manage: ctx.manages(&record),
     };
     if unmask {
         let detail = serde_json::json!({"fields": ["mobile", "email", "address"]});
         ctx.db
             .audit(
-                &ctx.caller.code,
+                &ctx.principal().code,
                 "customer.unmask",
                 Some(&record.id.to_string()),
                 Some(&detail.to_string()),
@@ -214,7 +216,7 @@ struct Performance {
 /// `GET /api/customers/{id}/performance?months=6[&month=YYYY-MM]`: CUST-3, newest first
 /// from `month` (default this month), every month listed, `figures: null` without a row.
 pub async fn performance(request: Request, id: i64) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let query = QueryParams::from_uri(request.uri());
     let count = number(&query, "months", 1..=24, 6)?;
     let newest = match query.get_non_empty("month") {
@@ -255,7 +257,7 @@ struct Assets {
 /// `GET /api/customers/{id}/assets?days=30`: the daily snapshots of the last `days`
 /// days (1–366) up to today, oldest first, for a chart.
 pub async fn assets(request: Request, id: i64) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let query = QueryParams::from_uri(request.uri());
     let days = number(&query, "days", 1..=366, 30)?;
     let record = ctx.readable(id).await?;
@@ -274,9 +276,9 @@ pub async fn assets(request: Request, id: i64) -> ApiResult<Reply> {
 }
 
 /// `DELETE /api/customers/{id}`: soft delete by the branch manager of the customer's
-/// branch (ORG-5).
+/// branch (ORG-5); its pending transfer request is withdrawn in the same transaction.
 pub async fn remove(request: Request, id: i64) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let record = ctx.managed(id).await?;
     let now = ctx.stamp();
     ctx.db
@@ -284,12 +286,20 @@ pub async fn remove(request: Request, id: i64) -> ApiResult<Reply> {
             if !detail::soft_delete(tx, record.id, &now).await? {
                 return Err(ApiError::not_found());
             }
+            engine::withdraw_for_removed_subject(
+                tx,
+                Kind::CustomerTransfer,
+                record.id,
+                "客户已删除",
+                &now,
+            )
+            .await?;
             let detail = serde_json::json!({
                 "account_no": record.account_no,
                 "owner_code": record.owner_code,
             });
             tx.audit(
-                &ctx.caller.code,
+                &ctx.principal().code,
                 "customer.delete",
                 Some(&record.id.to_string()),
                 Some(&detail.to_string()),

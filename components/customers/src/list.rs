@@ -9,25 +9,26 @@ use zhanye_customers::store::{contacts, follows};
 use zhanye_platform::Request;
 use zhanye_platform::csv::Csv;
 use zhanye_platform::problem::reason;
-use zhanye_platform::{ApiError, ApiResult, Page, PageQuery, QueryParams, Reply, json};
-
-use crate::access::Ctx;
+use zhanye_platform::{
+    ApiError, ApiResult, Page, PageQuery, QueryParams, Reply, RequestContext, json,
+};
 
 /// `GET /api/customers`.
 pub async fn list(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let query = QueryParams::from_uri(request.uri());
     let page = PageQuery::from_params(&query)?;
     let filters = Filters::from_params(&query)?;
-    json::ok(&search::search(&ctx.db, &ctx.scope, ctx.today, &filters, page).await?)
+    json::ok(&search::search(&ctx.db, ctx.principal(), ctx.today, &filters, page).await?)
 }
 
 /// `GET /api/customers/export`: the list's filters, as CSV.
 pub async fn export(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let query = QueryParams::from_uri(request.uri());
     let filters = Filters::from_params(&query)?;
-    let (items, total, capped) = search::export(&ctx.db, &ctx.scope, ctx.today, &filters).await?;
+    let (items, total, capped) =
+        search::export(&ctx.db, ctx.principal(), ctx.today, &filters).await?;
     let mut csv = Csv::new(&[
         "资金账号",
         "客户姓名",
@@ -68,7 +69,7 @@ pub async fn export(request: Request) -> ApiResult<Reply> {
     });
     ctx.db
         .audit(
-            &ctx.caller.code,
+            &ctx.principal().code,
             "customer.export",
             None,
             Some(&detail.to_string()),
@@ -88,9 +89,9 @@ pub async fn export(request: Request) -> ApiResult<Reply> {
 
 /// `GET /api/customers/followed`.
 pub async fn followed(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let page = PageQuery::from_query(request.uri().query())?;
-    json::ok(&follows::followed(&ctx.db, &ctx.scope, ctx.today, page).await?)
+    json::ok(&follows::followed(&ctx.db, ctx.principal(), ctx.today, page).await?)
 }
 
 #[derive(Serialize)]
@@ -103,7 +104,7 @@ struct Due {
 /// `GET /api/customers/contacts/due?month=YYYY-MM`: the caller's own and delegated
 /// existing customers with no contact record in the month (default: this month).
 pub async fn due(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let query = QueryParams::from_uri(request.uri());
     let page = PageQuery::from_params(&query)?;
     let month = match query.get_non_empty("month") {
@@ -111,7 +112,7 @@ pub async fn due(request: Request) -> ApiResult<Reply> {
         Some(text) => Month::parse(text)
             .ok_or_else(|| ApiError::invalid_field("month", reason::INVALID_FORMAT))?,
     };
-    let customers = contacts::due(&ctx.db, &ctx.caller.code, ctx.today, month, page).await?;
+    let customers = contacts::due(&ctx.db, &ctx.principal().code, ctx.today, month, page).await?;
     json::ok(&Due {
         month: month.to_string(),
         customers,

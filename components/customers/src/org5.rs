@@ -9,7 +9,6 @@
 //!   customer's HOME-1 figures) or rejects it. Approval ends any delegation.
 
 use serde::{Deserialize, Serialize};
-use zhanye_approvals::Actor;
 use zhanye_approvals::engine::{self, Filing};
 use zhanye_approvals::payload::{Payload, TransferRequest};
 use zhanye_customers::rules::{self, StaffFacts, why};
@@ -18,15 +17,15 @@ use zhanye_customers::store::people;
 use zhanye_platform::Request;
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::problem::reason;
-use zhanye_platform::{ApiError, ApiResult, FieldError, Localized, Reply};
+use zhanye_platform::{ApiError, ApiResult, FieldError, Localized, Reply, RequestContext};
 use zhanye_staff::StaffCode;
 
-use crate::access::{BODY_LIMIT, Ctx};
+use crate::access::{BODY_LIMIT, CustomerAccess};
 
 /// A staff code field: normalised as sign-in does (AUTH-1), looked up, and checked
 /// against the ORG-5 rule for the customer's branch.
 async fn staff_field(
-    ctx: &Ctx,
+    ctx: &RequestContext,
     field: &str,
     text: &str,
     owner_code: &str,
@@ -44,7 +43,7 @@ async fn staff_field(
 
 /// The branch of a customer's unit path; a customer outside any branch cannot be
 /// delegated or transferred.
-async fn branch(ctx: &Ctx, unit_path: &str) -> ApiResult<String> {
+async fn branch(ctx: &RequestContext, unit_path: &str) -> ApiResult<String> {
     people::branch_of(&ctx.db, unit_path).await?.ok_or_else(|| {
         ApiError::conflict().with_detail(Localized::new(
             "该客户不属于任何营业部。",
@@ -65,7 +64,7 @@ struct NewDelegation {
 
 /// `POST /api/customers/{id}/delegations`, by the owner.
 pub async fn delegate(request: Request, id: i64) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let record = ctx.owned(id).await?;
     let input: NewDelegation = read_json(request, BODY_LIMIT).await?;
     let mut errors: Vec<FieldError> = Vec::new();
@@ -78,7 +77,7 @@ pub async fn delegate(request: Request, id: i64) -> ApiResult<Reply> {
     let (Some((starts_on, ends_on)), Some(reason)) = (period, reason) else {
         return Err(ApiError::validation(errors));
     };
-    let owner = ctx.caller.code.clone();
+    let owner = ctx.principal().code.clone();
     let branch = branch(&ctx, &record.unit_path).await?;
     let delegate = staff_field(
         &ctx,
@@ -139,7 +138,7 @@ pub async fn delegate(request: Request, id: i64) -> ApiResult<Reply> {
 
 /// `POST /api/customers/{id}/delegations/{delegation_id}/revoke`, by the owner.
 pub async fn revoke(request: Request, id: i64, delegation_id: i64) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let record = ctx.owned(id).await?;
     let delegation = delegations::find(&ctx.db, record.id, delegation_id)
         .await?
@@ -161,7 +160,7 @@ pub async fn revoke(request: Request, id: i64, delegation_id: i64) -> ApiResult<
                 "delegate_code": delegation.delegate_code,
             });
             tx.audit(
-                &ctx.caller.code,
+                &ctx.principal().code,
                 "customer.delegation_revoke",
                 Some(&record.id.to_string()),
                 Some(&detail.to_string()),
@@ -184,8 +183,9 @@ struct StaffDelegations {
 /// `GET /api/customers/delegations`: the caller's active delegations, given and
 /// received.
 pub async fn delegations(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
-    let (given, received) = delegations::of_staff(&ctx.db, &ctx.caller.code, ctx.today).await?;
+    let ctx = RequestContext::new(&request).await?;
+    let (given, received) =
+        delegations::of_staff(&ctx.db, &ctx.principal().code, ctx.today).await?;
     json::ok(&StaffDelegations { given, received })
 }
 
@@ -202,12 +202,12 @@ struct NewTransfer {
 /// manager of the customer's branch through `POST /api/approvals/{id}/decision`.
 /// Answers the request as `GET /api/approvals/{id}` does.
 pub async fn request_transfer(request: Request, id: i64) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let record = ctx.owned(id).await?;
     let input: NewTransfer = read_json(request, BODY_LIMIT).await?;
     let reason = rules::required_text("reason", &input.reason, rules::REASON_MAX_CHARS)
         .map_err(|e| ApiError::validation(vec![e]))?;
-    let owner = ctx.caller.code.clone();
+    let owner = ctx.principal().code.clone();
     let branch = branch(&ctx, &record.unit_path).await?;
     let suggested = match input
         .suggested_code
@@ -231,11 +231,12 @@ pub async fn request_transfer(request: Request, id: i64) -> ApiResult<Reply> {
         anchor_unit_path: record.unit_path.clone(),
         comment: String::new(),
     };
-    let requester = Actor::new(&owner, ctx.caller.roles.clone(), &ctx.caller.unit_path);
+    // The owner files it: the one asking, as `owned` made sure.
+    let requester = ctx.principal();
     let now = ctx.stamp();
-    let filed = engine::file(&ctx.db, &requester, filing, &now).await?;
-    let view = engine::visible(&ctx.db, &requester, filed)
+    let filed = engine::file(&ctx.db, requester, filing, &now).await?;
+    let view = engine::visible(&ctx.db, requester, filed)
         .await?
-        .view(&requester);
+        .view(requester);
     json::created(&view)
 }

@@ -7,9 +7,9 @@ use zhanye_customers::rules::{self, ContactInput};
 use zhanye_customers::store::{contacts, follows, notes};
 use zhanye_platform::Request;
 use zhanye_platform::json::{self, read_json};
-use zhanye_platform::{ApiError, ApiResult, PageQuery, Reply};
+use zhanye_platform::{ApiError, ApiResult, PageQuery, Reply, RequestContext};
 
-use crate::access::{BODY_LIMIT, Ctx};
+use crate::access::{BODY_LIMIT, CustomerAccess};
 
 #[derive(Serialize)]
 struct Following {
@@ -20,15 +20,15 @@ struct Following {
 /// `PUT` (follow) / `DELETE` (unfollow) `/api/customers/{id}/follow`; idempotent, and
 /// audited when it changes something.
 pub async fn follow(request: Request, id: i64, on: bool) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let record = ctx.readable(id).await?;
     let now = ctx.stamp();
     ctx.db
         .transaction(async |tx| {
             let changed = if on {
-                follows::follow(tx, &ctx.caller.code, record.id, &now).await?
+                follows::follow(tx, &ctx.principal().code, record.id, &now).await?
             } else {
-                follows::unfollow(tx, &ctx.caller.code, record.id).await?
+                follows::unfollow(tx, &ctx.principal().code, record.id).await?
             };
             if changed {
                 let action = if on {
@@ -36,8 +36,13 @@ pub async fn follow(request: Request, id: i64, on: bool) -> ApiResult<Reply> {
                 } else {
                     "customer.unfollow"
                 };
-                tx.audit(&ctx.caller.code, action, Some(&record.id.to_string()), None)
-                    .await?;
+                tx.audit(
+                    &ctx.principal().code,
+                    action,
+                    Some(&record.id.to_string()),
+                    None,
+                )
+                .await?;
             }
             Ok(())
         })
@@ -50,7 +55,7 @@ pub async fn follow(request: Request, id: i64, on: bool) -> ApiResult<Reply> {
 
 /// `GET /api/customers/{id}/notes`, newest first.
 pub async fn notes(request: Request, id: i64) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let page = PageQuery::from_query(request.uri().query())?;
     let record = ctx.readable(id).await?;
     json::ok(&notes::list(&ctx.db, record.id, page).await?)
@@ -64,7 +69,7 @@ struct NewNote {
 
 /// `POST /api/customers/{id}/notes` {body}: a 批注 of at most 500 characters.
 pub async fn add_note(request: Request, id: i64) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let record = ctx.served(id).await?;
     let input: NewNote = read_json(request, BODY_LIMIT).await?;
     let body = rules::note_body(&input.body).map_err(|e| ApiError::validation(vec![e]))?;
@@ -72,10 +77,10 @@ pub async fn add_note(request: Request, id: i64) -> ApiResult<Reply> {
     let note_id = ctx
         .db
         .transaction(async |tx| {
-            let note_id = notes::add(tx, record.id, &ctx.caller.code, &body, &now).await?;
+            let note_id = notes::add(tx, record.id, &ctx.principal().code, &body, &now).await?;
             let detail = serde_json::json!({"note_id": note_id});
             tx.audit(
-                &ctx.caller.code,
+                &ctx.principal().code,
                 "customer.note",
                 Some(&record.id.to_string()),
                 Some(&detail.to_string()),
@@ -92,7 +97,7 @@ pub async fn add_note(request: Request, id: i64) -> ApiResult<Reply> {
 
 /// `GET /api/customers/{id}/contacts`, latest contact first.
 pub async fn contacts(request: Request, id: i64) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let page = PageQuery::from_query(request.uri().query())?;
     let record = ctx.readable(id).await?;
     json::ok(&contacts::list(&ctx.db, record.id, page).await?)
@@ -114,7 +119,7 @@ struct NewContact {
 /// `POST /api/customers/{id}/contacts`: a 沟通记录; moves the customer's latest contact
 /// month up to the record's.
 pub async fn add_contact(request: Request, id: i64) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let record = ctx.served(id).await?;
     let input: NewContact = read_json(request, BODY_LIMIT).await?;
     let contact = rules::contact(
@@ -133,14 +138,15 @@ pub async fn add_contact(request: Request, id: i64) -> ApiResult<Reply> {
     let contact_id = ctx
         .db
         .transaction(async |tx| {
-            let contact_id = contacts::add(tx, record.id, &ctx.caller.code, &contact, &now).await?;
+            let contact_id =
+                contacts::add(tx, record.id, &ctx.principal().code, &contact, &now).await?;
             let detail = serde_json::json!({
                 "contact_id": contact_id,
                 "month": contact.month.to_string(),
                 "kind": contact.kind,
             });
             tx.audit(
-                &ctx.caller.code,
+                &ctx.principal().code,
                 "customer.contact",
                 Some(&record.id.to_string()),
                 Some(&detail.to_string()),

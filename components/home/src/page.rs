@@ -4,19 +4,18 @@
 use serde::Serialize;
 use zhanye_approvals::store::todo;
 use zhanye_approvals::view::TodoApproval;
+use zhanye_customers::Month;
 use zhanye_customers::home::HomeFigures;
 use zhanye_customers::masking::mask_mobile;
 use zhanye_customers::store::follows;
 use zhanye_customers::store::home::{self, RecentWork};
 use zhanye_customers::store::search::ListItem;
 use zhanye_customers::store::stats;
-use zhanye_customers::{CustomerScope, Month};
 use zhanye_platform::Request;
-use zhanye_platform::caller::authenticate;
 use zhanye_platform::lang::Lang;
 use zhanye_platform::problem::reason;
-use zhanye_platform::time::{china_date, now_unix, parse_date, rfc3339};
-use zhanye_platform::{ApiError, ApiResult, Db, PageQuery, QueryParams, Reply, json};
+use zhanye_platform::time::{parse_date, rfc3339};
+use zhanye_platform::{ApiError, ApiResult, PageQuery, QueryParams, Reply, RequestContext, json};
 use zhanye_products::store::catalog::ProductSummary;
 use zhanye_products::store::favorites;
 use zhanye_staff::identity::age_on;
@@ -93,11 +92,10 @@ struct ProfileCard {
 }
 
 pub async fn view(request: Request) -> ApiResult<Reply> {
-    let caller = authenticate(&request).await?;
-    let lang = Lang::from_headers(request.headers());
+    let ctx = RequestContext::new(&request).await?;
+    let (caller, db, lang) = (ctx.principal(), &ctx.db, ctx.lang);
     let query = QueryParams::from_uri(request.uri());
-    let now = now_unix();
-    let today = china_date(now);
+    let (now, today) = (ctx.now, ctx.today);
     let current = Month::of(today);
     let month = match query.get_non_empty("month") {
         None => current,
@@ -108,24 +106,22 @@ pub async fn view(request: Request) -> ApiResult<Reply> {
         return Err(ApiError::invalid_field("month", reason::OUT_OF_RANGE));
     }
 
-    let db = Db::open_default().await?;
-    let profile = home::profile(&db, &caller.code)
+    let profile = home::profile(db, &caller.code)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
-    let figures = HomeFigures::from(&stats::for_month(&db, &caller.code, month).await?);
+    let figures = HomeFigures::from(&stats::for_month(db, &caller.code, month).await?);
     // The same list as `GET /api/customers/followed`: followed customers still in scope.
-    let scope = CustomerScope::of(&caller.code, &caller.roles, &caller.unit_path);
     let first = PageQuery {
         page: 1,
         page_size: SHOWN,
     };
-    let followed = follows::followed(&db, &scope, today, first).await?;
-    let (todos, todo_total) = todo::for_approver(&db, &caller, SHOWN).await?;
-    let recent = home::recent_contacts(&db, &caller.code, SHOWN.into()).await?;
-    let unread_alerts = home::unread_alerts(&db, &caller.code).await?;
-    let open_tasks = tasks::open_for(&db, &caller.code, &rfc3339(now), SHOWN).await?;
-    let finished_tasks = tasks::recent_finished(&db, &caller.code, SHOWN).await?;
-    let favorites = favorites::list(&db, &caller.code, first).await?;
+    let followed = follows::followed(db, caller, today, first).await?;
+    let (todos, todo_total) = todo::for_approver(db, caller, SHOWN).await?;
+    let recent = home::recent_contacts(db, &caller.code, SHOWN.into()).await?;
+    let unread_alerts = home::unread_alerts(db, &caller.code).await?;
+    let open_tasks = tasks::open_for(db, &caller.code, &rfc3339(now), SHOWN).await?;
+    let finished_tasks = tasks::recent_finished(db, &caller.code, SHOWN).await?;
+    let favorites = favorites::list(db, &caller.code, first).await?;
 
     let age = parse_date(&profile.birth_date).map_or(0, |birth| age_on(birth, today));
     let page = HomePage {

@@ -2,17 +2,17 @@
 
 use http::{HeaderValue, StatusCode, header};
 use zhanye_platform::Request;
-use zhanye_platform::{ApiError, ApiResult, Localized, Reply, ReplyBody, json};
+use zhanye_platform::{ApiError, ApiResult, Localized, Reply, ReplyBody, RequestContext, json};
 use zhanye_products::DocumentKind;
 use zhanye_products::download::content_disposition;
 use zhanye_products::store::{catalog, documents};
 
-use crate::access::{Ctx, product_not_found};
+use crate::access::{ProductAccess, product_not_found};
 
 /// `GET /api/products/{code}`.
 pub async fn detail(request: Request, code: &str) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
-    let product = catalog::find(&ctx.db, code, &ctx.caller.code)
+    let ctx = RequestContext::new(&request).await?;
+    let product = catalog::find(&ctx.db, code, &ctx.principal().code)
         .await?
         .ok_or_else(product_not_found)?;
     json::ok(&product.localize(ctx.lang))
@@ -25,12 +25,8 @@ const DOCUMENT_CACHE: &str = "private, max-age=300";
 /// `GET /api/products/{code}/documents/{kind}`: the PDF as an attachment, with its
 /// SHA-256 as `ETag` (`If-None-Match` answers 304 without the bytes).
 pub async fn document(request: Request, code: &str, kind: &str) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
-    let Some(kind) = DocumentKind::ALL
-        .iter()
-        .copied()
-        .find(|k| k.as_str() == kind)
-    else {
+    let ctx = RequestContext::new(&request).await?;
+    let Some(kind) = DocumentKind::parse(kind) else {
         return Err(no_document());
     };
     ctx.product(code).await?;

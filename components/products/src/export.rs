@@ -17,12 +17,12 @@ use bytes::Bytes;
 use http::{HeaderValue, header};
 use zhanye_platform::Request;
 use zhanye_platform::csv::field;
-use zhanye_platform::{ApiError, ApiResult, Db, Localized, QueryParams, Reply, ReplyBody};
+use zhanye_platform::{
+    ApiError, ApiResult, Db, Localized, QueryParams, Reply, ReplyBody, RequestContext,
+};
 use zhanye_products::Filters;
 use zhanye_products::export::{HEADERS, cells, file_name};
 use zhanye_products::store::catalog::{self, EXPORT_PAGE_ROWS, ProductSummary};
-
-use crate::access::Ctx;
 
 /// The most rows an XLSX export holds.
 pub const XLSX_MAX_ROWS: u64 = 20_000;
@@ -37,7 +37,7 @@ enum Format {
 
 /// `GET /api/products/export?format=csv|xlsx&code=&name=&status=&risk=&category=`.
 pub async fn export(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let query = QueryParams::from_uri(request.uri());
     let format = match query.get_non_empty("format") {
         None | Some("csv") => Format::Csv,
@@ -66,7 +66,7 @@ pub async fn export(request: Request) -> ApiResult<Reply> {
     });
     ctx.db
         .audit(
-            &ctx.caller.code,
+            &ctx.principal().code,
             "product.export",
             None,
             Some(&detail.to_string()),

@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 use zhanye_platform::Request;
-use zhanye_platform::{ApiResult, Reply, json};
+use zhanye_platform::{ApiResult, Reply, RequestContext, json};
 use zhanye_products::store::favorites;
 
-use crate::access::Ctx;
+use crate::access::ProductAccess;
 
 #[derive(Serialize)]
 struct Favorite<'a> {
@@ -16,15 +16,15 @@ struct Favorite<'a> {
 /// `PUT` (add) / `DELETE` (remove) `/api/products/{code}/favorite`; idempotent, and
 /// audited when it changes something.
 pub async fn set(request: Request, code: &str, on: bool) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     ctx.product(code).await?;
     let now = ctx.stamp();
     ctx.db
         .transaction(async |tx| {
             let changed = if on {
-                favorites::add(tx, &ctx.caller.code, code, &now).await?
+                favorites::add(tx, &ctx.principal().code, code, &now).await?
             } else {
-                favorites::remove(tx, &ctx.caller.code, code).await?
+                favorites::remove(tx, &ctx.principal().code, code).await?
             };
             if changed {
                 let action = if on {
@@ -32,7 +32,8 @@ pub async fn set(request: Request, code: &str, on: bool) -> ApiResult<Reply> {
                 } else {
                     "product.unfavorite"
                 };
-                tx.audit(&ctx.caller.code, action, Some(code), None).await?;
+                tx.audit(&ctx.principal().code, action, Some(code), None)
+                    .await?;
             }
             Ok(())
         })

@@ -6,12 +6,12 @@ use serde::Deserialize;
 use zhanye_platform::Request;
 use zhanye_platform::json::{self, read_json};
 use zhanye_platform::problem::reason;
-use zhanye_platform::{ApiError, ApiResult, FieldError, PageQuery, Reply};
+use zhanye_platform::{ApiError, ApiResult, FieldError, PageQuery, Reply, RequestContext};
 use zhanye_products::store::recommendations::{self, NewRecommendation};
 use zhanye_products::store::suitable;
 use zhanye_products::suitability;
 
-use crate::access::{BODY_LIMIT, Ctx};
+use crate::access::{BODY_LIMIT, ProductAccess};
 
 /// The longest note, in characters.
 const NOTE_MAX_CHARS: usize = 500;
@@ -29,7 +29,7 @@ struct NewRecommendationBody {
 /// not suit the customer, its `reason` one of `risk_tolerance_too_low`,
 /// `risk_tolerance_unknown`, `product_ended`.
 pub async fn recommend(request: Request, code: &str) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let product = ctx.product(code).await?;
     let input: NewRecommendationBody = read_json(request, BODY_LIMIT).await?;
     let note = input.note.as_deref().map(str::trim).unwrap_or_default();
@@ -62,7 +62,7 @@ pub async fn recommend(request: Request, code: &str) -> ApiResult<Reply> {
                 &NewRecommendation {
                     product_code: code,
                     customer_id: customer.id,
-                    staff_code: &ctx.caller.code,
+                    staff_code: &ctx.principal().code,
                     risk: product.risk,
                     tolerance,
                     note,
@@ -77,7 +77,7 @@ pub async fn recommend(request: Request, code: &str) -> ApiResult<Reply> {
                 "risk_tolerance": tolerance.as_str(),
             });
             tx.audit(
-                &ctx.caller.code,
+                &ctx.principal().code,
                 "product.recommend",
                 Some(code),
                 Some(&detail.to_string()),
@@ -94,16 +94,16 @@ pub async fn recommend(request: Request, code: &str) -> ApiResult<Reply> {
 
 /// `GET /api/products/{code}/recommendations`: the caller's, newest first.
 pub async fn mine(request: Request, code: &str) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let page = PageQuery::from_query(request.uri().query())?;
     ctx.product(code).await?;
-    json::ok(&recommendations::by_staff(&ctx.db, &ctx.caller.code, code, page).await?)
+    json::ok(&recommendations::by_staff(&ctx.db, &ctx.principal().code, code, page).await?)
 }
 
 /// `GET /api/products/{code}/suitable-customers`: the customers the caller serves whose
 /// risk tolerance covers the product, in name order; none for an ended product.
 pub async fn suitable(request: Request, code: &str) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let page = PageQuery::from_query(request.uri().query())?;
     let product = ctx.product(code).await?;
     if product.status == zhanye_products::ProductStatus::Ended {
@@ -113,5 +113,14 @@ pub async fn suitable(request: Request, code: &str) -> ApiResult<Reply> {
             page,
         )?);
     }
-    json::ok(&suitable::customers(&ctx.db, &ctx.caller.code, ctx.today, product.risk, page).await?)
+    json::ok(
+        &suitable::customers(
+            &ctx.db,
+            &ctx.principal().code,
+            ctx.today,
+            product.risk,
+            page,
+        )
+        .await?,
+    )
 }

@@ -1,11 +1,7 @@
-//! Who is asking, and which task they see (ORG-4).
+//! Which task the one asking sees (ORG-4), as lookups on the request context.
 
-use chrono::NaiveDate;
-use zhanye_platform::Request;
-use zhanye_platform::caller::authenticate;
-use zhanye_platform::time::{china_date, now_unix, rfc3339};
-use zhanye_platform::{ApiError, ApiResult, Caller, Db};
-use zhanye_tasks::access::Viewer;
+use zhanye_platform::{ApiError, ApiResult, RequestContext};
+use zhanye_tasks::access::sees;
 use zhanye_tasks::store::records::{self, TaskRecord};
 use zhanye_tasks::view::TaskView;
 
@@ -13,51 +9,26 @@ use zhanye_tasks::view::TaskView;
 /// most 1,000 characters.
 pub const BODY_LIMIT: usize = 16 * 1024;
 
-/// The signed-in caller, the database and the time.
-pub struct Ctx {
-    pub caller: Caller,
-    pub db: Db,
-    pub now: i64,
-    pub today: NaiveDate,
+/// The tasks a request's caller sees.
+pub(crate) trait TaskAccess {
+    /// Task `id` if the caller sees it; 404 when it does not exist or they do not, alike.
+    async fn visible(&self, id: i64) -> ApiResult<TaskRecord>;
+
+    /// The task as answered, with its co-workers.
+    async fn view(&self, task: &TaskRecord) -> ApiResult<TaskView>;
 }
 
-impl Ctx {
-    pub async fn new(request: &Request) -> ApiResult<Ctx> {
-        let caller = authenticate(request).await?;
-        let db = Db::open_default().await?;
-        let now = now_unix();
-        Ok(Ctx {
-            caller,
-            db,
-            now,
-            today: china_date(now),
-        })
-    }
-
-    /// Now as stored (RFC 3339 UTC).
-    pub fn stamp(&self) -> String {
-        rfc3339(self.now)
-    }
-
-    pub fn viewer(&self) -> Viewer<'_> {
-        Viewer {
-            code: &self.caller.code,
-            roles: &self.caller.roles,
-            unit_path: &self.caller.unit_path,
-        }
-    }
-
-    /// Task `id` if the caller sees it; 404 when it does not exist or they do not, alike.
-    pub async fn visible(&self, id: i64) -> ApiResult<TaskRecord> {
+impl TaskAccess for RequestContext {
+    async fn visible(&self, id: i64) -> ApiResult<TaskRecord> {
         let task = records::find(&self.db, id)
             .await?
             .ok_or_else(ApiError::not_found)?;
-        let viewer = self.viewer();
+        let who = self.principal();
         // Whether the caller co-worked on it is asked only when nothing else lets them
         // see it.
-        if viewer.sees(task.parties(false))
-            || (records::is_coworker(&self.db, id, &self.caller.code).await?
-                && viewer.sees(task.parties(true)))
+        if sees(who, task.parties(false))
+            || (records::is_coworker(&self.db, id, &who.code).await?
+                && sees(who, task.parties(true)))
         {
             Ok(task)
         } else {
@@ -65,8 +36,7 @@ impl Ctx {
         }
     }
 
-    /// The task as answered, with its co-workers.
-    pub async fn view(&self, task: &TaskRecord) -> ApiResult<TaskView> {
+    async fn view(&self, task: &TaskRecord) -> ApiResult<TaskView> {
         let coworkers = records::coworkers(&self.db, task.id).await?;
         Ok(TaskView::of(task, coworkers, &self.stamp()))
     }

@@ -6,15 +6,13 @@
 
 use serde::Serialize;
 use zhanye_platform::Request;
-use zhanye_platform::{ApiError, ApiResult, QueryParams, Reply, json};
+use zhanye_platform::{ApiError, ApiResult, QueryParams, Reply, RequestContext, json};
 use zhanye_staff::org::is_within;
 use zhanye_tasks::access::no_team;
 use zhanye_tasks::fields::why;
 use zhanye_tasks::period::Period;
 use zhanye_tasks::store::activity::{self, Counts, MemberActivity};
 use zhanye_tasks::store::lookups::{self, OrgUnit};
-
-use crate::access::Ctx;
 
 #[derive(Serialize)]
 struct Activity {
@@ -27,8 +25,12 @@ struct Activity {
 }
 
 pub async fn activity(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
-    let root = ctx.viewer().team_root().ok_or_else(no_team)?.to_owned();
+    let ctx = RequestContext::new(&request).await?;
+    let root = ctx
+        .principal()
+        .readable_subtree()
+        .ok_or_else(no_team)?
+        .to_owned();
     let params = QueryParams::from_uri(request.uri());
     let period = Period::parse(params.get("from"), params.get("to"), ctx.today)?;
     // A unit outside the caller's subtree is refused like an unknown one.

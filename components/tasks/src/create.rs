@@ -8,19 +8,19 @@
 //!   normal-status member of their unit's subtree; a rep naming anyone else is 403.
 
 use serde::Deserialize;
-use zhanye_customers::CustomerScope;
+use zhanye_customers::scope::may_read;
 use zhanye_customers::store::detail as customer_detail;
 use zhanye_platform::Request;
 use zhanye_platform::json::{self, read_json};
-use zhanye_platform::{ApiError, ApiResult, Reply};
-use zhanye_tasks::access::may_not_assign;
+use zhanye_platform::{ApiError, ApiResult, Reply, RequestContext};
+use zhanye_tasks::access::{assignee_refusal, assigns, may_not_assign};
 use zhanye_tasks::fields::why;
 use zhanye_tasks::plan::{self, Plan, PlanInput};
 use zhanye_tasks::store::lookups;
 use zhanye_tasks::store::records;
 use zhanye_tasks::store::writes::{self, NewTask};
 
-use crate::access::{BODY_LIMIT, Ctx};
+use crate::access::{BODY_LIMIT, TaskAccess};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,7 +50,7 @@ struct Customer {
 }
 
 pub async fn create(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let body: NewTaskBody = read_json(request, BODY_LIMIT).await?;
     let plan = plan::plan(
         &PlanInput {
@@ -81,7 +81,7 @@ pub async fn create(request: Request) -> ApiResult<Reply> {
                     responsible_code: &responsible.code,
                     unit_path: &responsible.unit_path,
                     content: &plan.content,
-                    created_by: &ctx.caller.code,
+                    created_by: &ctx.principal().code,
                 },
                 &now,
             )
@@ -93,7 +93,7 @@ pub async fn create(request: Request) -> ApiResult<Reply> {
                 "planned_at": plan.planned_at,
             });
             tx.audit(
-                &ctx.caller.code,
+                &ctx.principal().code,
                 "task.create",
                 Some(&task_id.to_string()),
                 Some(&detail.to_string()),
@@ -108,8 +108,8 @@ pub async fn create(request: Request) -> ApiResult<Reply> {
     json::created(&ctx.view(&task).await?)
 }
 
-async fn responsible(ctx: &Ctx, plan: &Plan) -> ApiResult<Responsible> {
-    let caller = &ctx.caller;
+async fn responsible(ctx: &RequestContext, plan: &Plan) -> ApiResult<Responsible> {
+    let caller = ctx.principal();
     let code = match plan.responsible_code.as_deref() {
         None => None,
         Some(code) if code == caller.code => None,
@@ -121,12 +121,11 @@ async fn responsible(ctx: &Ctx, plan: &Plan) -> ApiResult<Responsible> {
             unit_path: caller.unit_path.clone(),
         });
     };
-    let viewer = ctx.viewer();
-    if !viewer.assigns() {
+    if !assigns(caller) {
         return Err(may_not_assign());
     }
     let staff = lookups::staff(&ctx.db, code).await?;
-    match (viewer.assignee_refusal(staff.as_ref()), staff) {
+    match (assignee_refusal(caller, staff.as_ref()), staff) {
         (None, Some(staff)) => Ok(Responsible {
             code: staff.code,
             unit_path: staff.unit_path,
@@ -138,7 +137,7 @@ async fn responsible(ctx: &Ctx, plan: &Plan) -> ApiResult<Responsible> {
     }
 }
 
-async fn customer(ctx: &Ctx, plan: &Plan) -> ApiResult<Customer> {
+async fn customer(ctx: &RequestContext, plan: &Plan) -> ApiResult<Customer> {
     let Some(account_no) = plan.account_no.as_deref() else {
         return Ok(Customer {
             id: None,
@@ -150,11 +149,10 @@ async fn customer(ctx: &Ctx, plan: &Plan) -> ApiResult<Customer> {
     let id = lookups::customer_by_account(&ctx.db, account_no)
         .await?
         .ok_or_else(unknown)?;
-    let record = customer_detail::find(&ctx.db, id, &ctx.caller.code, ctx.today)
+    let record = customer_detail::find(&ctx.db, id, &ctx.principal().code, ctx.today)
         .await?
         .ok_or_else(unknown)?;
-    let scope = CustomerScope::of(&ctx.caller.code, &ctx.caller.roles, &ctx.caller.unit_path);
-    if !scope.may_read(record.holder()) {
+    if !may_read(ctx.principal(), record.holder()) {
         return Err(unknown());
     }
     Ok(Customer {

@@ -2,12 +2,12 @@
 //! it up, executed or cancelled it when.
 
 use zhanye_platform::Request;
-use zhanye_platform::{ApiResult, Reply, json};
+use zhanye_platform::{ApiResult, Reply, RequestContext, json};
 
-use crate::access::Ctx;
+use crate::access::TaskAccess;
 
 pub async fn detail(request: Request, id: i64) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let task = ctx.visible(id).await?;
     json::ok(&ctx.view(&task).await?)
 }

@@ -5,13 +5,11 @@
 
 use serde::Serialize;
 use zhanye_platform::Request;
-use zhanye_platform::{ApiResult, Page, PageQuery, QueryParams, Reply, json};
+use zhanye_platform::{ApiResult, Page, PageQuery, QueryParams, Reply, RequestContext, json};
 use zhanye_tasks::access::no_team;
 use zhanye_tasks::listing::{ListQuery, ListScope};
 use zhanye_tasks::store::lists::{self, Whose};
 use zhanye_tasks::view::TaskSummary;
-
-use crate::access::Ctx;
 
 #[derive(Serialize)]
 struct TaskList {
@@ -24,15 +22,14 @@ struct TaskList {
 }
 
 pub async fn list(request: Request) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let params = QueryParams::from_uri(request.uri());
     let page = PageQuery::from_params(&params)?;
     let query = ListQuery::from_params(&params)?;
-    let viewer = ctx.viewer();
     let whose = match query.scope {
-        ListScope::Own => Whose::Responsible(&ctx.caller.code),
-        ListScope::Team => Whose::Unit(viewer.team_root().ok_or_else(no_team)?),
-        ListScope::Coworked => Whose::Coworker(&ctx.caller.code),
+        ListScope::Own => Whose::Responsible(&ctx.principal().code),
+        ListScope::Team => Whose::Unit(ctx.principal().readable_subtree().ok_or_else(no_team)?),
+        ListScope::Coworked => Whose::Coworker(&ctx.principal().code),
     };
     let now = ctx.stamp();
     let found = lists::list(&ctx.db, whose, &query, &now, page).await?;

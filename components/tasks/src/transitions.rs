@@ -7,8 +7,8 @@
 use serde::Deserialize;
 use zhanye_platform::Request;
 use zhanye_platform::json::{self, read_json};
-use zhanye_platform::{ApiError, ApiResult, Db, FieldError, Reply};
-use zhanye_tasks::access::{may_not_cancel, not_responsible};
+use zhanye_platform::{ApiError, ApiResult, Db, FieldError, Reply, RequestContext};
+use zhanye_tasks::access::{may_cancel, may_execute, may_not_cancel, not_responsible};
 use zhanye_tasks::execution::{self, ExecutionInput, coworker_refusal};
 use zhanye_tasks::fields::{REASON_MAX_CHARS, optional_text};
 use zhanye_tasks::store::lookups;
@@ -17,7 +17,7 @@ use zhanye_tasks::store::writes;
 use zhanye_tasks::when::parse_time;
 use zhanye_tasks::{TaskStatus, Transition};
 
-use crate::access::{BODY_LIMIT, Ctx};
+use crate::access::{BODY_LIMIT, TaskAccess};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,9 +50,9 @@ async fn already_changed(db: &Db, id: i64, transition: Transition) -> ApiError {
 }
 
 pub async fn execute(request: Request, id: i64) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let task = ctx.visible(id).await?;
-    if !ctx.viewer().may_execute(task.parties(false)) {
+    if !may_execute(ctx.principal(), task.parties(false)) {
         return Err(not_responsible());
     }
     task.status.after(Transition::Execute)?;
@@ -84,7 +84,7 @@ pub async fn execute(request: Request, id: i64) -> ApiResult<Reply> {
                 "coworkers": execution.coworkers,
             });
             tx.audit(
-                &ctx.caller.code,
+                &ctx.principal().code,
                 "task.execute",
                 Some(&id.to_string()),
                 Some(&detail.to_string()),
@@ -96,7 +96,7 @@ pub async fn execute(request: Request, id: i64) -> ApiResult<Reply> {
 }
 
 /// Every co-worker must be a staff member in normal status (one lookup for all).
-async fn check_coworkers(ctx: &Ctx, codes: &[String]) -> ApiResult<()> {
+async fn check_coworkers(ctx: &RequestContext, codes: &[String]) -> ApiResult<()> {
     let found = lookups::staff_among(&ctx.db, codes).await?;
     let errors: Vec<FieldError> = codes
         .iter()
@@ -114,9 +114,9 @@ async fn check_coworkers(ctx: &Ctx, codes: &[String]) -> ApiResult<()> {
 }
 
 pub async fn cancel(request: Request, id: i64) -> ApiResult<Reply> {
-    let ctx = Ctx::new(&request).await?;
+    let ctx = RequestContext::new(&request).await?;
     let task: TaskRecord = ctx.visible(id).await?;
-    if !ctx.viewer().may_cancel(task.parties(false)) {
+    if !may_cancel(ctx.principal(), task.parties(false)) {
         return Err(may_not_cancel());
     }
     task.status.after(Transition::Cancel)?;
@@ -126,12 +126,12 @@ pub async fn cancel(request: Request, id: i64) -> ApiResult<Reply> {
     let now = ctx.stamp();
     ctx.db
         .transaction(async |tx| {
-            if !writes::cancel(tx, id, &ctx.caller.code, reason.as_deref(), &now).await? {
+            if !writes::cancel(tx, id, &ctx.principal().code, reason.as_deref(), &now).await? {
                 return Err(already_changed(tx, id, Transition::Cancel).await);
             }
             let detail = serde_json::json!({ "reason": reason });
             tx.audit(
-                &ctx.caller.code,
+                &ctx.principal().code,
                 "task.cancel",
                 Some(&id.to_string()),
                 Some(&detail.to_string()),
@@ -143,7 +143,7 @@ pub async fn cancel(request: Request, id: i64) -> ApiResult<Reply> {
 }
 
 /// The task as it is now.
-async fn answer(ctx: &Ctx, id: i64) -> ApiResult<Reply> {
+async fn answer(ctx: &RequestContext, id: i64) -> ApiResult<Reply> {
     let task = records::find(&ctx.db, id)
         .await?
         .ok_or_else(|| ApiError::internal("a changed task is not found"))?;

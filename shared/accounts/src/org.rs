@@ -6,9 +6,10 @@
 use std::collections::HashMap;
 
 use zhanye_ingest::Report;
-use zhanye_ingest::topics::org_units::{OrgUnitRecord, parent_kind};
+use zhanye_ingest::topics::org_units::OrgUnitRecord;
 use zhanye_platform::{ApiError, Db, params};
 use zhanye_staff::org::subtree_range;
+use zhanye_staff::vocab::UnitKind;
 
 /// A stored unit, as the batch needs it.
 #[derive(Debug, Clone)]
@@ -73,7 +74,10 @@ pub async fn upsert_units(
                     None => find(db, code).await?,
                 };
                 match found {
-                    Some(parent) if Some(parent.kind.as_str()) == parent_kind(&unit.kind) => {
+                    Some(parent)
+                        if Some(parent.kind.as_str())
+                            == unit.kind.above().map(UnitKind::as_str) =>
+                    {
                         Some(parent)
                     }
                     Some(_) => {
@@ -93,7 +97,7 @@ pub async fn upsert_units(
             }
         };
         let existing = find(db, &unit.code).await?;
-        if unit.kind == "hq" {
+        if unit.kind == UnitKind::Hq {
             let other_root: Option<String> = db
                 .query_value(
                     "SELECT code FROM org_units WHERE kind = 'hq' AND code <> ?1",
@@ -108,7 +112,7 @@ pub async fn upsert_units(
         let parent_id = parent.as_ref().map(|p| p.id);
         let stored = match existing {
             Some(current) => {
-                if current.kind != unit.kind {
+                if current.kind != unit.kind.as_str() {
                     // A unit keeps its kind: the people and data under it depend on it.
                     report.add(unit.index, Some(&unit.code), "kind", "immutable");
                     continue;
@@ -151,7 +155,7 @@ pub async fn upsert_units(
                 applied.counts.created += 1;
                 Unit {
                     id,
-                    kind: unit.kind.clone(),
+                    kind: unit.kind.as_str().to_owned(),
                     path,
                     parent_id,
                 }

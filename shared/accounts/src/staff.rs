@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use zhanye_platform::{ApiError, Db, Row, params};
 use zhanye_staff::Roles;
+use zhanye_staff::vocab::{Gender, StaffStatus};
 
 /// A staff member as sign-in needs them.
 #[derive(Debug, Clone)]
@@ -31,7 +32,7 @@ pub struct StaffRecord {
 
 impl StaffRecord {
     pub fn is_active(&self) -> bool {
-        self.status == "normal"
+        self.status == StaffStatus::Normal.as_str()
     }
 
     /// Whether `password` is this staff member's current password. Takes one argon2id
@@ -242,7 +243,7 @@ pub async fn upsert_from_partner(
                 record.position.as_str(),
                 record.roles.to_stored(),
                 record.status.as_str(),
-                record.gender.as_deref(),
+                record.gender.map(Gender::as_str),
                 record.birth_date.to_string(),
                 record.mobile.as_str(),
                 record.email.as_deref(),
@@ -256,8 +257,10 @@ pub async fn upsert_from_partner(
             code: code.to_owned(),
             unit_path: unit_path.clone(),
         });
-        if record.status != "normal" && previous.as_deref() != Some(record.status.as_str()) {
-            crate::sessions::revoke_all(db, cache, code, &record.status, now).await?;
+        if record.status != StaffStatus::Normal
+            && previous.as_deref() != Some(record.status.as_str())
+        {
+            crate::sessions::revoke_all(db, cache, code, record.status.as_str(), now).await?;
         }
         match previous {
             Some(_) => applied.counts.updated += 1,

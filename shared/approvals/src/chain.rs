@@ -12,11 +12,11 @@
 //! - a step equal to the one before it is folded into it (a lead's expense request
 //!   climbs [branch, branch] → [branch]).
 //!
-//! Whoever holds a step's role at a unit containing the step's unit may decide it.
+//! Whoever holds a step's role at a unit containing the step's unit may decide it
+//! ([`holds`]).
 
 use serde::Serialize;
-use zhanye_staff::org::is_within;
-use zhanye_staff::{Role, Roles};
+use zhanye_staff::{Principal, Role};
 
 /// A level of the org tree a request climbs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,34 +61,9 @@ impl Step {
     }
 }
 
-/// A staff member acting on requests: requester, approver or reader.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor {
-    /// 人员代码.
-    pub code: String,
-    pub roles: Roles,
-    pub unit_path: String,
-}
-
-impl Actor {
-    pub fn new(code: &str, roles: Roles, unit_path: &str) -> Actor {
-        Actor {
-            code: code.to_owned(),
-            roles,
-            unit_path: unit_path.to_owned(),
-        }
-    }
-
-    /// Whether they may decide `step`: they hold its role at a unit containing its unit.
-    pub fn holds(&self, step: &Step) -> bool {
-        self.roles.has(step.role) && is_within(&step.unit_path, &self.unit_path)
-    }
-
-    /// ORG-4: whether they read the people (and so the requests) of the unit at `path`:
-    /// a lead their team, a branch manager their branch, HQ everything.
-    pub fn reads_unit(&self, path: &str) -> bool {
-        self.roles.reads_unit_subtree() && is_within(path, &self.unit_path)
-    }
+/// Whether `who` may decide `step`: they hold its role at a unit containing its unit.
+pub fn holds(who: &Principal, step: &Step) -> bool {
+    who.holds_at(step.role, &step.unit_path)
 }
 
 /// The org tree above a request's unit, as the chain needs it.
@@ -102,7 +77,7 @@ pub struct OrgView {
     pub hq: Option<String>,
     /// The staff in normal status at the units on the path (they alone can hold a
     /// step there).
-    pub staff: Vec<Actor>,
+    pub staff: Vec<Principal>,
 }
 
 impl OrgView {
@@ -117,7 +92,7 @@ impl OrgView {
 
 /// The chain of `levels` for `requester`, or `None` when some level finds nobody to
 /// decide it up to HQ.
-pub fn resolve(levels: &[Level], org: &OrgView, requester: &Actor) -> Option<Vec<Step>> {
+pub fn resolve(levels: &[Level], org: &OrgView, requester: &Principal) -> Option<Vec<Step>> {
     let mut chain: Vec<Step> = Vec::new();
     for first in levels {
         let mut level = Some(*first);
@@ -126,12 +101,12 @@ pub fn resolve(levels: &[Level], org: &OrgView, requester: &Actor) -> Option<Vec
             if let Some(unit) = org.unit(current) {
                 let step = Step::new(current.role(), unit);
                 // HQ has nobody above it: there a peer decides the requester's request.
-                let skipped = requester.holds(&step) && current.above().is_some();
+                let skipped = holds(requester, &step) && current.above().is_some();
                 let decidable = !skipped
                     && org
                         .staff
                         .iter()
-                        .any(|s| s.code != requester.code && s.holds(&step));
+                        .any(|s| s.code != requester.code && holds(s, &step));
                 if decidable {
                     break step;
                 }
@@ -148,14 +123,15 @@ pub fn resolve(levels: &[Level], org: &OrgView, requester: &Actor) -> Option<Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+    use zhanye_staff::Roles;
 
-    fn actor(code: &str, roles: &str, path: &str) -> Actor {
-        Actor::new(code, Roles::from_stored(roles), path)
+    fn actor(code: &str, roles: &str, path: &str) -> Principal {
+        Principal::new(code, Roles::from_stored(roles), path)
     }
 
     /// The demo branch: team 8 with a lead, team 9 without one, the branch manager at
     /// the branch, HQ at the root.
-    fn org(team: &str, staff: Vec<Actor>) -> OrgView {
+    fn org(team: &str, staff: Vec<Principal>) -> OrgView {
         OrgView {
             team: Some(team.to_owned()),
             branch: Some("/1/2/4/".into()),
@@ -164,7 +140,7 @@ mod tests {
         }
     }
 
-    fn demo_staff() -> Vec<Actor> {
+    fn demo_staff() -> Vec<Principal> {
         vec![
             actor("A0001", "rep", "/1/2/4/8/"),
             actor("0010001", "lead,rep", "/1/2/4/8/"),
@@ -190,7 +166,7 @@ mod tests {
         let manager = actor("0010002", "branch_manager,broker_admin", "/1/2/4/");
         let both = [Level::Team, Level::Branch];
         // (levels, org, requester, chain)
-        let table: Vec<(&[Level], &OrgView, &Actor, Vec<Step>)> = vec![
+        let table: Vec<(&[Level], &OrgView, &Principal, Vec<Step>)> = vec![
             (&[Level::Team], &team8, &rep, vec![lead.clone()]),
             (&both, &team8, &rep, vec![lead.clone(), branch.clone()]),
             (&[Level::Branch], &team8, &rep, vec![branch.clone()]),
@@ -221,7 +197,7 @@ mod tests {
         assert_eq!(resolve(&[Level::Team], &lonely, &rep), None);
         // An HQ admin's own request goes to another HQ admin, if there is one.
         let hq = actor("0010003", "hq_admin", "/1/");
-        let at_hq = |staff: Vec<Actor>| OrgView {
+        let at_hq = |staff: Vec<Principal>| OrgView {
             team: None,
             branch: None,
             hq: Some("/1/".into()),
@@ -265,7 +241,7 @@ mod tests {
             (actor("0010003", "hq_admin", "/1/"), false, true),
         ];
         for (i, (who, holds, reads)) in table.into_iter().enumerate() {
-            assert_eq!(who.holds(&step), holds, "row {i}");
+            assert_eq!(super::holds(&who, &step), holds, "row {i}");
             assert_eq!(who.reads_unit("/1/2/4/8/"), reads, "row {i}");
         }
     }

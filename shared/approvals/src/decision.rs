@@ -4,8 +4,9 @@
 use zhanye_customers::rules::optional_text;
 use zhanye_platform::problem::reason;
 use zhanye_platform::{ApiError, FieldError, Localized};
+use zhanye_staff::Principal;
 
-use crate::chain::{Actor, Step};
+use crate::chain::{Step, holds};
 use crate::kind::{Kind, Status};
 
 /// A comment on filing, deciding or withdrawing a request, characters.
@@ -163,20 +164,20 @@ impl Refusal {
 }
 
 /// Whether `actor` may decide the current step.
-pub fn check_decider(actor: &Actor, request: &RequestState<'_>) -> Result<(), Refusal> {
+pub fn check_decider(actor: &Principal, request: &RequestState<'_>) -> Result<(), Refusal> {
     let Some(current) = request.current() else {
         return Err(Refusal::Closed);
     };
     if actor.code == request.requester_code {
         return Err(Refusal::OwnRequest);
     }
-    if actor.holds(current) {
+    if holds(actor, current) {
         return Ok(());
     }
     let index = request.step - 1;
-    if request.chain[..index].iter().any(|s| actor.holds(s)) {
+    if request.chain[..index].iter().any(|s| holds(actor, s)) {
         Err(Refusal::MovedOn)
-    } else if request.chain[index..].iter().any(|s| actor.holds(s)) {
+    } else if request.chain[index..].iter().any(|s| holds(actor, s)) {
         Err(Refusal::NotYet)
     } else {
         Err(Refusal::NotApprover)
@@ -184,7 +185,7 @@ pub fn check_decider(actor: &Actor, request: &RequestState<'_>) -> Result<(), Re
 }
 
 /// Whether `actor` may withdraw the request: the requester, while pending.
-pub fn check_withdrawer(actor: &Actor, request: &RequestState<'_>) -> Result<(), ApiError> {
+pub fn check_withdrawer(actor: &Principal, request: &RequestState<'_>) -> Result<(), ApiError> {
     if actor.code != request.requester_code {
         return Err(ApiError::forbidden().with_detail(Localized::new(
             "只有申请人可以撤回申请。",
@@ -203,9 +204,9 @@ pub fn check_withdrawer(actor: &Actor, request: &RequestState<'_>) -> Result<(),
 /// Whether `actor` sees the request at all (404 otherwise): the requester, whoever may
 /// decide its current step or has decided one, and ORG-4 readers of the requester's
 /// unit.
-pub fn may_view(actor: &Actor, request: &RequestState<'_>) -> bool {
+pub fn may_view(actor: &Principal, request: &RequestState<'_>) -> bool {
     actor.code == request.requester_code
-        || request.current().is_some_and(|step| actor.holds(step))
+        || request.current().is_some_and(|step| holds(actor, step))
         || request.deciders.contains(&actor.code)
         || actor.reads_unit(request.unit_path)
 }
@@ -215,8 +216,8 @@ mod tests {
     use super::*;
     use zhanye_staff::{Role, Roles};
 
-    fn actor(code: &str, roles: &str, path: &str) -> Actor {
-        Actor::new(code, Roles::from_stored(roles), path)
+    fn actor(code: &str, roles: &str, path: &str) -> Principal {
+        Principal::new(code, Roles::from_stored(roles), path)
     }
 
     fn chain() -> Vec<Step> {
@@ -261,7 +262,7 @@ mod tests {
         let approved = state(Status::Approved, 2, &chain, &lead_done);
         let withdrawn = state(Status::Withdrawn, 1, &chain, &none);
         // (who, request, answer)
-        let table: Vec<(&Actor, RequestState<'_>, Result<(), Refusal>)> = vec![
+        let table: Vec<(&Principal, RequestState<'_>, Result<(), Refusal>)> = vec![
             (&lead, step1, Ok(())),
             (&manager, step1, Err(Refusal::NotYet)),
             (&other_lead, step1, Err(Refusal::NotApprover)),

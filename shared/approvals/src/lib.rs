@@ -26,5 +26,5 @@ pub mod prospect;
 pub mod store;
 pub mod view;
 
-pub use chain::{Actor, Step};
+pub use chain::Step;
 pub use kind::{Event, Kind, Status};

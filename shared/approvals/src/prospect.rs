@@ -4,11 +4,11 @@
 //! confirmation is approved and it links the customer); `dropped` (放弃) when given up.
 
 use zhanye_customers::rules::{optional_text, required_text};
+use zhanye_customers::status::CustomerKind;
 use zhanye_platform::FieldError;
 use zhanye_platform::problem::reason;
 
 pub const STATUSES: [&str; 4] = ["potential", "developing", "confirmed", "dropped"];
-pub const KINDS: [&str; 2] = ["individual", "institution"];
 
 pub const NAME_MAX_CHARS: usize = 64;
 pub const COMPANY_MAX_CHARS: usize = 100;
@@ -32,7 +32,7 @@ pub struct ProspectInput<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewProspect {
     pub name: String,
-    pub kind: &'static str,
+    pub kind: CustomerKind,
     pub mobile: Option<String>,
     pub company: String,
     pub address: String,
@@ -52,10 +52,10 @@ pub fn new_prospect(input: &ProspectInput<'_>) -> Result<NewProspect, Vec<FieldE
     let mut errors = Vec::new();
     let name = required_text("name", input.name, NAME_MAX_CHARS).map_err(|e| errors.push(e));
     let kind = match input.kind.map(str::trim).filter(|k| !k.is_empty()) {
-        None => KINDS[0],
-        Some(text) => KINDS.into_iter().find(|k| *k == text).unwrap_or_else(|| {
+        None => CustomerKind::Individual,
+        Some(text) => CustomerKind::parse(text).unwrap_or_else(|| {
             errors.push(FieldError::new("kind", reason::INVALID));
-            KINDS[0]
+            CustomerKind::Individual
         }),
     };
     let mobile = match input.mobile.map(str::trim).filter(|m| !m.is_empty()) {
@@ -111,7 +111,7 @@ mod tests {
         })
         .unwrap();
         assert_eq!(made.name, "王建国");
-        assert_eq!(made.kind, "individual");
+        assert_eq!(made.kind, CustomerKind::Individual);
         assert_eq!(made.mobile.as_deref(), Some("13912345678"));
         assert_eq!((made.address.as_str(), made.remarks.as_str()), ("", ""));
         let institution = new_prospect(&ProspectInput {
@@ -123,7 +123,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             (institution.kind, institution.mobile),
-            ("institution", None)
+            (CustomerKind::Institution, None)
         );
     }
 

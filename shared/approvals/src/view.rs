@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use zhanye_staff::Role;
+use zhanye_staff::{Principal, Role};
 
-use crate::chain::{Actor, Step};
+use crate::chain::Step;
 use crate::decision::{RequestState, check_decider, check_withdrawer};
 use crate::kind::{Event, Kind, Status, SubjectKind};
 
@@ -151,7 +151,7 @@ impl StoredRequest {
     }
 
     /// The request as `viewer` sees it.
-    pub fn view(self, viewer: &Actor) -> ApprovalView {
+    pub fn view(self, viewer: &Principal) -> ApprovalView {
         let state = self.state();
         let permissions = Permissions {
             decide: check_decider(viewer, &state).is_ok(),
@@ -299,9 +299,9 @@ mod tests {
 
     #[test]
     fn the_chain_shows_where_a_request_stands() {
-        let lead = Actor::new("0010001", Roles::from_stored("lead,rep"), "/1/2/4/8/");
-        let manager = Actor::new("0010002", Roles::from_stored("branch_manager"), "/1/2/4/");
-        let requester = Actor::new("A0001", Roles::from_stored("rep"), "/1/2/4/8/");
+        let lead = Principal::new("0010001", Roles::from_stored("lead,rep"), "/1/2/4/8/");
+        let manager = Principal::new("0010002", Roles::from_stored("branch_manager"), "/1/2/4/");
+        let requester = Principal::new("A0001", Roles::from_stored("rep"), "/1/2/4/8/");
         let submitted = row(None, Event::Submitted, "A0001");
 
         let fresh = stored(Status::Pending, 1, vec![submitted.clone()]);

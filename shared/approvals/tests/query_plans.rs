@@ -4,30 +4,30 @@
 
 use zhanye_approvals::store::lists::{self, Inbox, Narrowing};
 use zhanye_approvals::store::prospects::{self, ProspectFilter};
-use zhanye_approvals::{Actor, Kind, Status};
+use zhanye_approvals::{Kind, Status};
 use zhanye_customers::store::scope::Sql;
 use zhanye_platform::PageQuery;
 use zhanye_query_plans::rusqlite::Connection;
 use zhanye_query_plans::schema;
-use zhanye_staff::Roles;
+use zhanye_staff::{Principal, Roles};
 
 fn plan(db: &Connection, sql: &Sql) -> Vec<String> {
     zhanye_query_plans::plan(db, &sql.text, &sql.params)
 }
 
-fn actors() -> Vec<(&'static str, Actor)> {
+fn actors() -> Vec<(&'static str, Principal)> {
     vec![
         (
             "rep",
-            Actor::new("A0001", Roles::from_stored("rep"), "/1/2/4/8/"),
+            Principal::new("A0001", Roles::from_stored("rep"), "/1/2/4/8/"),
         ),
         (
             "lead",
-            Actor::new("0010001", Roles::from_stored("lead,rep"), "/1/2/4/8/"),
+            Principal::new("0010001", Roles::from_stored("lead,rep"), "/1/2/4/8/"),
         ),
         (
             "manager",
-            Actor::new(
+            Principal::new(
                 "0010002",
                 Roles::from_stored("branch_manager,broker_admin"),
                 "/1/2/4/",
@@ -35,7 +35,7 @@ fn actors() -> Vec<(&'static str, Actor)> {
         ),
         (
             "lead and manager",
-            Actor::new(
+            Principal::new(
                 "0010005",
                 Roles::from_stored("lead,branch_manager"),
                 "/1/2/4/",
@@ -43,7 +43,7 @@ fn actors() -> Vec<(&'static str, Actor)> {
         ),
         (
             "hq",
-            Actor::new("0010003", Roles::from_stored("hq_admin"), "/1/"),
+            Principal::new("0010003", Roles::from_stored("hq_admin"), "/1/"),
         ),
     ]
 }

@@ -23,4 +23,4 @@ pub mod status;
 pub mod store;
 
 pub use month::Month;
-pub use scope::{CustomerScope, Holder, Reads};
+pub use scope::{Holder, Reads};

@@ -10,9 +10,10 @@ use zhanye_platform::problem::reason;
 use zhanye_platform::time::{china_date, parse_date, rfc3339};
 use zhanye_staff::org::is_within;
 use zhanye_staff::{Role, Roles};
+use zhanye_vocabulary::Vocabulary;
 
 use crate::month::Month;
-use crate::status::{CONTACT_KINDS, CONTACT_NATURES};
+use crate::status::{ContactKind, ContactNature};
 
 /// 批注 body, characters.
 pub const NOTE_MAX_CHARS: usize = 500;
@@ -93,31 +94,24 @@ pub struct Contact {
     pub contacted_at: String,
     /// The China-time month of the contact (the CUST-5 due list counts by it).
     pub month: Month,
-    pub nature: &'static str,
-    pub kind: &'static str,
+    pub nature: ContactNature,
+    pub kind: ContactKind,
     pub topic: String,
     pub satisfaction: Option<i64>,
     pub remarks: String,
 }
 
-fn one_of(
-    field: &str,
-    text: &str,
-    allowed: &[&'static str],
-    errors: &mut Vec<FieldError>,
-) -> &'static str {
-    match allowed.iter().find(|a| **a == text) {
-        Some(found) => found,
-        None => {
-            let why = if text.trim().is_empty() {
-                reason::REQUIRED
-            } else {
-                reason::INVALID
-            };
-            errors.push(FieldError::new(field, why));
-            ""
-        }
+fn one_of<V: Vocabulary>(field: &str, text: &str, errors: &mut Vec<FieldError>) -> Option<V> {
+    let found = V::parse(text);
+    if found.is_none() {
+        let why = if text.trim().is_empty() {
+            reason::REQUIRED
+        } else {
+            reason::INVALID
+        };
+        errors.push(FieldError::new(field, why));
     }
+    found
 }
 
 /// Checks a contact record at `now` (Unix seconds): `contacted_at` RFC 3339 and not in
@@ -147,24 +141,26 @@ pub fn contact(input: &ContactInput<'_>, now: i64) -> Result<Contact, Vec<FieldE
         }
         Ok(t) => Some(t.timestamp()),
     };
-    let nature = one_of("nature", input.nature, &CONTACT_NATURES, &mut errors);
-    let kind = one_of("kind", input.kind, &CONTACT_KINDS, &mut errors);
+    let nature = one_of("nature", input.nature, &mut errors);
+    let kind = one_of("kind", input.kind, &mut errors);
     let topic = required_text("topic", input.topic, TOPIC_MAX_CHARS).map_err(|e| errors.push(e));
     if input.satisfaction.is_some_and(|s| !(1..=5).contains(&s)) {
         errors.push(FieldError::new("satisfaction", reason::OUT_OF_RANGE));
     }
     let remarks =
         optional_text("remarks", input.remarks, REMARKS_MAX_CHARS).map_err(|e| errors.push(e));
-    match (at, topic, remarks) {
-        (Some(at), Ok(topic), Ok(remarks)) if errors.is_empty() => Ok(Contact {
-            contacted_at: rfc3339(at),
-            month: Month::of(china_date(at)),
-            nature,
-            kind,
-            topic,
-            satisfaction: input.satisfaction,
-            remarks,
-        }),
+    match (at, nature, kind, topic, remarks) {
+        (Some(at), Some(nature), Some(kind), Ok(topic), Ok(remarks)) if errors.is_empty() => {
+            Ok(Contact {
+                contacted_at: rfc3339(at),
+                month: Month::of(china_date(at)),
+                nature,
+                kind,
+                topic,
+                satisfaction: input.satisfaction,
+                remarks,
+            })
+        }
         _ => Err(errors),
     }
 }
@@ -303,7 +299,10 @@ mod tests {
         // 01:30 on 1 November in China.
         assert_eq!(made.contacted_at, "2025-10-31T17:30:00Z");
         assert_eq!(made.month.to_string(), "2025-11");
-        assert_eq!((made.nature, made.kind), ("active", "inquiry"));
+        assert_eq!(
+            (made.nature, made.kind),
+            (ContactNature::Active, ContactKind::Inquiry)
+        );
         assert_eq!(made.remarks, "");
         let local = contact(&input("2025-11-01T08:00:00+08:00"), NOW).unwrap();
         assert_eq!(local.contacted_at, "2025-11-01T00:00:00Z");

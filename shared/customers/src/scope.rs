@@ -6,10 +6,11 @@
 //!   owned within their unit's subtree (a lead their team, a manager their branch);
 //! - HQ reads all.
 //!
-//! The store turns [`Reads`] into an index range (see `store::scope`).
+//! Each rule takes the [`Principal`] asking. The store turns [`Reads`] into an index
+//! range (see `store::scope`).
 
 use zhanye_staff::org::is_within;
-use zhanye_staff::{Role, Roles};
+use zhanye_staff::{Principal, Role};
 
 /// What the caller reads beyond their own and delegated customers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,14 +23,6 @@ pub enum Reads {
     All,
 }
 
-/// A caller's customer scope.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CustomerScope {
-    /// 人员代码 of the caller.
-    pub code: String,
-    pub reads: Reads,
-}
-
 /// A customer as the scope needs to see it.
 #[derive(Debug, Clone, Copy)]
 pub struct Holder<'a> {
@@ -40,47 +33,50 @@ pub struct Holder<'a> {
     pub delegated_to_caller: bool,
 }
 
-impl CustomerScope {
-    pub fn of(code: &str, roles: &Roles, unit_path: &str) -> CustomerScope {
-        let reads = if roles.has(Role::HqAdmin) {
+impl Reads {
+    /// What `who` reads: HQ all, a lead, broker admin or branch manager their unit's
+    /// subtree, a rep only their own.
+    pub fn of(who: &Principal) -> Reads {
+        if who.has(Role::HqAdmin) {
             Reads::All
-        } else if roles.reads_unit_subtree() {
-            Reads::Subtree(unit_path.to_owned())
+        } else if let Some(root) = who.readable_subtree() {
+            Reads::Subtree(root.to_owned())
         } else {
             Reads::Own
-        };
-        CustomerScope {
-            code: code.to_owned(),
-            reads,
         }
     }
+}
 
-    /// Whether the caller acts for the customer: owns it or has it delegated now.
-    pub fn may_write(&self, holder: Holder<'_>) -> bool {
-        holder.owner_code == Some(self.code.as_str()) || holder.delegated_to_caller
-    }
+/// Whether `who` acts for the customer: owns it or has it delegated now.
+pub fn may_write(who: &Principal, holder: Holder<'_>) -> bool {
+    holder.owner_code == Some(who.code.as_str()) || holder.delegated_to_caller
+}
 
-    pub fn may_read(&self, holder: Holder<'_>) -> bool {
-        self.may_write(holder)
-            || match &self.reads {
-                Reads::Own => false,
-                Reads::Subtree(root) => {
-                    holder.owner_code.is_some() && is_within(holder.unit_path, root)
-                }
-                Reads::All => true,
+pub fn may_read(who: &Principal, holder: Holder<'_>) -> bool {
+    may_write(who, holder)
+        || match Reads::of(who) {
+            Reads::Own => false,
+            Reads::Subtree(root) => {
+                holder.owner_code.is_some() && is_within(holder.unit_path, &root)
             }
-    }
+            Reads::All => true,
+        }
+}
 
-    /// Whether the caller may see a customer's contact data unmasked (CUST-2): only
-    /// who serves the customer, and every such read is audited.
-    pub fn may_unmask(&self, holder: Holder<'_>) -> bool {
-        self.may_write(holder)
-    }
+/// Whether `who` may see a customer's contact data unmasked (CUST-2): only who serves
+/// the customer, and every such read is audited.
+pub fn may_unmask(who: &Principal, holder: Holder<'_>) -> bool {
+    may_write(who, holder)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use zhanye_staff::Roles;
+
+    fn principal(code: &str, roles: &str, unit_path: &str) -> Principal {
+        Principal::new(code, Roles::from_stored(roles), unit_path)
+    }
 
     fn holder<'a>(owner: &'a str, path: &'a str, delegated: bool) -> Holder<'a> {
         Holder {
@@ -92,17 +88,20 @@ mod tests {
 
     #[test]
     fn the_scope_table_of_org_4() {
-        let rep = CustomerScope::of("A0001", &Roles::from_stored("rep"), "/1/2/4/8/");
-        let lead = CustomerScope::of("0010001", &Roles::from_stored("lead,rep"), "/1/2/4/8/");
-        let manager =
-            CustomerScope::of("0010002", &Roles::from_stored("branch_manager"), "/1/2/4/");
-        let hq = CustomerScope::of("0010003", &Roles::from_stored("hq_admin"), "/1/");
+        let rep = principal("A0001", "rep", "/1/2/4/8/");
+        let lead = principal("0010001", "lead,rep", "/1/2/4/8/");
+        let manager = principal("0010002", "branch_manager", "/1/2/4/");
+        let hq = principal("0010003", "hq_admin", "/1/");
         let own = holder("A0001", "/1/2/4/8/", false);
         let teammate = holder("A0002", "/1/2/4/8/", false);
         let other_team = holder("A0003", "/1/2/4/9/", false);
         let other_branch = holder("A0004", "/1/3/6/11/", false);
         let lent = holder("A0002", "/1/2/4/8/", true);
-        // (scope, holder, reads, writes)
+        assert_eq!(Reads::of(&rep), Reads::Own);
+        assert_eq!(Reads::of(&lead), Reads::Subtree("/1/2/4/8/".into()));
+        assert_eq!(Reads::of(&manager), Reads::Subtree("/1/2/4/".into()));
+        assert_eq!(Reads::of(&hq), Reads::All);
+        // (who, holder, reads, writes)
         let table = [
             (&rep, own, true, true),
             (&rep, teammate, false, false),
@@ -113,16 +112,17 @@ mod tests {
             (&manager, other_branch, false, false),
             (&hq, other_branch, true, false),
         ];
-        for (i, (scope, h, reads, writes)) in table.into_iter().enumerate() {
-            assert_eq!(scope.may_read(h), reads, "row {i} read");
-            assert_eq!(scope.may_write(h), writes, "row {i} write");
-            assert_eq!(scope.may_unmask(h), writes, "row {i} unmask");
+        for (i, (who, h, reads, writes)) in table.into_iter().enumerate() {
+            assert_eq!(may_read(who, h), reads, "row {i} read");
+            assert_eq!(may_write(who, h), writes, "row {i} write");
+            assert_eq!(may_unmask(who, h), writes, "row {i} unmask");
         }
         let unowned = Holder {
             owner_code: None,
             unit_path: "/",
             delegated_to_caller: false,
         };
-        assert!(!manager.may_read(unowned) && hq.may_read(unowned) && !hq.may_write(unowned));
+        assert!(!may_read(&manager, unowned) && may_read(&hq, unowned));
+        assert!(!may_write(&hq, unowned));
     }
 }

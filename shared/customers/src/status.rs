@@ -1,105 +1,45 @@
-//! The closed vocabularies of a customer record.
+//! The closed vocabularies of a customer record. Those the partners send (kind,
+//! status, grade, level, risk tolerance, gender, account events) are declared with
+//! their records below this crate and re-exported here; the contact vocabularies
+//! (CUST-5) are this crate's own.
 
-/// CUST-2 客户状态.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CustomerStatus {
-    /// 潜在客户.
-    Potential,
-    /// 目标客户.
-    Target,
-    /// 存量客户: has an account.
-    Existing,
-    /// 流失客户: cancelled, custody transferred away, or closed.
-    Lost,
-}
+pub use zhanye_ingest::vocab::{
+    AccountEvent, CustomerGrade, CustomerKind, CustomerLevel, CustomerStatus, RiskTolerance,
+};
+pub use zhanye_staff::vocab::Gender;
+use zhanye_vocabulary::vocabulary;
 
-impl CustomerStatus {
-    pub const ALL: [&'static str; 4] = ["potential", "target", "existing", "lost"];
-
-    pub fn parse(text: &str) -> Option<CustomerStatus> {
-        Some(match text {
-            "potential" => CustomerStatus::Potential,
-            "target" => CustomerStatus::Target,
-            "existing" => CustomerStatus::Existing,
-            "lost" => CustomerStatus::Lost,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CustomerStatus::Potential => "potential",
-            CustomerStatus::Target => "target",
-            CustomerStatus::Existing => "existing",
-            CustomerStatus::Lost => "lost",
-        }
+vocabulary! {
+    /// CUST-5 沟通性质: who started the contact.
+    ContactNature {
+        /// 主动: the staff member.
+        Active = "active", "主动", "active";
+        /// 被动: the customer.
+        Passive = "passive", "被动", "passive";
     }
 }
 
-/// CUST-5 沟通性质: who started the contact.
-pub const CONTACT_NATURES: [&str; 2] = ["active", "passive"];
-
-/// CUST-5 沟通类型: complaint (投诉), inquiry (咨询), general (一般), order (委托).
-pub const CONTACT_KINDS: [&str; 4] = ["complaint", "inquiry", "general", "order"];
-
-/// Account events (账户事件) the trading partner sends, and what each does to the
-/// customer: the dates of opening and of becoming effective, and losing the customer
-/// (INTEG-1, ALERT-1 "actual churn"). Equity events only go on the timeline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AccountEvent {
-    /// 开户.
-    Opened,
-    /// 转有效.
-    Effective,
-    /// 转考核有效.
-    AssessmentEffective,
-    /// 销户.
-    Cancelled,
-    /// 转托管.
-    CustodyTransferred,
-    /// 关闭.
-    Closed,
-    /// 分红, 配股, 新股中签.
-    Dividend,
-    RightsIssue,
-    IpoWin,
+vocabulary! {
+    /// CUST-5 沟通类型.
+    ContactKind {
+        /// 投诉.
+        Complaint = "complaint", "投诉", "complaint";
+        /// 咨询.
+        Inquiry = "inquiry", "咨询", "inquiry";
+        /// 一般.
+        General = "general", "一般", "general";
+        /// 委托.
+        Order = "order", "委托", "order";
+    }
 }
 
-impl AccountEvent {
-    pub const ALL: [&'static str; 9] = [
-        "opened",
-        "effective",
-        "assessment_effective",
-        "cancelled",
-        "custody_transferred",
-        "closed",
-        "dividend",
-        "rights_issue",
-        "ipo_win",
-    ];
-
-    pub fn parse(text: &str) -> Option<AccountEvent> {
-        Some(match text {
-            "opened" => AccountEvent::Opened,
-            "effective" => AccountEvent::Effective,
-            "assessment_effective" => AccountEvent::AssessmentEffective,
-            "cancelled" => AccountEvent::Cancelled,
-            "custody_transferred" => AccountEvent::CustodyTransferred,
-            "closed" => AccountEvent::Closed,
-            "dividend" => AccountEvent::Dividend,
-            "rights_issue" => AccountEvent::RightsIssue,
-            "ipo_win" => AccountEvent::IpoWin,
-            _ => return None,
-        })
-    }
-
-    /// Whether the event loses the customer (status `lost`, HOME-1 流失).
-    pub fn loses_customer(self) -> bool {
-        matches!(
-            self,
-            AccountEvent::Cancelled | AccountEvent::CustodyTransferred | AccountEvent::Closed
-        )
-    }
+/// Whether an account event loses the customer (status `lost`, HOME-1 流失, ALERT-1
+/// actual churn): cancelled, custody transferred away, or closed.
+pub fn loses_customer(event: AccountEvent) -> bool {
+    matches!(
+        event,
+        AccountEvent::Cancelled | AccountEvent::CustodyTransferred | AccountEvent::Closed
+    )
 }
 
 #[cfg(test)]
@@ -107,19 +47,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn vocabularies_round_trip() {
-        for text in CustomerStatus::ALL {
-            assert_eq!(CustomerStatus::parse(text).unwrap().as_str(), text);
-        }
-        for text in AccountEvent::ALL {
-            assert!(AccountEvent::parse(text).is_some(), "{text}");
-        }
-        assert!(
-            AccountEvent::parse("custody_transferred")
-                .unwrap()
-                .loses_customer()
+    fn vocabularies() {
+        assert_eq!(
+            CustomerStatus::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>(),
+            ["potential", "target", "existing", "lost"]
         );
-        assert!(!AccountEvent::parse("dividend").unwrap().loses_customer());
         assert_eq!(CustomerStatus::parse("gone"), None);
+        let lost: Vec<&str> = AccountEvent::ALL
+            .iter()
+            .filter(|e| loses_customer(**e))
+            .map(|e| e.as_str())
+            .collect();
+        assert_eq!(lost, ["cancelled", "custody_transferred", "closed"]);
+        assert_eq!(
+            ContactKind::ALL
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>(),
+            ["complaint", "inquiry", "general", "order"]
+        );
+        assert_eq!(
+            ContactNature::parse("passive"),
+            Some(ContactNature::Passive)
+        );
     }
 }

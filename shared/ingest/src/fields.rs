@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value};
 use zhanye_money::{Money, MoneyError};
+use zhanye_vocabulary::Vocabulary;
 
 use crate::report::Report;
 
@@ -64,15 +65,19 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// An optional string that, when given, is one of `allowed`.
-    pub fn optional_one_of(&mut self, field: &str, allowed: &[&str]) -> Option<String> {
+    /// An optional value of the vocabulary `V`, by its machine value (trimmed); `None`
+    /// when absent, null or blank.
+    pub fn optional_one_of<V: Vocabulary>(&mut self, field: &str) -> Option<V> {
         let text = self.optional_text(field, 64)?;
-        if allowed.contains(&text.as_str()) {
-            Some(text)
-        } else {
+        self.vocabulary_value(field, &text)
+    }
+
+    fn vocabulary_value<V: Vocabulary>(&mut self, field: &str, text: &str) -> Option<V> {
+        let value = V::parse(text);
+        if value.is_none() {
             self.fail(field, "invalid");
-            None
         }
+        value
     }
 
     /// A required date, `YYYY-MM-DD`.
@@ -200,22 +205,19 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// A required string that is one of `allowed`.
-    pub fn one_of(&mut self, field: &str, allowed: &[&str]) -> Option<String> {
+    /// A required value of the vocabulary `V`, by its machine value (trimmed).
+    pub fn one_of<V: Vocabulary>(&mut self, field: &str) -> Option<V> {
         let text = self.text(field, 64)?;
-        if allowed.contains(&text.as_str()) {
-            Some(text)
-        } else {
-            self.fail(field, "invalid");
-            None
-        }
+        self.vocabulary_value(field, &text)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vocab::TradeSide;
     use serde_json::json;
+    use zhanye_staff::vocab::UnitKind;
 
     #[test]
     fn amounts_months_dates_and_counts_are_read() {
@@ -297,14 +299,19 @@ mod tests {
 
     #[test]
     fn fields_are_read_and_reported() {
-        let record = json!({"code": " B01 ", "name": 5, "kind": "moon", "blank": "  ", "long": "x".repeat(40)});
+        let record = json!({"code": " B01 ", "name": 5, "kind": "moon", "blank": "  ", "long": "x".repeat(40),
+                            "side": " sell ", "label": "卖出", "case": "Buy"});
         let record = record.as_object().unwrap();
         let mut report = Report::default();
         let mut fields = Fields::new(7, record, &mut report);
         assert_eq!(fields.text("code", 16).as_deref(), Some("B01"));
         fields.key = Some("B01".into());
         assert_eq!(fields.text("name", 16), None);
-        assert_eq!(fields.one_of("kind", &["hq", "team"]), None);
+        assert_eq!(fields.one_of::<UnitKind>("kind"), None);
+        assert_eq!(fields.one_of("side"), Some(TradeSide::Sell));
+        assert_eq!(fields.optional_one_of::<TradeSide>("label"), None);
+        assert_eq!(fields.optional_one_of::<TradeSide>("case"), None);
+        assert_eq!(fields.optional_one_of::<TradeSide>("missing"), None);
         assert_eq!(fields.text("blank", 16), None);
         assert_eq!(fields.text("long", 16), None);
         assert_eq!(fields.text("missing", 16), None);
@@ -319,6 +326,8 @@ mod tests {
             [
                 ("name", "invalid_type"),
                 ("kind", "invalid"),
+                ("label", "invalid"),
+                ("case", "invalid"),
                 ("blank", "required"),
                 ("long", "invalid_format"),
                 ("missing", "required"),

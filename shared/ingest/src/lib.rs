@@ -8,6 +8,7 @@
 //! | [`report`] | the per-record error report of a refused batch |
 //! | [`fields`] | reading a record's typed fields into the report |
 //! | [`topics`] | the records of each topic, checked before anything is applied |
+//! | [`vocab`] | the closed lists of customer, product, trade and account-event values |
 //! | [`deliveries`] | committed deliveries and their answers (`hook_deliveries`), for idempotent replays |
 
 pub mod batch;
@@ -16,5 +17,6 @@ pub mod fields;
 pub mod report;
 pub mod signature;
 pub mod topics;
+pub mod vocab;
 
 pub use report::{RecordError, Report};

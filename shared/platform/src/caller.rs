@@ -1,7 +1,8 @@
-//! The one auth extractor every component calls: who is asking, from the access token.
+//! The one auth extractor: the signed-in [`Session`] a request comes from, from the
+//! access token. Components reach it through [`crate::RequestContext`]:
 //!
 //! ```ignore
-//! let caller = zhanye_platform::caller::authenticate(&request).await?;
+//! let session = zhanye_platform::caller::authenticate(&request).await?;
 //! ```
 //!
 //! It reads `Authorization: Bearer <jwt>`, verifies it with the secret Spin variable
@@ -14,8 +15,7 @@
 //! A component using it needs `key_value_stores = ["default"]` and the variable
 //! `jwt_signing_key = "{{ jwt_signing_key }}"`.
 
-use zhanye_staff::Roles;
-use zhanye_staff::org::is_within;
+use zhanye_staff::Principal;
 
 use crate::auth::bearer_token;
 use crate::kv::Cache;
@@ -23,43 +23,30 @@ use crate::problem::ApiError;
 use crate::session::{self, ACCESS_TTL_SECONDS, AccessClaims, MIN_KEY_BYTES, TokenError};
 use crate::time::now_unix;
 
-/// The signed-in staff member a request comes from.
+/// The signed-in session a request comes from: who is asking, and what the access
+/// token says of the session itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Caller {
-    /// 人员代码.
-    pub code: String,
+pub struct Session {
+    /// Who is asking: 人员代码, roles and org-unit path.
+    pub principal: Principal,
     pub session_id: String,
-    pub roles: Roles,
+    /// The id of the principal's org unit (its path is on the principal).
     pub unit_id: i64,
-    /// The caller's org-unit path, `/1/2/4/8/`.
-    pub unit_path: String,
     pub must_change_password: bool,
 }
 
-impl Caller {
-    pub fn from_claims(claims: AccessClaims) -> Caller {
-        Caller {
-            code: claims.sub,
+impl Session {
+    pub fn from_claims(claims: AccessClaims) -> Session {
+        Session {
+            principal: Principal {
+                code: claims.sub,
+                roles: claims.roles,
+                unit_path: claims.upath,
+            },
             session_id: claims.sid,
-            roles: claims.roles,
             unit_id: claims.unit,
-            unit_path: claims.upath,
             must_change_password: claims.mcp,
         }
-    }
-
-    /// ORG-4: the org subtree whose people the caller reads, or `None` when the caller
-    /// reads only their own (a plain rep).
-    pub fn readable_subtree(&self) -> Option<&str> {
-        self.roles
-            .reads_unit_subtree()
-            .then_some(self.unit_path.as_str())
-    }
-
-    /// Whether the caller reads people of the unit at `path`.
-    pub fn reads_unit(&self, path: &str) -> bool {
-        self.readable_subtree()
-            .is_some_and(|root| is_within(path, root))
     }
 }
 
@@ -100,21 +87,21 @@ pub async fn pii_key() -> Result<Vec<u8>, ApiError> {
     key_variable("pii_key").await
 }
 
-/// The caller of a request; 401 without a valid token, 403 `password_change_required`
+/// The session of a request; 401 without a valid token, 403 `password_change_required`
 /// while the password must be changed.
-pub async fn authenticate<B>(request: &http::Request<B>) -> Result<Caller, ApiError> {
-    let caller = authenticate_allowing_password_change(request).await?;
-    if caller.must_change_password {
+pub async fn authenticate<B>(request: &http::Request<B>) -> Result<Session, ApiError> {
+    let session = authenticate_allowing_password_change(request).await?;
+    if session.must_change_password {
         return Err(ApiError::password_change_required());
     }
-    Ok(caller)
+    Ok(session)
 }
 
-/// The caller of a route that stays open while the password must be changed (change
+/// The session of a route that stays open while the password must be changed (change
 /// password, sign out).
 pub async fn authenticate_allowing_password_change<B>(
     request: &http::Request<B>,
-) -> Result<Caller, ApiError> {
+) -> Result<Session, ApiError> {
     let token = bearer_token(request.headers()).ok_or_else(ApiError::unauthorized)?;
     let key = signing_key().await?;
     let now = now_unix();
@@ -126,7 +113,7 @@ pub async fn authenticate_allowing_password_change<B>(
     if cache.get(&revoked_key(&claims.sid), now).await?.is_some() {
         return Err(ApiError::unauthorized().with_cause("session revoked"));
     }
-    Ok(Caller::from_claims(claims))
+    Ok(Session::from_claims(claims))
 }
 
 /// The client's IP address as the host reports it (`spin-client-addr`, without the
@@ -148,29 +135,16 @@ pub fn client_ip(headers: &http::HeaderMap) -> String {
 mod tests {
     use super::*;
 
-    fn caller(roles: &str, path: &str) -> Caller {
-        Caller {
-            code: "A0001".into(),
-            session_id: "s".into(),
-            roles: Roles::from_stored(roles),
-            unit_id: 8,
-            unit_path: path.into(),
-            must_change_password: false,
-        }
-    }
-
     #[test]
-    fn scopes() {
-        let rep = caller("rep", "/1/2/4/8/");
-        assert_eq!(rep.readable_subtree(), None);
-        assert!(!rep.reads_unit("/1/2/4/8/"));
-        let lead = caller("lead,rep", "/1/2/4/8/");
-        assert!(lead.reads_unit("/1/2/4/8/"));
-        assert!(!lead.reads_unit("/1/2/4/9/"));
-        let manager = caller("branch_manager", "/1/2/4/");
-        assert!(manager.reads_unit("/1/2/4/9/") && !manager.reads_unit("/1/2/5/"));
-        let hq = caller("hq_admin", "/1/");
-        assert!(hq.reads_unit("/1/3/7/12/"));
+    fn a_session_from_its_claims() {
+        let roles = zhanye_staff::Roles::from_stored("lead,rep");
+        let claims = AccessClaims::new("A0001", "s1", roles, 8, "/1/2/4/8/", true, 0);
+        let session = Session::from_claims(claims);
+        assert_eq!(session.principal.code, "A0001");
+        assert_eq!(session.principal.unit_path, "/1/2/4/8/");
+        assert!(session.principal.reads_unit("/1/2/4/8/"));
+        assert_eq!((session.session_id.as_str(), session.unit_id), ("s1", 8));
+        assert!(session.must_change_password);
     }
 
     #[test]

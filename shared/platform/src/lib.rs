@@ -12,14 +12,15 @@
 //! | [`body`] | [`ReplyBody`]: a whole body, or a stream of chunks for large downloads |
 //! | [`db`] | [`Db`]: `spin:sqlite` queries, typed rows, transactions, the audit log |
 //! | [`auth`] | bearer tokens, constant-time comparison |
-//! | [`caller`] | [`Caller`]: the one auth extractor (access token, revocation, forced password change) |
+//! | [`caller`] | [`Session`]: the one auth extractor (access token, revocation, forced password change) |
+//! | [`context`] | [`RequestContext`]: a signed-in request's principal, database, time and language |
 //! | [`session`] | access tokens (JWT) and token digests |
 //! | [`kv`] | [`kv::Cache`]: the key-value store with expiring entries and rate limits |
 //! | [`random`] | tokens, ids and bytes from the host's random source |
 //! | [`time`] | now, as the app stores it; China-time business days and months |
 //! | [`spin`] | the Spin SDK line and WASI version: the entry point, [`Request`], variables, outbound HTTP |
 //!
-//! Everything but [`db`], [`kv`] and the store calls of [`caller`] is plain Rust over the `http` types and is unit-tested natively;
+//! Everything but [`db`], [`kv`], the store calls of [`caller`] and the opening of a [`context`] is plain Rust over the `http` types and is unit-tested natively;
 //! those call the `spin:sqlite` / `spin:key-value` imports, which exist only inside a Spin host (spin-sdk
 //! compiles natively, so the whole crate builds and its pure parts are tested with
 //! `cargo test -p zhanye-platform`).
@@ -28,6 +29,7 @@ pub mod attachment;
 pub mod auth;
 pub mod body;
 pub mod caller;
+pub mod context;
 pub mod csv;
 pub mod db;
 pub mod json;
@@ -47,7 +49,8 @@ pub mod value;
 mod testing;
 
 pub use body::ReplyBody;
-pub use caller::Caller;
+pub use caller::Session;
+pub use context::RequestContext;
 pub use db::{Db, Dialect, FromValue, Row, Value};
 pub use lang::Lang;
 pub use page::{Page, PageQuery};

@@ -60,11 +60,15 @@ impl Filters {
                 errors.push(FieldError::new(field, reason::INVALID));
             }
         };
-        let status = params.get_non_empty("status").map(ProductStatus::parse);
+        let status = params
+            .get_non_empty("status")
+            .map(ProductStatus::parse_or_label);
         vocabulary("status", status.map(|s| s.is_some()));
         let risk = params.get_non_empty("risk").map(RiskLevel::parse);
         vocabulary("risk", risk.map(|r| r.is_some()));
-        let category = params.get_non_empty("category").map(ProductCategory::parse);
+        let category = params
+            .get_non_empty("category")
+            .map(ProductCategory::parse_or_label);
         vocabulary("category", category.map(|c| c.is_some()));
         if !errors.is_empty() {
             return Err(ApiError::validation(errors));

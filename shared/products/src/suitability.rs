@@ -17,66 +17,29 @@ use crate::risk::RiskLevel;
 use crate::vocab::ProductStatus;
 use zhanye_platform::Localized;
 
-/// 风险承受能力.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum RiskTolerance {
-    /// 保守型.
-    Conservative,
-    /// 稳健型.
-    Steady,
-    /// 进取型.
-    Aggressive,
+/// 风险承受能力, declared with the customer records that carry it.
+pub use zhanye_ingest::vocab::RiskTolerance;
+
+/// The highest product risk level `tolerance` covers.
+pub fn highest_covered(tolerance: RiskTolerance) -> RiskLevel {
+    match tolerance {
+        RiskTolerance::Conservative => RiskLevel::MediumLow,
+        RiskTolerance::Steady => RiskLevel::Medium,
+        RiskTolerance::Aggressive => RiskLevel::High,
+    }
 }
 
-impl RiskTolerance {
-    pub const ALL: [RiskTolerance; 3] = [
-        RiskTolerance::Conservative,
-        RiskTolerance::Steady,
-        RiskTolerance::Aggressive,
-    ];
+pub fn covers(tolerance: RiskTolerance, level: RiskLevel) -> bool {
+    level <= highest_covered(tolerance)
+}
 
-    /// As stored on the customer (`zhanye_ingest::topics::customers::RISK_TOLERANCES`).
-    pub fn parse(text: &str) -> Option<RiskTolerance> {
-        Self::ALL.into_iter().find(|t| t.as_str() == text)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RiskTolerance::Conservative => "conservative",
-            RiskTolerance::Steady => "steady",
-            RiskTolerance::Aggressive => "aggressive",
-        }
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            RiskTolerance::Conservative => "保守型",
-            RiskTolerance::Steady => "稳健型",
-            RiskTolerance::Aggressive => "进取型",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        self.as_str()
-    }
-
-    /// The highest product risk level this tolerance covers.
-    pub fn highest_covered(self) -> RiskLevel {
-        match self {
-            RiskTolerance::Conservative => RiskLevel::MediumLow,
-            RiskTolerance::Steady => RiskLevel::Medium,
-            RiskTolerance::Aggressive => RiskLevel::High,
-        }
-    }
-
-    pub fn covers(self, level: RiskLevel) -> bool {
-        level <= self.highest_covered()
-    }
-
-    /// The tolerances that cover `level`, lowest first (for the suitable-customers query).
-    pub fn covering(level: RiskLevel) -> Vec<RiskTolerance> {
-        Self::ALL.into_iter().filter(|t| t.covers(level)).collect()
-    }
+/// The tolerances that cover `level`, lowest first (for the suitable-customers query).
+pub fn covering(level: RiskLevel) -> Vec<RiskTolerance> {
+    RiskTolerance::ALL
+        .iter()
+        .copied()
+        .filter(|t| covers(*t, level))
+        .collect()
 }
 
 /// Why a recommendation is refused.
@@ -147,7 +110,7 @@ pub fn check(
     let Some(tolerance) = tolerance.and_then(RiskTolerance::parse) else {
         return Err(Refusal::ToleranceUnknown { level });
     };
-    if tolerance.covers(level) {
+    if covers(tolerance, level) {
         Ok(tolerance)
     } else {
         Err(Refusal::ToleranceTooLow { tolerance, level })
@@ -228,7 +191,7 @@ mod tests {
     #[test]
     fn covering_tolerances() {
         let names = |level| -> Vec<&str> {
-            RiskTolerance::covering(level)
+            covering(level)
                 .into_iter()
                 .map(RiskTolerance::as_str)
                 .collect()
@@ -238,14 +201,5 @@ mod tests {
         assert_eq!(names(Medium), ["steady", "aggressive"]);
         assert_eq!(names(MediumHigh), ["aggressive"]);
         assert_eq!(names(High), ["aggressive"]);
-    }
-
-    #[test]
-    fn stored_tolerances_are_the_customer_topics() {
-        let ours: Vec<&str> = RiskTolerance::ALL.iter().map(|t| t.as_str()).collect();
-        assert_eq!(
-            ours,
-            zhanye_ingest::topics::customers::RISK_TOLERANCES.to_vec()
-        );
     }
 }

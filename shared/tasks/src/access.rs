@@ -7,22 +7,15 @@
 //!   assigned it) cancels it; someone who sees it but may not is refused (403);
 //! - a lead, branch manager or HQ may set up a task for a normal-status member of their
 //!   unit's subtree; a rep only for themself.
+//!
+//! Each rule takes the [`Principal`] asking.
 
 use zhanye_customers::rules::StaffFacts;
 use zhanye_platform::{ApiError, Localized};
 use zhanye_staff::org::is_within;
-use zhanye_staff::{Role, Roles};
+use zhanye_staff::{Principal, Role};
 
 use crate::fields::why;
-
-/// Whoever is asking.
-#[derive(Debug, Clone, Copy)]
-pub struct Viewer<'a> {
-    pub code: &'a str,
-    pub roles: &'a Roles,
-    /// The viewer's org-unit path.
-    pub unit_path: &'a str,
-}
 
 /// A task as access needs to see it.
 #[derive(Debug, Clone, Copy)]
@@ -31,53 +24,42 @@ pub struct Parties<'a> {
     pub created_by: &'a str,
     /// The task's unit path (its responsible's when it was set up).
     pub unit_path: &'a str,
-    /// Whether the viewer is one of its co-workers.
+    /// Whether the one asking is one of its co-workers.
     pub viewer_coworks: bool,
 }
 
-impl Viewer<'_> {
-    /// The org subtree whose tasks the viewer reads (a lead their team, a manager their
-    /// branch, HQ all); `None` for a rep.
-    pub fn team_root(&self) -> Option<&str> {
-        self.roles.reads_unit_subtree().then_some(self.unit_path)
-    }
+/// Whether `who` sees the task: its responsible, its creator, a co-worker, or whoever
+/// reads its unit (the org subtree of [`Principal::readable_subtree`]).
+pub fn sees(who: &Principal, task: Parties<'_>) -> bool {
+    who.code == task.responsible_code
+        || who.code == task.created_by
+        || task.viewer_coworks
+        || who
+            .readable_subtree()
+            .is_some_and(|root| is_within(task.unit_path, root))
+}
 
-    pub fn sees(&self, task: Parties<'_>) -> bool {
-        self.code == task.responsible_code
-            || self.code == task.created_by
-            || task.viewer_coworks
-            || self
-                .team_root()
-                .is_some_and(|root| is_within(task.unit_path, root))
-    }
+pub fn may_execute(who: &Principal, task: Parties<'_>) -> bool {
+    who.code == task.responsible_code
+}
 
-    pub fn may_execute(&self, task: Parties<'_>) -> bool {
-        self.code == task.responsible_code
-    }
+pub fn may_cancel(who: &Principal, task: Parties<'_>) -> bool {
+    who.code == task.responsible_code || who.code == task.created_by
+}
 
-    pub fn may_cancel(&self, task: Parties<'_>) -> bool {
-        self.code == task.responsible_code || self.code == task.created_by
-    }
+/// Whether `who` sets up tasks for others (a lead, branch manager or HQ).
+pub fn assigns(who: &Principal) -> bool {
+    who.has(Role::Lead) || who.has(Role::BranchManager) || who.has(Role::HqAdmin)
+}
 
-    /// Whether the viewer sets up tasks for others (a lead, branch manager or HQ).
-    pub fn assigns(&self) -> bool {
-        self.roles.has(Role::Lead)
-            || self.roles.has(Role::BranchManager)
-            || self.roles.has(Role::HqAdmin)
-    }
-
-    /// Why `candidate` (named as the responsible by an assigning viewer) is refused:
-    /// unknown and outside the viewer's unit alike (never told apart), or not in normal
-    /// status.
-    pub fn assignee_refusal(&self, candidate: Option<&StaffFacts>) -> Option<&'static str> {
-        match candidate {
-            None => Some(why::UNKNOWN_REFERENCE),
-            Some(staff) if !is_within(&staff.unit_path, self.unit_path) => {
-                Some(why::UNKNOWN_REFERENCE)
-            }
-            Some(staff) if staff.status != "normal" => Some(why::NOT_ACTIVE),
-            Some(_) => None,
-        }
+/// Why `candidate` (named as the responsible by `who`, who assigns) is refused: unknown
+/// and outside `who`'s unit alike (never told apart), or not in normal status.
+pub fn assignee_refusal(who: &Principal, candidate: Option<&StaffFacts>) -> Option<&'static str> {
+    match candidate {
+        None => Some(why::UNKNOWN_REFERENCE),
+        Some(staff) if !who.unit_contains(&staff.unit_path) => Some(why::UNKNOWN_REFERENCE),
+        Some(staff) if staff.status != "normal" => Some(why::NOT_ACTIVE),
+        Some(_) => None,
     }
 }
 
@@ -116,29 +98,25 @@ pub fn no_team() -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use zhanye_staff::Roles;
 
     fn roles(text: &str) -> Roles {
         Roles::from_stored(text)
     }
 
+    fn viewer(code: &str, roles: &str, unit_path: &str) -> Principal {
+        Principal::new(code, Roles::from_stored(roles), unit_path)
+    }
+
     #[test]
     fn who_sees_executes_and_cancels() {
-        let rep_roles = roles("rep");
-        let lead_roles = roles("lead,rep");
-        let manager_roles = roles("branch_manager,broker_admin");
-        let hq_roles = roles("hq_admin");
-        let viewer = |code, roles, unit_path| Viewer {
-            code,
-            roles,
-            unit_path,
-        };
-        let owner = viewer("A0001", &rep_roles, "/1/2/4/8/");
-        let teammate = viewer("A0002", &rep_roles, "/1/2/4/8/");
-        let lead = viewer("0010001", &lead_roles, "/1/2/4/8/");
-        let manager = viewer("0010002", &manager_roles, "/1/2/4/");
-        let hq = viewer("0010003", &hq_roles, "/1/");
-        let other_team = viewer("A0003", &rep_roles, "/1/2/4/9/");
-        let other_branch_rep = viewer("A0004", &rep_roles, "/1/3/6/11/");
+        let owner = viewer("A0001", "rep", "/1/2/4/8/");
+        let teammate = viewer("A0002", "rep", "/1/2/4/8/");
+        let lead = viewer("0010001", "lead,rep", "/1/2/4/8/");
+        let manager = viewer("0010002", "branch_manager,broker_admin", "/1/2/4/");
+        let hq = viewer("0010003", "hq_admin", "/1/");
+        let other_team = viewer("A0003", "rep", "/1/2/4/9/");
+        let other_branch_rep = viewer("A0004", "rep", "/1/3/6/11/");
 
         // A0001's own task in team 8.
         let own = Parties {
@@ -159,25 +137,22 @@ mod tests {
         };
         // (viewer, task, sees, executes, cancels)
         let table = [
-            (owner, own, true, true, true),
-            (teammate, own, false, false, false),
-            (lead, own, true, false, false),
-            (lead, assigned, true, false, true),
-            (owner, assigned, true, true, true),
-            (manager, own, true, false, false),
-            (hq, own, true, false, false),
-            (other_team, own, false, false, false),
-            (other_team, coworked, true, false, false),
-            (other_branch_rep, own, false, false, false),
+            (&owner, own, true, true, true),
+            (&teammate, own, false, false, false),
+            (&lead, own, true, false, false),
+            (&lead, assigned, true, false, true),
+            (&owner, assigned, true, true, true),
+            (&manager, own, true, false, false),
+            (&hq, own, true, false, false),
+            (&other_team, own, false, false, false),
+            (&other_team, coworked, true, false, false),
+            (&other_branch_rep, own, false, false, false),
         ];
-        for (i, (viewer, task, sees, executes, cancels)) in table.into_iter().enumerate() {
-            assert_eq!(viewer.sees(task), sees, "row {i} sees");
-            assert_eq!(viewer.may_execute(task), executes, "row {i} executes");
-            assert_eq!(viewer.may_cancel(task), cancels, "row {i} cancels");
+        for (i, (who, task, seen, executes, cancels)) in table.into_iter().enumerate() {
+            assert_eq!(sees(who, task), seen, "row {i} sees");
+            assert_eq!(may_execute(who, task), executes, "row {i} executes");
+            assert_eq!(may_cancel(who, task), cancels, "row {i} cancels");
         }
-        assert_eq!(owner.team_root(), None);
-        assert_eq!(lead.team_root(), Some("/1/2/4/8/"));
-        assert_eq!(hq.team_root(), Some("/1/"));
     }
 
     #[test]
@@ -189,45 +164,25 @@ mod tests {
             roles: roles("rep"),
             unit_path: unit.into(),
         };
-        let lead_roles = roles("lead,rep");
-        let lead = Viewer {
-            code: "0010001",
-            roles: &lead_roles,
-            unit_path: "/1/2/4/8/",
-        };
-        let manager_roles = roles("branch_manager");
-        let manager = Viewer {
-            code: "0010002",
-            roles: &manager_roles,
-            unit_path: "/1/2/4/",
-        };
-        let rep_roles = roles("rep");
-        let rep = Viewer {
-            code: "A0001",
-            roles: &rep_roles,
-            unit_path: "/1/2/4/8/",
-        };
-        let admin_roles = roles("broker_admin");
-        let admin = Viewer {
-            code: "0010009",
-            roles: &admin_roles,
-            unit_path: "/1/2/4/",
-        };
-        assert!(lead.assigns() && manager.assigns());
-        assert!(!rep.assigns() && !admin.assigns());
+        let lead = viewer("0010001", "lead,rep", "/1/2/4/8/");
+        let manager = viewer("0010002", "branch_manager", "/1/2/4/");
+        let rep = viewer("A0001", "rep", "/1/2/4/8/");
+        let admin = viewer("0010009", "broker_admin", "/1/2/4/");
+        assert!(assigns(&lead) && assigns(&manager));
+        assert!(!assigns(&rep) && !assigns(&admin));
         let member = staff("A0002", "/1/2/4/8/", "normal");
         let other_team = staff("A0003", "/1/2/4/9/", "normal");
         let suspended = staff("A0005", "/1/2/4/8/", "suspended");
         // (assigner, candidate, refusal)
         let table = [
-            (lead, Some(&member), None),
-            (lead, Some(&other_team), Some("unknown_reference")),
-            (lead, Some(&suspended), Some("not_active")),
-            (lead, None, Some("unknown_reference")),
-            (manager, Some(&other_team), None),
+            (&lead, Some(&member), None),
+            (&lead, Some(&other_team), Some("unknown_reference")),
+            (&lead, Some(&suspended), Some("not_active")),
+            (&lead, None, Some("unknown_reference")),
+            (&manager, Some(&other_team), None),
         ];
-        for (i, (viewer, candidate, expected)) in table.into_iter().enumerate() {
-            assert_eq!(viewer.assignee_refusal(candidate), expected, "row {i}");
+        for (i, (who, candidate, expected)) in table.into_iter().enumerate() {
+            assert_eq!(assignee_refusal(who, candidate), expected, "row {i}");
         }
     }
 

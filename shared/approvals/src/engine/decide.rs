@@ -5,11 +5,11 @@
 
 use serde_json::{Value, json};
 use zhanye_platform::{ApiError, Db};
+use zhanye_staff::Principal;
 
 use super::effects::{self, Effect};
 use super::plan::{Plan, plan};
 use super::{audit_target, changed_meanwhile};
-use crate::chain::Actor;
 use crate::decision::{Decision, DecisionInput, check_decider};
 use crate::kind::{Event, Kind, Status, audit_action};
 use crate::store::requests;
@@ -18,7 +18,7 @@ use crate::view::StoredRequest;
 /// `actor` decides the current step of `request` (read just before) at `now`.
 pub async fn decide(
     db: &Db,
-    actor: &Actor,
+    actor: &Principal,
     request: &StoredRequest,
     input: DecisionInput,
     now: &str,

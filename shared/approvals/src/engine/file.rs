@@ -8,9 +8,10 @@ use serde_json::{Value, json};
 use zhanye_customers::rules::optional_text;
 use zhanye_platform::problem::reason;
 use zhanye_platform::{ApiError, Db, FieldError, Localized};
+use zhanye_staff::Principal;
 
 use super::audit_target;
-use crate::chain::{self, Actor};
+use crate::chain;
 use crate::decision::COMMENT_MAX_CHARS;
 use crate::kind::{Event, Kind, audit_action};
 use crate::payload::Payload;
@@ -54,7 +55,12 @@ fn already_pending(kind: Kind) -> ApiError {
 }
 
 /// Files `filing` for `requester`; answers the request's id.
-pub async fn file(db: &Db, requester: &Actor, filing: Filing, now: &str) -> Result<i64, ApiError> {
+pub async fn file(
+    db: &Db,
+    requester: &Principal,
+    filing: Filing,
+    now: &str,
+) -> Result<i64, ApiError> {
     let kind = filing.payload.kind();
     let org = org::view(db, &filing.anchor_unit_path).await?;
     let chain = chain::resolve(kind.levels(), &org, requester).ok_or_else(no_approver)?;
@@ -109,7 +115,7 @@ pub async fn file(db: &Db, requester: &Actor, filing: Filing, now: &str) -> Resu
 /// `requester` on `today`. Answers the request's id.
 pub async fn file_form(
     db: &Db,
-    requester: &Actor,
+    requester: &Principal,
     kind: &str,
     payload: &Value,
     comment: Option<&str>,
@@ -214,7 +220,7 @@ pub(super) fn already_confirmed() -> ApiError {
 /// A prospect the requester reads (ORG-4); one they do not is refused as unknown.
 async fn readable_prospect(
     db: &Db,
-    requester: &Actor,
+    requester: &Principal,
     id: i64,
 ) -> Result<prospects::Prospect, ApiError> {
     prospects::find(db, id)

@@ -12,11 +12,11 @@ mod withdraw;
 
 pub use decide::decide;
 pub use file::{Filing, file, file_form};
-pub use withdraw::withdraw;
+pub use withdraw::{withdraw, withdraw_for_removed_subject};
 
 use zhanye_platform::{ApiError, Db, Localized};
+use zhanye_staff::Principal;
 
-use crate::chain::Actor;
 use crate::decision::may_view;
 use crate::kind::Kind;
 use crate::store::requests;
@@ -24,7 +24,7 @@ use crate::view::StoredRequest;
 
 /// A request `actor` may see; 404 when there is none or it is not theirs to see (its
 /// existence is never revealed).
-pub async fn visible(db: &Db, actor: &Actor, id: i64) -> Result<StoredRequest, ApiError> {
+pub async fn visible(db: &Db, actor: &Principal, id: i64) -> Result<StoredRequest, ApiError> {
     let request = requests::find(db, id)
         .await?
         .ok_or_else(ApiError::not_found)?;

@@ -9,9 +9,10 @@
 
 use zhanye_customers::store::scope::Sql;
 use zhanye_platform::{ApiError, Db, Page, PageQuery};
+use zhanye_staff::Principal;
 use zhanye_staff::org::subtree_range;
 
-use crate::chain::{Actor, Level};
+use crate::chain::Level;
 use crate::kind::{Kind, Status};
 use crate::store::requests::{SUMMARY_COLUMNS, SUMMARY_FROM, summary_from_row};
 use crate::view::ApprovalSummary;
@@ -44,7 +45,7 @@ pub struct Narrowing {
 
 /// `WHERE …` of a box for `actor`, or `None` when it is empty by construction (the
 /// todo box of someone who holds no approver role).
-pub fn filter(inbox: Inbox, actor: &Actor, narrowing: Narrowing) -> Option<Sql> {
+pub fn filter(inbox: Inbox, actor: &Principal, narrowing: Narrowing) -> Option<Sql> {
     let mut sql = Sql::new();
     match inbox {
         Inbox::Todo => {
@@ -122,7 +123,7 @@ pub fn page_sql(inbox: Inbox, filter: &Sql, page: PageQuery) -> Sql {
 pub async fn list(
     db: &Db,
     inbox: Inbox,
-    actor: &Actor,
+    actor: &Principal,
     narrowing: Narrowing,
     page: PageQuery,
 ) -> Result<Page<ApprovalSummary>, ApiError> {
@@ -154,7 +155,7 @@ mod tests {
 
     #[test]
     fn each_box_is_its_filter() {
-        let manager = Actor::new(
+        let manager = Principal::new(
             "0010002",
             Roles::from_stored("branch_manager,broker_admin"),
             "/1/2/4/",
@@ -166,8 +167,8 @@ mod tests {
              AND r.step_unit >= ?1 AND r.step_unit < ?2 AND r.requester_code <> ?3"
         );
         assert_eq!(todo.params.len(), 3);
-        let lead = Actor::new("0010001", Roles::from_stored("lead,rep"), "/1/2/4/8/");
-        let both = Actor::new(
+        let lead = Principal::new("0010001", Roles::from_stored("lead,rep"), "/1/2/4/8/");
+        let both = Principal::new(
             "0010005",
             Roles::from_stored("lead,branch_manager"),
             "/1/2/4/",
@@ -178,7 +179,7 @@ mod tests {
                 .text
                 .contains("r.step_role IN ('lead', 'branch_manager')")
         );
-        let rep = Actor::new("A0001", Roles::from_stored("rep"), "/1/2/4/8/");
+        let rep = Principal::new("A0001", Roles::from_stored("rep"), "/1/2/4/8/");
         assert_eq!(filter(Inbox::Todo, &rep, Narrowing::default()), None);
         let mine = filter(
             Inbox::Mine,

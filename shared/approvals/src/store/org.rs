@@ -2,10 +2,10 @@
 //! branch and HQ on the path, and the staff in normal status at those units.
 
 use zhanye_platform::{ApiError, Db, params};
-use zhanye_staff::Roles;
 use zhanye_staff::org::path_ids;
+use zhanye_staff::{Principal, Roles};
 
-use crate::chain::{Actor, OrgView};
+use crate::chain::OrgView;
 
 /// The paths of the units from the root down to `unit_path`: `/1/2/4/` →
 /// `["/1/", "/1/2/", "/1/2/4/"]`.
@@ -49,7 +49,7 @@ pub async fn view(db: &Db, unit_path: &str) -> Result<OrgView, ApiError> {
         )
         .await?;
     for member in &staff {
-        view.staff.push(Actor::new(
+        view.staff.push(Principal::new(
             &member.get::<String>("code")?,
             Roles::from_stored(&member.get::<String>("roles")?),
             &member.get::<String>("unit_path")?,

@@ -7,9 +7,9 @@ use serde::Serialize;
 use zhanye_customers::masking::mask_mobile;
 use zhanye_customers::store::scope::Sql;
 use zhanye_platform::{ApiError, Db, Page, PageQuery, Row, params};
+use zhanye_staff::Principal;
 use zhanye_staff::org::subtree_range;
 
-use crate::chain::Actor;
 use crate::prospect::NewProspect;
 use crate::view::Person;
 
@@ -83,7 +83,7 @@ pub async fn insert(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'potential', ?10, ?10) RETURNING id",
         params![
             prospect.name.as_str(),
-            prospect.kind,
+            prospect.kind.as_str(),
             prospect.mobile.as_deref(),
             prospect.company.as_str(),
             prospect.address.as_str(),
@@ -168,7 +168,7 @@ pub struct ProspectFilter {
 /// `WHERE …` of the prospects `actor` reads (ORG-4): their own (`prospects_owner`), or
 /// those within their unit subtree (`prospects_unit`: a lead's team, a manager's
 /// branch, HQ's whole tree).
-pub fn filter(actor: &Actor, narrowing: &ProspectFilter) -> Sql {
+pub fn filter(actor: &Principal, narrowing: &ProspectFilter) -> Sql {
     let mut sql = Sql::new();
     if actor.roles.reads_unit_subtree() {
         let (low, high) = subtree_range(&actor.unit_path);
@@ -192,7 +192,7 @@ pub fn filter(actor: &Actor, narrowing: &ProspectFilter) -> Sql {
 /// One page of the prospects `actor` reads, newest first.
 pub async fn list(
     db: &Db,
-    actor: &Actor,
+    actor: &Principal,
     narrowing: &ProspectFilter,
     page: PageQuery,
 ) -> Result<Page<Prospect>, ApiError> {

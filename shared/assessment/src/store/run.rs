@@ -214,12 +214,13 @@ fn same_point(a: &RunState, b: &RunState) -> bool {
 }
 
 async fn finish(db: &Db, month: Month, run: &RunState, now: &str) -> Result<RunState, ApiError> {
-    for table in ["assessment_results", "rank_reviews"] {
-        db.execute(
-            &format!("DELETE FROM {table} WHERE month = ?1 AND run_id <> ?2"),
-            params![month.stored(), run.run_id],
-        )
-        .await?;
+    // What earlier, abandoned runs of the month left behind.
+    for statement in [
+        "DELETE FROM assessment_results WHERE month = ?1 AND run_id <> ?2",
+        "DELETE FROM rank_reviews WHERE month = ?1 AND run_id <> ?2",
+    ] {
+        db.execute(statement, params![month.stored(), run.run_id])
+            .await?;
     }
     db.execute(
         "UPDATE assessment_months SET status = 'draft', finished_at = ?1 WHERE month = ?2",

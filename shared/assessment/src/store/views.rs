@@ -401,45 +401,8 @@ fn ranked(row: &Row) -> Result<Ranked, ApiError> {
     })
 }
 
-/// The kinds of org units (ORG-1), from the top.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum UnitKind {
-    Hq,
-    Region,
-    Branch,
-    Team,
-}
-
-impl UnitKind {
-    pub const ALL: [UnitKind; 4] = [
-        UnitKind::Hq,
-        UnitKind::Region,
-        UnitKind::Branch,
-        UnitKind::Team,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            UnitKind::Hq => "hq",
-            UnitKind::Region => "region",
-            UnitKind::Branch => "branch",
-            UnitKind::Team => "team",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<UnitKind> {
-        UnitKind::ALL.into_iter().find(|k| k.key() == text)
-    }
-
-    /// The kind one level down (a team stays a team).
-    pub fn below(self) -> UnitKind {
-        match self {
-            UnitKind::Hq => UnitKind::Region,
-            UnitKind::Region => UnitKind::Branch,
-            UnitKind::Branch | UnitKind::Team => UnitKind::Team,
-        }
-    }
-}
+/// The kinds of org units (ORG-1), from the top: the org's own vocabulary.
+pub use zhanye_staff::vocab::UnitKind;
 
 /// An org unit.
 #[derive(Debug, Clone)]
@@ -501,7 +464,7 @@ pub async fn rollup(
 ) -> Result<Vec<UnitTotals>, ApiError> {
     let (low, high) = unit_range(root);
     let rows = db
-        .query(ROLLUP, params![at.stored(), low, high, kind.key()])
+        .query(ROLLUP, params![at.stored(), low, high, kind.as_str()])
         .await?;
     rows.iter()
         .map(|row| {

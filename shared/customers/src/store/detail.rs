@@ -268,9 +268,9 @@ pub async fn daily_assets(
 }
 
 /// Soft-deletes a customer (ORG-5, by its branch manager): it leaves every list, its
-/// HOME-1 figures leave its owner's months, a pending transfer is withdrawn and an
-/// active delegation ends. Answers whether it was there to delete. Run it in a
-/// transaction.
+/// HOME-1 figures leave its owner's months and an active delegation ends. Answers
+/// whether it was there to delete. Run it in a transaction, with the approvals engine
+/// withdrawing the customer's pending transfer request (the engine owns requests).
 pub async fn soft_delete(db: &Db, customer_id: i64, now: &str) -> Result<bool, ApiError> {
     use crate::store::stats::{self, Deltas};
     let mut deltas = Deltas::new();
@@ -286,11 +286,6 @@ pub async fn soft_delete(db: &Db, customer_id: i64, now: &str) -> Result<bool, A
         return Ok(false);
     }
     stats::apply(db, &deltas).await?;
-    crate::store::transfers::withdraw_pending(db, customer_id, now).await?;
-    db.execute(
-        "UPDATE delegations SET revoked_at = ?2 WHERE customer_id = ?1 AND revoked_at IS NULL",
-        params![customer_id, now],
-    )
-    .await?;
+    crate::store::delegations::end_all(db, customer_id, now).await?;
     Ok(true)
 }

@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 use zhanye_platform::{ApiError, Db, Page, PageQuery, params};
+use zhanye_staff::Principal;
 
-use crate::scope::CustomerScope;
 use crate::store::scope::{Sql, page_of, read_filter};
 use crate::store::search::ListItem;
 
@@ -56,7 +56,7 @@ pub fn followed_from(code: &str, scope: Option<&Sql>) -> Sql {
 /// One page of the customers the caller follows, latest followed first.
 pub async fn followed(
     db: &Db,
-    scope: &CustomerScope,
+    scope: &Principal,
     today: NaiveDate,
     page: PageQuery,
 ) -> Result<Page<ListItem>, ApiError> {

@@ -1,17 +1,19 @@
 //! ORG-4 as SQL: which rows of `customers AS c` a caller reads. It says in SQL what
-//! [`CustomerScope::may_read`] says in Rust, and every branch of it is an index lookup:
+//! [`may_read`](crate::scope::may_read) says in Rust, and every branch of it is an index lookup:
 //!
 //! - own: `owner_code = ?` (`customers_owner`) or an active delegation to the caller
 //!   (`delegations_delegate`, then the primary key);
 //! - subtree: `unit_path` in the subtree's range (`customers_unit_live`), and the
-//!   caller's own and delegated ones when something is delegated to them;
+//!   caller's own and delegated ones when something is delegated to them (then one id
+//!   list of the three lookups, as for own);
 //! - all: no filter.
 
 use chrono::NaiveDate;
 use zhanye_platform::{ApiError, Db, Page, PageQuery, Row, Value, params};
+use zhanye_staff::Principal;
 use zhanye_staff::org::subtree_range;
 
-use crate::scope::{CustomerScope, Reads};
+use crate::scope::Reads;
 
 /// SQL text with its numbered parameters (`?1`, `?2` …, the only kind both SQLite and
 /// PostgreSQL take), `params[n - 1]` being `?n`.
@@ -181,10 +183,19 @@ pub fn is_delegated_to(code: &str, today: NaiveDate) -> Sql {
 /// PostgreSQL cannot combine `owner_code = ? OR id IN (…)` through indexes and would
 /// read every customer.
 pub fn served(code: &str, today: NaiveDate) -> Sql {
+    let mut sql = Sql::new();
+    sql.push("c.id IN (")
+        .append(&served_ids(code, today))
+        .push(")");
+    sql
+}
+
+/// `SELECT …` of the ids of the customers `code` owns or has delegated on `today`.
+fn served_ids(code: &str, today: NaiveDate) -> Sql {
     let day = today.to_string();
     let mut sql = Sql::new();
     sql.bind(
-        "c.id IN (SELECT o.id FROM customers AS o WHERE o.owner_code = ?",
+        "SELECT o.id FROM customers AS o WHERE o.owner_code = ?",
         code,
     )
     .bind(
@@ -195,7 +206,7 @@ pub fn served(code: &str, today: NaiveDate) -> Sql {
         " AND d.revoked_at IS NULL AND d.starts_on <= ?",
         day.as_str(),
     )
-    .bind(" AND d.ends_on >= ?)", day.as_str());
+    .bind(" AND d.ends_on >= ?", day.as_str());
     sql
 }
 
@@ -203,21 +214,32 @@ pub fn served(code: &str, today: NaiveDate) -> Sql {
 /// customer. `delegated`: whether anything is delegated to the caller today (see
 /// [`has_delegations`]). Without delegations a lead's or manager's filter is the
 /// subtree's range alone — their own customers lie in it — so it is one range of one
-/// index rather than a union of three.
-pub fn readable(scope: &CustomerScope, today: NaiveDate, delegated: bool) -> Option<Sql> {
-    match &scope.reads {
+/// index rather than a union of three. With delegations it is that union, written as
+/// one id list like [`served`]: `range OR owner OR delegated` is no index path on
+/// PostgreSQL, which would read every customer. (`deleted_at IS NULL` lets the range
+/// use `customers_unit_live`; every list drops deleted customers anyway.)
+pub fn readable(scope: &Principal, today: NaiveDate, delegated: bool) -> Option<Sql> {
+    match &Reads::of(scope) {
         Reads::All => None,
         Reads::Own => Some(served(&scope.code, today)),
         Reads::Subtree(root) => {
             let (low, high) = subtree_range(root);
             let mut sql = Sql::new();
-            sql.bind("((c.unit_path >= ?", low)
-                .bind(" AND c.unit_path < ?)", high);
             if delegated {
-                sql.bind(" OR c.owner_code = ? OR ", scope.code.as_str())
-                    .append(&delegated_to(&scope.code, today));
+                sql.bind(
+                    "c.id IN (SELECT u.id FROM customers AS u WHERE u.unit_path >= ?",
+                    low,
+                )
+                .bind(
+                    " AND u.unit_path < ? AND u.deleted_at IS NULL UNION ALL ",
+                    high,
+                )
+                .append(&served_ids(&scope.code, today))
+                .push(")");
+            } else {
+                sql.bind("((c.unit_path >= ?", low)
+                    .bind(" AND c.unit_path < ?))", high);
             }
-            sql.push(")");
             Some(sql)
         }
     }
@@ -240,10 +262,10 @@ pub async fn has_delegations(db: &Db, code: &str, today: NaiveDate) -> Result<bo
 /// delegated to the caller when that changes the filter.
 pub async fn read_filter(
     db: &Db,
-    scope: &CustomerScope,
+    scope: &Principal,
     today: NaiveDate,
 ) -> Result<Option<Sql>, ApiError> {
-    let delegated = match scope.reads {
+    let delegated = match Reads::of(scope) {
         Reads::Subtree(_) => has_delegations(db, &scope.code, today).await?,
         Reads::Own | Reads::All => false,
     };
@@ -258,7 +280,7 @@ mod tests {
     #[test]
     fn each_scope_is_its_filter() {
         let today = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
-        let rep = CustomerScope::of("A0001", &Roles::from_stored("rep"), "/1/2/4/8/");
+        let rep = Principal::new("A0001", Roles::from_stored("rep"), "/1/2/4/8/");
         let own = readable(&rep, today, false).unwrap();
         assert_eq!(
             own.text,
@@ -273,8 +295,7 @@ mod tests {
         let params: Vec<String> = own.params.iter().map(text).collect();
         assert_eq!(params, ["A0001", "A0001", "2026-03-10", "2026-03-10"]);
 
-        let manager =
-            CustomerScope::of("0010002", &Roles::from_stored("branch_manager"), "/1/2/4/");
+        let manager = Principal::new("0010002", Roles::from_stored("branch_manager"), "/1/2/4/");
         let branch = readable(&manager, today, false).unwrap();
         assert_eq!(branch.text, "((c.unit_path >= ?1 AND c.unit_path < ?2))");
         let params: Vec<String> = branch.params.iter().map(text).collect();
@@ -284,11 +305,18 @@ mod tests {
         let params: Vec<String> = lent.params.iter().map(text).collect();
         assert_eq!(params[..3], ["/1/2/4/", "/1/2/40", "0010002"]);
 
-        let hq = CustomerScope::of("0010003", &Roles::from_stored("hq_admin"), "/1/");
+        let hq = Principal::new("0010003", Roles::from_stored("hq_admin"), "/1/");
         assert_eq!(readable(&hq, today, true), None);
         let exists = is_delegated_to("A0001", today);
         assert_eq!(exists.text.matches('?').count(), 3);
-        assert!(lent.text.contains("c.owner_code = ?3 OR c.id IN") && lent.text.ends_with("?6))"));
+        assert_eq!(
+            lent.text,
+            "c.id IN (SELECT u.id FROM customers AS u WHERE u.unit_path >= ?1 \
+             AND u.unit_path < ?2 AND u.deleted_at IS NULL \
+             UNION ALL SELECT o.id FROM customers AS o WHERE o.owner_code = ?3 \
+             UNION ALL SELECT d.customer_id FROM delegations AS d WHERE d.delegate_code = ?4 \
+             AND d.revoked_at IS NULL AND d.starts_on <= ?5 AND d.ends_on >= ?6)"
+        );
     }
 
     #[test]

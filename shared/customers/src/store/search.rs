@@ -8,9 +8,14 @@
 //! | scope own / subtree | `customers_owner` / `customers_unit` |
 //! | `q` name prefix | `customers_name` (range `name >= q AND name < q‥`) |
 //! | `q` digits: account-number prefix | the unique index on `account_no` |
+//! | `grade` and `level` (HQ) | `customers_grade_level_live` |
 //! | `tag` | `customer_tags` primary key (`tag`, `customer_id`) |
 //! | `stock` | `positions_security` (held, quantity > 0) |
 //! | sort by assets / open date with no narrower filter (HQ) | `customers_assets` / `customers_open_date` |
+//!
+//! `customers_id_live` says whether a tagged or holding customer is live without
+//! reading the table, so HQ's capped count of a broad tag is an index-only join, as
+//! the count of a broad grade and level is an index-only range.
 //!
 //! The page is chosen on ids first; names of owners and whether the caller follows each
 //! customer are looked up for the page's rows only.
@@ -20,8 +25,8 @@ use serde::Serialize;
 use zhanye_money::Money;
 use zhanye_platform::problem::reason;
 use zhanye_platform::{ApiError, Db, FieldError, Localized, Page, PageQuery, QueryParams, Row};
+use zhanye_staff::Principal;
 
-use crate::scope::CustomerScope;
 use crate::status::CustomerStatus;
 use crate::store::scope::{Sql, read_filter};
 
@@ -66,7 +71,8 @@ impl Sort {
     }
 
     /// `ORDER BY` of `customers AS c`; ties broken by id so pages never overlap.
-    /// Customers without an opening date come first (SQLite's order, spelt out).
+    /// Customers without an opening date come first (SQLite's order, spelt out), the
+    /// order `customers_open_date` keeps on both databases, read either way.
     pub fn order_by(self) -> &'static str {
         match self {
             Sort::Name => "c.name, c.id",
@@ -370,7 +376,7 @@ async fn rows(db: &Db, sql: Sql) -> Result<Vec<ListItem>, ApiError> {
 /// One page of the customers `scope` reads on `today` that pass `filters`.
 pub async fn search(
     db: &Db,
-    scope: &CustomerScope,
+    scope: &Principal,
     today: NaiveDate,
     filters: &Filters,
     page: PageQuery,
@@ -405,7 +411,7 @@ pub async fn search(
 /// [`COUNT_CAP`]), and whether there are more than that.
 pub async fn export(
     db: &Db,
-    scope: &CustomerScope,
+    scope: &Principal,
     today: NaiveDate,
     filters: &Filters,
 ) -> Result<(Vec<ListItem>, u64, bool), ApiError> {
@@ -485,7 +491,7 @@ mod tests {
     #[test]
     fn statements_bind_every_parameter() {
         let today = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
-        let lead = CustomerScope::of("0010001", &Roles::from_stored("lead,rep"), "/1/2/4/8/");
+        let lead = Principal::new("0010001", Roles::from_stored("lead,rep"), "/1/2/4/8/");
         let scope = crate::store::scope::readable(&lead, today, true);
         let all =
             filters("q=张&status=existing&grade=金手指&level=VIP&tag=t&stock=600000").unwrap();

@@ -1,5 +1,5 @@
 //! Topic `account-events` (账户事件): `{event_no, account_no, date, kind, detail?}`;
-//! `kind` one of [`KINDS`], `detail` at most 200 characters. An event number already
+//! `kind` an [`AccountEvent`], `detail` at most 200 characters. An event number already
 //! stored is skipped (counted `unchanged`). New events change the customer:
 //! `opened`, `effective` and `assessment_effective` set its opening, effective and
 //! assessment-effective date; `cancelled`, `custody_transferred` and `closed` lose it
@@ -13,19 +13,7 @@ use serde_json::{Map, Value};
 use crate::batch::report_duplicates;
 use crate::fields::Fields;
 use crate::report::Report;
-
-/// The event kinds, as `zhanye_customers::status::AccountEvent` names them.
-pub const KINDS: [&str; 9] = [
-    "opened",
-    "effective",
-    "assessment_effective",
-    "cancelled",
-    "custody_transferred",
-    "closed",
-    "dividend",
-    "rights_issue",
-    "ipo_win",
-];
+use crate::vocab::AccountEvent;
 
 /// One event as sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,8 +22,7 @@ pub struct AccountEventRecord {
     pub event_no: String,
     pub account_no: String,
     pub date: NaiveDate,
-    /// One of [`KINDS`].
-    pub kind: String,
+    pub kind: AccountEvent,
     /// Empty when not sent.
     pub detail: String,
 }
@@ -50,7 +37,7 @@ pub fn parse(records: &[Map<String, Value>]) -> Result<Vec<AccountEventRecord>, 
         fields.key = event_no.clone();
         let account_no = fields.text("account_no", 32);
         let date = fields.date("date");
-        let kind = fields.one_of("kind", &KINDS);
+        let kind = fields.one_of("kind");
         let detail = fields.optional_text("detail", 200).unwrap_or_default();
         if let (Some(event_no), Some(account_no), Some(date), Some(kind)) =
             (event_no, account_no, date, kind)

@@ -4,17 +4,17 @@
 //! |---|---|
 //! | `account_no` | required, at most 32 characters, once per batch |
 //! | `name` | required, at most 64 |
-//! | `kind` | `individual` (new customers' default) or `institution` |
-//! | `gender` | `male` or `female` |
+//! | `kind` | [`CustomerKind`]: `individual` (new customers' default) or `institution` |
+//! | `gender` | [`Gender`]: `male` or `female` |
 //! | `birth_date`, `open_date`, `effective_date`, `assessment_effective_date` | `YYYY-MM-DD` |
 //! | `mobile` | 11 digits starting with 1 |
 //! | `email` | an address with `@` |
 //! | `address` | at most 200 characters |
 //! | `id_number` | 18 (or 15) characters; kept only as a verifier and a masked copy |
-//! | `status` | `potential`, `target`, `existing` (new customers' default) or `lost` |
-//! | `grade` | `金手指`, `金算盘` or `金钥匙` |
-//! | `level` | `VIP`, `核心A`, `核心B`, `潜力` or `普通` |
-//! | `risk_tolerance` | `conservative`, `steady` or `aggressive` |
+//! | `status` | [`CustomerStatus`]: `potential`, `target`, `existing` (new customers' default) or `lost` |
+//! | `grade` | [`CustomerGrade`]: `金手指`, `金算盘` or `金钥匙` |
+//! | `level` | [`CustomerLevel`]: `VIP`, `核心A`, `核心B`, `潜力` or `普通` |
+//! | `risk_tolerance` | [`RiskTolerance`]: `conservative`, `steady` or `aggressive` |
 //! | `tags` | an array of strings, each at most 32 characters, no commas |
 //! | `owner_code` | the owning staff member's code; it must exist |
 //!
@@ -24,17 +24,14 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value};
 use zhanye_staff::StaffCode;
 use zhanye_staff::identity::normalise_id_number;
+use zhanye_staff::vocab::Gender;
 
 use crate::batch::report_duplicates;
 use crate::fields::Fields;
 use crate::report::Report;
 use crate::topics::staff::is_mobile;
+use crate::vocab::{CustomerGrade, CustomerKind, CustomerLevel, CustomerStatus, RiskTolerance};
 
-pub const KINDS: [&str; 2] = ["individual", "institution"];
-pub const STATUSES: [&str; 4] = ["potential", "target", "existing", "lost"];
-pub const GRADES: [&str; 3] = ["金手指", "金算盘", "金钥匙"];
-pub const LEVELS: [&str; 5] = ["VIP", "核心A", "核心B", "潜力", "普通"];
-pub const RISK_TOLERANCES: [&str; 3] = ["conservative", "steady", "aggressive"];
 /// The longest tag, in characters.
 pub const MAX_TAG: usize = 32;
 
@@ -44,18 +41,18 @@ pub struct CustomerRecord {
     pub index: usize,
     pub account_no: String,
     pub name: String,
-    pub kind: Option<String>,
-    pub gender: Option<String>,
+    pub kind: Option<CustomerKind>,
+    pub gender: Option<Gender>,
     pub birth_date: Option<NaiveDate>,
     pub mobile: Option<String>,
     pub email: Option<String>,
     pub address: Option<String>,
     /// Normalised.
     pub id_number: Option<String>,
-    pub status: Option<String>,
-    pub grade: Option<String>,
-    pub level: Option<String>,
-    pub risk_tolerance: Option<String>,
+    pub status: Option<CustomerStatus>,
+    pub grade: Option<CustomerGrade>,
+    pub level: Option<CustomerLevel>,
+    pub risk_tolerance: Option<RiskTolerance>,
     pub open_date: Option<NaiveDate>,
     pub effective_date: Option<NaiveDate>,
     pub assessment_effective_date: Option<NaiveDate>,
@@ -104,8 +101,8 @@ pub fn parse(records: &[Map<String, Value>]) -> Result<Vec<CustomerRecord>, Repo
         let account_no = fields.text("account_no", 32);
         fields.key = account_no.clone();
         let name = fields.text("name", 64);
-        let kind = fields.optional_one_of("kind", &KINDS);
-        let gender = fields.optional_one_of("gender", &["male", "female"]);
+        let kind = fields.optional_one_of("kind");
+        let gender = fields.optional_one_of("gender");
         let birth_date = fields.optional_date("birth_date");
         let mobile = fields.optional_text("mobile", 11).filter(|m| {
             let ok = is_mobile(m);
@@ -129,10 +126,10 @@ pub fn parse(records: &[Map<String, Value>]) -> Result<Vec<CustomerRecord>, Repo
             }
             normalised
         });
-        let status = fields.optional_one_of("status", &STATUSES);
-        let grade = fields.optional_one_of("grade", &GRADES);
-        let level = fields.optional_one_of("level", &LEVELS);
-        let risk_tolerance = fields.optional_one_of("risk_tolerance", &RISK_TOLERANCES);
+        let status = fields.optional_one_of("status");
+        let grade = fields.optional_one_of("grade");
+        let level = fields.optional_one_of("level");
+        let risk_tolerance = fields.optional_one_of("risk_tolerance");
         let open_date = fields.optional_date("open_date");
         let effective_date = fields.optional_date("effective_date");
         let assessment_effective_date = fields.optional_date("assessment_effective_date");
@@ -200,7 +197,16 @@ mod tests {
         assert_eq!(c.id_number.as_deref(), Some("31010119800506001X"));
         assert_eq!(c.owner_code.as_ref().map(StaffCode::as_str), Some("A0001"));
         assert_eq!(c.tags, Some(vec!["高净值".to_owned(), "两融".to_owned()]));
-        assert_eq!(c.grade.as_deref(), Some("金算盘"));
+        assert_eq!(c.grade, Some(CustomerGrade::GoldenAbacus));
+        assert_eq!(
+            (c.kind, c.gender, c.level, c.risk_tolerance),
+            (
+                Some(CustomerKind::Individual),
+                Some(Gender::Male),
+                Some(CustomerLevel::CoreA),
+                Some(RiskTolerance::Steady)
+            )
+        );
         assert_eq!(
             c.open_date.map(|d| d.to_string()).as_deref(),
             Some("2007-09-11")
@@ -208,11 +214,7 @@ mod tests {
         let bare = &customers[1];
         assert_eq!((bare.index, bare.name.as_str()), (1, "李四"));
         assert_eq!(
-            (
-                bare.status.clone(),
-                bare.tags.clone(),
-                bare.owner_code.clone()
-            ),
+            (bare.status, bare.tags.clone(), bare.owner_code.clone()),
             (None, None, None)
         );
     }

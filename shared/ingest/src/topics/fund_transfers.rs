@@ -9,6 +9,7 @@ use zhanye_money::Money;
 use crate::batch::report_duplicates;
 use crate::fields::Fields;
 use crate::report::Report;
+use crate::vocab::TransferDirection;
 
 /// One transfer as sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,8 +18,7 @@ pub struct FundTransferRecord {
     pub transfer_no: String,
     pub account_no: String,
     pub date: NaiveDate,
-    /// `in` or `out`.
-    pub direction: String,
+    pub direction: TransferDirection,
     pub amount: Money,
 }
 
@@ -32,7 +32,7 @@ pub fn parse(records: &[Map<String, Value>]) -> Result<Vec<FundTransferRecord>, 
         fields.key = transfer_no.clone();
         let account_no = fields.text("account_no", 32);
         let date = fields.date("date");
-        let direction = fields.one_of("direction", &["in", "out"]);
+        let direction = fields.one_of("direction");
         let amount = fields.money("amount").filter(|amount| {
             let ok = *amount > Money::ZERO;
             if !ok {

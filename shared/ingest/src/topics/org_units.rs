@@ -1,13 +1,13 @@
-//! Topic `org-units` (ORG-1): `{code, name, kind, parent_code}`; `kind` one of `hq`,
-//! `region`, `branch`, `team`, each under the kind before it; the HQ has no parent.
+//! Topic `org-units` (ORG-1): `{code, name, kind, parent_code}`; `kind` a [`UnitKind`]
+//! (`hq`, `region`, `branch`, `team`), each under the kind before it; the HQ has no
+//! parent.
 
 use serde_json::{Map, Value};
+use zhanye_staff::vocab::UnitKind;
 
 use crate::batch::report_duplicates;
 use crate::fields::Fields;
 use crate::report::Report;
-
-pub const KINDS: [&str; 4] = ["hq", "region", "branch", "team"];
 
 /// One org unit as sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,14 +15,8 @@ pub struct OrgUnitRecord {
     pub index: usize,
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: UnitKind,
     pub parent_code: Option<String>,
-}
-
-/// The kind a unit of `kind` must sit under, `None` for the HQ.
-pub fn parent_kind(kind: &str) -> Option<&'static str> {
-    let position = KINDS.iter().position(|k| *k == kind)?;
-    position.checked_sub(1).map(|p| KINDS[p])
 }
 
 /// Reads the records; every problem goes into the report.
@@ -34,12 +28,12 @@ pub fn parse(records: &[Map<String, Value>]) -> Result<Vec<OrgUnitRecord>, Repor
         let code = fields.text("code", 32);
         fields.key = code.clone();
         let name = fields.text("name", 64);
-        let kind = fields.one_of("kind", &KINDS);
+        let kind = fields.one_of::<UnitKind>("kind");
         let parent_code = fields.optional_text("parent_code", 32);
-        if let Some(kind) = &kind {
-            match (kind.as_str(), &parent_code) {
-                ("hq", Some(_)) => fields.fail("parent_code", "invalid"),
-                ("hq", None) => {}
+        if let Some(kind) = kind {
+            match (kind, &parent_code) {
+                (UnitKind::Hq, Some(_)) => fields.fail("parent_code", "invalid"),
+                (UnitKind::Hq, None) => {}
                 (_, None) => fields.fail("parent_code", "required"),
                 _ => {}
             }
@@ -69,14 +63,6 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn kinds_nest() {
-        assert_eq!(parent_kind("hq"), None);
-        assert_eq!(parent_kind("region"), Some("hq"));
-        assert_eq!(parent_kind("team"), Some("branch"));
-        assert_eq!(parent_kind("moon"), None);
-    }
-
-    #[test]
     fn good_records_parse() {
         let units = parse(&records(json!([
             {"code": "HQ", "name": "总部", "kind": "hq"},
@@ -85,6 +71,10 @@ mod tests {
         .unwrap();
         assert_eq!(units.len(), 2);
         assert_eq!(units[1].parent_code.as_deref(), Some("HQ"));
+        assert_eq!(
+            (units[0].kind, units[1].kind),
+            (UnitKind::Hq, UnitKind::Region)
+        );
     }
 
     #[test]

@@ -9,12 +9,12 @@
 //! | `name` | required, at most 100 characters |
 //! | `manager` | required (管理人), at most 100 |
 //! | `risk_level` | required: 1–5, or `"R1"`–`"R5"` (低, 中低, 中, 中高, 高) |
-//! | `status` | required: `on_sale`, `issuing` or `ended` |
-//! | `category` | required: `financial`, `information` or `advisory` |
+//! | `status` | required [`ProductStatus`]: `on_sale`, `issuing` or `ended` |
+//! | `category` | required [`ProductCategory`]: `financial`, `information` or `advisory` |
 //! | `term`, `expected_yield`, `min_subscription`, `face_value`, `custodian` | at most 200 |
 //! | `value_date`, `maturity_date` | `YYYY-MM-DD`; maturity not before the value date |
 //! | `intro`, `risk_characteristics`, `management_term`, `fees` | at most 2,000 |
-//! | `documents` | an array of `{kind, file_name, content_base64}`: `kind` one of `risk_disclosure`, `contract`, `prospectus` (once each per record), `file_name` at most 100 characters without `/` or `\`, the content a PDF (`%PDF-`) of 1 byte to [`MAX_DOCUMENT_BYTES`] |
+//! | `documents` | an array of `{kind, file_name, content_base64}`: `kind` a [`DocumentKind`]: `risk_disclosure`, `contract` or `prospectus` (once each per record), `file_name` at most 100 characters without `/` or `\`, the content a PDF (`%PDF-`) of 1 byte to [`MAX_DOCUMENT_BYTES`] |
 
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -22,10 +22,8 @@ use sha2::{Digest, Sha256};
 use crate::batch::report_duplicates;
 use crate::fields::Fields;
 use crate::report::Report;
+use crate::vocab::{DocumentKind, ProductCategory, ProductStatus};
 
-pub const STATUSES: [&str; 3] = ["on_sale", "issuing", "ended"];
-pub const CATEGORIES: [&str; 3] = ["financial", "information", "advisory"];
-pub const DOCUMENT_KINDS: [&str; 3] = ["risk_disclosure", "contract", "prospectus"];
 /// The largest document accepted, decoded (2 MiB).
 pub const MAX_DOCUMENT_BYTES: usize = 2 << 20;
 /// The longest product code.
@@ -36,7 +34,7 @@ const LONG_TEXT: usize = 2_000;
 /// One document as sent, decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentRecord {
-    pub kind: String,
+    pub kind: DocumentKind,
     pub file_name: String,
     pub content: Vec<u8>,
     /// SHA-256 of `content`, lower-case hex.
@@ -53,8 +51,8 @@ pub struct ProductRecord {
     pub manager: String,
     /// 1..=5.
     pub risk_level: u8,
-    pub status: String,
-    pub category: String,
+    pub status: ProductStatus,
+    pub category: ProductCategory,
     pub term: Option<String>,
     pub expected_yield: Option<String>,
     pub value_date: Option<chrono::NaiveDate>,
@@ -169,18 +167,17 @@ fn documents(fields: &mut Fields, record: &Map<String, Value>) -> Vec<DocumentRe
             continue;
         };
         let kind = match item.get("kind").and_then(Value::as_str).map(str::trim) {
-            Some(kind) if DOCUMENT_KINDS.contains(&kind) => {
-                if documents.iter().any(|d| d.kind == kind) {
+            Some(text) => match DocumentKind::parse(text) {
+                Some(kind) if documents.iter().any(|d| d.kind == kind) => {
                     fields.fail(&at("kind"), "duplicate");
                     None
-                } else {
-                    Some(kind.to_owned())
                 }
-            }
-            Some(_) => {
-                fields.fail(&at("kind"), "invalid");
-                None
-            }
+                Some(kind) => Some(kind),
+                None => {
+                    fields.fail(&at("kind"), "invalid");
+                    None
+                }
+            },
             None => {
                 fields.fail(&at("kind"), "required");
                 None
@@ -261,8 +258,8 @@ pub fn parse(records: &[Map<String, Value>]) -> Result<Vec<ProductRecord>, Repor
         let name = fields.text("name", 100);
         let manager = fields.text("manager", 100);
         let risk_level = risk_level(&mut fields, record);
-        let status = fields.one_of("status", &STATUSES);
-        let category = fields.one_of("category", &CATEGORIES);
+        let status = fields.one_of("status");
+        let category = fields.one_of("category");
         let term = fields.optional_text("term", SHORT_TEXT);
         let expected_yield = fields.optional_text("expected_yield", SHORT_TEXT);
         let value_date = fields.optional_date("value_date");

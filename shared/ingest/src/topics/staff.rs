@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 use zhanye_staff::identity::normalise_id_number;
+use zhanye_staff::vocab::{Gender, StaffStatus};
 use zhanye_staff::{Role, Roles, StaffCode};
 
 use crate::batch::report_duplicates;
@@ -21,8 +22,8 @@ pub struct StaffRecord {
     pub unit_code: String,
     pub position: String,
     pub roles: Roles,
-    pub status: String,
-    pub gender: Option<String>,
+    pub status: StaffStatus,
+    pub gender: Option<Gender>,
     pub birth_date: NaiveDate,
     pub mobile: String,
     pub email: Option<String>,
@@ -66,9 +67,9 @@ pub fn parse(records: &[Map<String, Value>]) -> Result<Vec<StaffRecord>, Report>
             }
         };
         let status = fields
-            .optional_one_of("status", &["normal", "suspended", "left"])
-            .unwrap_or_else(|| "normal".into());
-        let gender = fields.optional_one_of("gender", &["male", "female"]);
+            .optional_one_of("status")
+            .unwrap_or(StaffStatus::Normal);
+        let gender = fields.optional_one_of("gender");
         let birth_date = fields.date("birth_date");
         let mobile = fields.text("mobile", 11).filter(|m| {
             let ok = is_mobile(m);
@@ -142,7 +143,7 @@ mod tests {
         let s = &staff[0];
         assert_eq!(s.code.as_str(), "A0101");
         assert_eq!(s.roles, Roles::new([Role::Rep]));
-        assert_eq!(s.status, "normal");
+        assert_eq!(s.status, StaffStatus::Normal);
         assert_eq!(s.id_number, "31010119910203001X");
     }
 

@@ -11,6 +11,7 @@ use zhanye_money::Money;
 use crate::batch::report_duplicates;
 use crate::fields::Fields;
 use crate::report::Report;
+use crate::vocab::TradeSide;
 
 /// The most shares (units) one trade may move, far above any real trade, so positions
 /// summed over many trades stay exact integers.
@@ -25,8 +26,7 @@ pub struct TradeRecord {
     pub date: NaiveDate,
     pub security_code: String,
     pub security_name: String,
-    /// `buy` or `sell`.
-    pub side: String,
+    pub side: TradeSide,
     pub quantity: i64,
     pub amount: Money,
     pub commission: Money,
@@ -54,7 +54,7 @@ pub fn parse(records: &[Map<String, Value>]) -> Result<Vec<TradeRecord>, Report>
         let date = fields.date("date");
         let security_code = fields.text("security_code", 16);
         let security_name = fields.text("security_name", 64);
-        let side = fields.one_of("side", &["buy", "sell"]);
+        let side = fields.one_of("side");
         let quantity = fields.positive_integer("quantity").filter(|q| {
             let ok = *q <= MAX_QUANTITY;
             if !ok {

@@ -283,7 +283,7 @@ impl ProductDetail {
     pub fn localize(mut self, lang: Lang) -> ProductDetail {
         self.summary = self.summary.localize(lang);
         for document in &mut self.documents {
-            document.label = document.kind.label(lang);
+            document.label = lang.pick(document.kind.label_zh(), document.kind.label_en());
         }
         self
     }

@@ -13,7 +13,7 @@ use zhanye_customers::store::scope::{Sql, page_of, served};
 use zhanye_platform::{ApiError, Db, Page, PageQuery};
 
 use crate::risk::RiskLevel;
-use crate::suitability::RiskTolerance;
+use crate::suitability::covering;
 
 /// A customer a product suits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -31,7 +31,7 @@ pub struct SuitableCustomer {
 /// `FROM customers AS c WHERE …`: served by `staff_code` on `today`, not deleted, with a
 /// tolerance covering `level`.
 pub fn suitable_from(staff_code: &str, today: NaiveDate, level: RiskLevel) -> Sql {
-    let covering = RiskTolerance::covering(level);
+    let covering = covering(level);
     let mut sql = Sql::new();
     sql.push(" FROM customers AS c WHERE c.deleted_at IS NULL AND ")
         .append(&served(staff_code, today))

@@ -149,8 +149,8 @@ fn row(record: &CustomerRecord, pii_key: &[u8]) -> Value {
     let day = |value: &Option<chrono::NaiveDate>| value.map(|d| json!(d.to_string()));
     put("account_no", Some(json!(record.account_no)));
     put("name", Some(json!(record.name)));
-    put("kind", text(&record.kind));
-    put("gender", text(&record.gender));
+    put("kind", record.kind.map(|v| json!(v)));
+    put("gender", record.gender.map(|v| json!(v)));
     put("birth_date", day(&record.birth_date));
     put("mobile", text(&record.mobile));
     put("email", text(&record.email));
@@ -169,10 +169,10 @@ fn row(record: &CustomerRecord, pii_key: &[u8]) -> Value {
             .as_ref()
             .map(|id| json!(mask_id_number(id))),
     );
-    put("status", text(&record.status));
-    put("grade", text(&record.grade));
-    put("level", text(&record.level));
-    put("risk_tolerance", text(&record.risk_tolerance));
+    put("status", record.status.map(|v| json!(v)));
+    put("grade", record.grade.map(|v| json!(v)));
+    put("level", record.level.map(|v| json!(v)));
+    put("risk_tolerance", record.risk_tolerance.map(|v| json!(v)));
     put("open_date", day(&record.open_date));
     put("effective_date", day(&record.effective_date));
     put(
