@@ -10,6 +10,8 @@
 -- Rows from an earlier seed of the same month are replaced, so it can run again. Run it
 -- against the app's database while the app is stopped or idle:
 --   sqlite3 STATE_DIR/sqlite_db.db < bench/assessment/seed.sql
+-- seed.postgres.sql beside it writes the same rows into a PostgreSQL database: members
+-- are numbered by code (not by rowid, which PostgreSQL has not), so both number alike.
 PRAGMA busy_timeout = 60000;
 
 CREATE TEMP TABLE bench_month AS
@@ -18,7 +20,7 @@ SELECT date('now', '+8 hours', 'start of month', '-1 month') AS first_day,
        CAST(strftime('%Y%m', 'now', '+8 hours', 'start of month', '-1 month') AS INTEGER) AS stored;
 
 CREATE TEMP TABLE bench_staff AS
-SELECT rowid AS n, code, unit_path FROM staff
+SELECT ROW_NUMBER() OVER (ORDER BY code) AS n, code, unit_path FROM staff
 WHERE status = 'normal' AND (',' || roles || ',') LIKE '%,rep,%';
 
 BEGIN;

@@ -13,16 +13,20 @@
 //!   `POST /api/auth/login` and `POST /api/checkins`. Start the app with the sign-in
 //!   rate limits raised, or one client address is throttled after 30 sign-ins a minute.
 //! - `zhanye bench customers` / `zhanye bench t1`: see `bench/customers.rs`.
+//! - `zhanye bench mixed`: the read routes people use, mixed, under many connections;
+//!   see `bench/mixed.rs`.
 //! - `zhanye bench products`: see `bench/products.rs`.
 
 mod api;
 mod customers;
+mod mixed;
 mod products;
 
 use anyhow::{Context, Result, bail};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
 use hyper_util::rt::TokioIo;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -66,6 +70,9 @@ enum BenchCmd {
     /// One day's T+1 delivery (daily assets for every customer, trades) through the
     /// webhooks: wall time and records/s.
     T1(customers::T1Args),
+    /// A mix of the read routes people use (home, customer lists and search, detail,
+    /// performance, tasks, products) under many keep-alive connections.
+    Mixed(mixed::MixedArgs),
     /// Product list, search, detail and suitable-customers latency, one client at a
     /// time; the wall time (and server memory) of a CSV and an XLSX export.
     Products(products::ProductsArgs),
@@ -113,6 +120,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         }
         BenchCmd::Customers(args) => customers::customers(args).await,
         BenchCmd::T1(args) => customers::t1(args).await,
+        BenchCmd::Mixed(args) => mixed::mixed(args).await,
         BenchCmd::Products(args) => products::products(args).await,
         BenchCmd::Suite {
             app,
@@ -272,8 +280,14 @@ async fn one_request(addr: SocketAddr, method: &str, path: &str) -> Result<()> {
 }
 
 struct Report {
+    /// Answered with a 2xx status, in the measured time.
     requests: usize,
+    /// Failed in the measured time: non-2xx answers and transport failures.
     errors: usize,
+    /// The non-2xx answers by status.
+    statuses: BTreeMap<u16, usize>,
+    /// The first failure: the request and what came back.
+    first_failure: Option<String>,
     elapsed: Duration,
     latency: Percentiles,
 }
@@ -294,6 +308,40 @@ impl Report {
             fmt(self.latency.p99),
             fmt(self.latency.max)
         );
+        if self.errors > 0 {
+            let statuses: Vec<String> = self
+                .statuses
+                .iter()
+                .map(|(status, n)| format!("{status} ×{n}"))
+                .collect();
+            let transport = self.errors - self.statuses.values().sum::<usize>();
+            println!(
+                "failed: non-2xx answers [{}], transport errors {transport}",
+                statuses.join(", ")
+            );
+        }
+        if let Some(failure) = &self.first_failure {
+            println!("first failure: {failure}");
+        }
+    }
+
+    /// Says when answers failed, and refuses a run where most did: its figures would
+    /// measure error paths, not the routes.
+    fn check(&self) -> Result<()> {
+        let answered = self.requests + self.errors;
+        if self.errors > 0 {
+            println!(
+                "WARNING: {} of {answered} requests failed; the figures above count only the 2xx answers",
+                self.errors
+            );
+        }
+        if answered == 0 || self.errors * 2 > answered {
+            bail!(
+                "most requests failed ({} of {answered}): this run measures nothing",
+                self.errors
+            );
+        }
+        Ok(())
     }
 }
 
@@ -461,8 +509,6 @@ async fn exchange(base: &str, path: &str, probe: &Probe) -> Result<(u16, serde_j
 }
 
 /// Closed-loop load: each connection sends its next request when the last is answered.
-/// The load runs on its own single-threaded runtime so it does not borrow the server's
-/// worker threads.
 async fn load(url: &str, connections: usize, duration: Duration) -> Result<Report> {
     load_probe(url, Probe::get(), connections, duration).await
 }
@@ -475,32 +521,56 @@ async fn load_probe(
 ) -> Result<Report> {
     let uri: http::Uri = url.parse().context("bad --url")?;
     let authority = uri.authority().context("--url needs host:port")?.clone();
-    let addr: SocketAddr = tokio::net::lookup_host(authority.as_str())
-        .await?
-        .next()
-        .context("cannot resolve host")?;
     let path = uri
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "/".into());
     let host = authority.to_string();
+    let make: RequestMaker = Arc::new(move |_, _| probe.request(&path, &host));
+    load_requests(authority.as_str(), make, connections, duration).await
+}
+
+/// Makes the `k`-th request of connection `c` of a load.
+type RequestMaker =
+    Arc<dyn Fn(usize, u64) -> Result<http::Request<http_body_util::Full<Bytes>>> + Send + Sync>;
+
+/// Closed-loop load of the requests `make` gives, against `authority` (host:port). The
+/// load runs on its own single-threaded runtime so it does not borrow the server's
+/// worker threads.
+async fn load_requests(
+    authority: &str,
+    make: RequestMaker,
+    connections: usize,
+    duration: Duration,
+) -> Result<Report> {
+    let addr: SocketAddr = tokio::net::lookup_host(authority)
+        .await?
+        .next()
+        .context("cannot resolve host")?;
     let (tx, rx) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("load runtime");
-        let out = rt.block_on(run_load(addr, host, path, probe, connections, duration));
+        let out = rt.block_on(run_load(addr, make, connections, duration));
         let _ = tx.send(out);
     });
     rx.await.context("load thread died")?
 }
 
+/// What one connection of a load measured.
+#[derive(Default)]
+struct Tally {
+    samples: Vec<Duration>,
+    errors: usize,
+    statuses: BTreeMap<u16, usize>,
+    first_failure: Option<String>,
+}
+
 async fn run_load(
     addr: SocketAddr,
-    host: String,
-    path: String,
-    probe: Probe,
+    make: RequestMaker,
     connections: usize,
     duration: Duration,
 ) -> Result<Report> {
@@ -509,16 +579,14 @@ async fn run_load(
     let measure_from = start + warmup;
     let end = measure_from + duration;
     let mut tasks = Vec::new();
-    for _ in 0..connections {
-        let host = host.clone();
-        let path = path.clone();
-        let probe = probe.clone();
+    for c in 0..connections {
+        let make = make.clone();
         tasks.push(tokio::spawn(async move {
-            let mut samples = Vec::new();
-            let mut errors = 0usize;
+            let mut tally = Tally::default();
+            let mut k = 0u64;
             'outer: while Instant::now() < end {
                 let Ok(stream) = tokio::net::TcpStream::connect(addr).await else {
-                    errors += 1;
+                    tally.errors += 1;
                     tokio::time::sleep(Duration::from_millis(10)).await;
                     continue;
                 };
@@ -526,25 +594,44 @@ async fn run_load(
                 let Ok((mut sender, conn)) =
                     hyper::client::conn::http1::handshake(TokioIo::new(stream)).await
                 else {
-                    errors += 1;
+                    tally.errors += 1;
                     continue;
                 };
                 tokio::spawn(conn);
                 while Instant::now() < end {
-                    let req = probe.request(&path, &host).expect("request");
+                    let req = make(c, k).expect("request");
+                    k += 1;
+                    let target = req.uri().clone();
                     let sent = Instant::now();
-                    let ok = match sender.send_request(req).await {
+                    // The status and whole body, or nothing when the exchange broke.
+                    let answer = match sender.send_request(req).await {
                         Ok(res) => {
-                            let ok = res.status().is_success();
-                            ok && res.into_body().collect().await.is_ok()
+                            let status = res.status();
+                            res.into_body()
+                                .collect()
+                                .await
+                                .ok()
+                                .map(|body| (status, body.to_bytes()))
                         }
-                        Err(_) => false,
+                        Err(_) => None,
                     };
+                    let ok = answer.as_ref().is_some_and(|(s, _)| s.is_success());
                     if sent >= measure_from {
                         if ok {
-                            samples.push(sent.elapsed());
+                            tally.samples.push(sent.elapsed());
                         } else {
-                            errors += 1;
+                            tally.errors += 1;
+                            if let Some((status, _)) = &answer {
+                                *tally.statuses.entry(status.as_u16()).or_default() += 1;
+                            }
+                            tally.first_failure.get_or_insert_with(|| match &answer {
+                                Some((status, body)) => {
+                                    let body: String =
+                                        String::from_utf8_lossy(body).chars().take(300).collect();
+                                    format!("{target} → {status} {body}")
+                                }
+                                None => format!("{target} → no answer"),
+                            });
                         }
                     }
                     if !ok {
@@ -552,21 +639,58 @@ async fn run_load(
                     }
                 }
             }
-            (samples, errors)
+            tally
         }));
     }
     let mut all = Vec::new();
-    let mut errors = 0;
-    for t in tasks {
-        let (s, e) = t.await?;
-        all.extend(s);
-        errors += e;
-    }
-    let requests = all.len();
-    Ok(Report {
-        requests,
-        errors,
+    let mut report = Report {
+        requests: 0,
+        errors: 0,
+        statuses: BTreeMap::new(),
+        first_failure: None,
         elapsed: duration,
-        latency: Percentiles::of(&mut all),
-    })
+        latency: Percentiles::of(&mut []),
+    };
+    for t in tasks {
+        let tally = t.await?;
+        all.extend(tally.samples);
+        report.errors += tally.errors;
+        for (status, n) in tally.statuses {
+            *report.statuses.entry(status).or_default() += n;
+        }
+        if report.first_failure.is_none() {
+            report.first_failure = tally.first_failure;
+        }
+    }
+    report.requests = all.len();
+    report.latency = Percentiles::of(&mut all);
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(requests: usize, statuses: &[(u16, usize)], transport: usize) -> Report {
+        let statuses: BTreeMap<u16, usize> = statuses.iter().copied().collect();
+        Report {
+            requests,
+            errors: statuses.values().sum::<usize>() + transport,
+            statuses,
+            first_failure: None,
+            elapsed: Duration::from_secs(1),
+            latency: Percentiles::of(&mut []),
+        }
+    }
+
+    #[test]
+    fn a_run_where_most_requests_failed_is_refused() {
+        assert!(report(100, &[], 0).check().is_ok());
+        // A few failures are reported, not fatal.
+        assert!(report(100, &[(500, 3)], 1).check().is_ok());
+        assert!(report(40, &[(401, 61)], 0).check().is_err());
+        assert!(report(10, &[], 11).check().is_err());
+        // Nothing answered at all measures nothing either.
+        assert!(report(0, &[], 0).check().is_err());
+    }
 }

@@ -54,6 +54,11 @@ impl Client {
         })
     }
 
+    /// The access token of the signed-in staff member, if signed in.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
     /// Sends one request and reads its whole answer.
     pub async fn call(&mut self, method: &str, path: &str, body: Option<&Value>) -> Result<Answer> {
         if !self.sender.as_ref().is_some_and(|s| s.is_ready()) {

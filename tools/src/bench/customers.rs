@@ -63,7 +63,7 @@ pub struct T1Args {
 }
 
 /// Name prefixes searched: common surnames, then surname and a given-name character.
-const PREFIXES: &[&str] = &[
+pub(super) const PREFIXES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "王伟", "李娜", "张敏", "刘洋",
     "陈静", "杨帆", "黄磊", "赵丽", "吴婷", "周杰",
 ];
@@ -82,31 +82,7 @@ pub async fn customers(args: CustomersArgs) -> Result<()> {
         args.code
     );
 
-    // Customers to open: from the first pages of the list.
-    let mut ids = Vec::new();
-    let mut total = 0;
-    for page in 1..=5 {
-        let answer = client
-            .call(
-                "GET",
-                &format!("/api/customers?page={page}&page_size=50"),
-                None,
-            )
-            .await?;
-        let body = answer.json();
-        if answer.status != 200 {
-            bail!("GET /api/customers answered {}: {body}", answer.status);
-        }
-        total = body["total"].as_u64().unwrap_or(0);
-        let items = body["items"].as_array().cloned().unwrap_or_default();
-        ids.extend(items.iter().filter_map(|c| c["id"].as_i64()));
-        if items.len() < 50 {
-            break;
-        }
-    }
-    if ids.is_empty() {
-        bail!("{} has no customers in scope", args.code);
-    }
+    let (ids, total) = customer_ids(&mut client, &args.code).await?;
 
     scenario(&mut client, "GET /api/home?month=…", n, |_| {
         format!("/api/home?month={month}")
@@ -122,7 +98,7 @@ pub async fn customers(args: CustomersArgs) -> Result<()> {
         n,
         // The first ten pages, or as many as there are (a page past the last is a 422).
         |k| {
-            let pages = total.div_ceil(20).clamp(1, 10);
+            let pages = last_page(total, 20).min(10);
             format!("/api/customers?page={}&page_size=20", k as u64 % pages + 1)
         },
     )
@@ -141,8 +117,42 @@ pub async fn customers(args: CustomersArgs) -> Result<()> {
     Ok(())
 }
 
+/// Customers read per list page when collecting ids to open, and the most pages read.
+const ID_PAGE_SIZE: u64 = 50;
+const ID_PAGES: u64 = 5;
+
+/// The ids of the caller's first customers (the first pages of the list, stopping at its
+/// last page: a page past it is a 422) and the list's total.
+pub(super) async fn customer_ids(client: &mut Client, code: &str) -> Result<(Vec<i64>, u64)> {
+    let mut ids = Vec::new();
+    let mut page = 1;
+    loop {
+        let path = format!("/api/customers?page={page}&page_size={ID_PAGE_SIZE}");
+        let answer = client.call("GET", &path, None).await?;
+        let body = answer.json();
+        if answer.status != 200 {
+            bail!("GET {path} answered {}: {body}", answer.status);
+        }
+        let total = body["total"].as_u64().unwrap_or(0);
+        let items = body["items"].as_array().cloned().unwrap_or_default();
+        ids.extend(items.iter().filter_map(|c| c["id"].as_i64()));
+        if page >= last_page(total, ID_PAGE_SIZE).min(ID_PAGES) {
+            if ids.is_empty() {
+                bail!("{code} has no customers in scope");
+            }
+            return Ok((ids, total));
+        }
+        page += 1;
+    }
+}
+
+/// The last page of a list of `total` items (page 1 even when it is empty).
+pub(super) fn last_page(total: u64, page_size: u64) -> u64 {
+    total.div_ceil(page_size).max(1)
+}
+
 /// Percent-encodes a query value.
-fn percent(text: &str) -> String {
+pub(super) fn percent(text: &str) -> String {
     text.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() {
@@ -165,7 +175,12 @@ pub async fn t1(args: T1Args) -> Result<()> {
         months: 6,
         days: Some(1),
         trades: Some(args.trades),
-        only: vec!["daily-assets".into(), "trades".into()],
+        // `--trades 0` measures the snapshots alone.
+        only: if args.trades == 0 {
+            vec!["daily-assets".into()]
+        } else {
+            vec!["daily-assets".into(), "trades".into()]
+        },
         demo: false,
         concurrency: args.concurrency,
         batch_size: args.batch_size,
@@ -194,8 +209,20 @@ pub async fn t1(args: T1Args) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use super::last_page;
+
     #[test]
     fn query_values_are_percent_encoded() {
         assert_eq!(super::percent("王a1"), "%E7%8E%8Ba1");
+    }
+
+    #[test]
+    fn the_last_page_holds_the_last_item() {
+        // 150 customers are three full pages of 50: a fourth would be a 422.
+        assert_eq!(last_page(150, 50), 3);
+        assert_eq!(last_page(151, 50), 4);
+        assert_eq!(last_page(1, 50), 1);
+        // An empty list still has its first page.
+        assert_eq!(last_page(0, 50), 1);
     }
 }
