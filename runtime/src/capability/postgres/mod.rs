@@ -21,6 +21,7 @@ use tokio_postgres::types::ToSql;
 use wasmtime::component::{Accessor, FutureReader, Resource, StreamReader};
 
 pub use pool::Pooled as PgConnection;
+use pool::{Prepare, Session};
 
 /// A client of the pool the guests of `address` use, for the embedding program's own
 /// work on the same database (an app's migrations before it serves).
@@ -178,17 +179,33 @@ fn refs(params: &[values::SqlParam]) -> Vec<&(dyn ToSql + Sync)> {
 /// Runs a query: its columns (also when no row comes back) and rows, in 4.2 types.
 /// A parameter that does not convert is `bad-parameter`, as in Spin's `query`.
 async fn run_query(
-    client: Arc<tokio_postgres::Client>,
+    session: Arc<Session>,
+    how: Prepare,
     statement: &str,
     params: Result<Vec<v4::ParameterValue>, String>,
 ) -> Result<(Vec<v4::Column>, Vec<v4::Row>), Failure> {
     let params =
         sql_params(params.map_err(Failure::BadParameter)?).map_err(Failure::BadParameter)?;
-    let prepared = client.prepare(statement).await.map_err(Failure::Query)?;
-    let rows = client
-        .query(&prepared, &refs(&params))
-        .await
-        .map_err(Failure::Query)?;
+    let params = refs(&params);
+    let client = &session.client;
+    let (prepared, rows) = match how {
+        Prepare::Fresh => {
+            let prepared = client.prepare(statement).await.map_err(Failure::Query)?;
+            let rows = client.query(&prepared, &params).await;
+            (prepared, rows)
+        }
+        Prepare::Kept => {
+            let mut prepared = kept(&session, statement, &params).await?;
+            let mut rows = client.query(&prepared, &params).await;
+            if rows.as_ref().is_err_and(is_stale) {
+                session.forget(statement);
+                prepared = kept(&session, statement, &params).await?;
+                rows = client.query(&prepared, &params).await;
+            }
+            (prepared, rows)
+        }
+    };
+    let rows = rows.map_err(Failure::Query)?;
     let columns = prepared
         .columns()
         .iter()
@@ -208,28 +225,78 @@ async fn run_query(
 /// Runs a statement: the rows it affected. A parameter that does not convert is
 /// `value-conversion-failed`, as in Spin's `execute`.
 async fn run_execute(
-    client: Arc<tokio_postgres::Client>,
+    session: Arc<Session>,
+    how: Prepare,
     statement: &str,
     params: Result<Vec<v4::ParameterValue>, String>,
 ) -> Result<u64, Failure> {
     let params =
         sql_params(params.map_err(Failure::ValueConversion)?).map_err(Failure::ValueConversion)?;
-    client
-        .execute(statement, &refs(&params))
-        .await
-        .map_err(Failure::Query)
+    let params = refs(&params);
+    let client = &session.client;
+    match how {
+        Prepare::Fresh => client.execute(statement, &params).await,
+        Prepare::Kept => {
+            let prepared = kept(&session, statement, &params).await?;
+            match client.execute(&prepared, &params).await {
+                Err(e) if is_stale(&e) => {
+                    session.forget(statement);
+                    let prepared = kept(&session, statement, &params).await?;
+                    client.execute(&prepared, &params).await
+                }
+                done => done,
+            }
+        }
+    }
+    .map_err(Failure::Query)
 }
 
-/// The client of a guest's connection, noting what the statement may do to its
-/// transaction state.
+/// `statement` as the connection keeps it prepared, prepared again when the parameters
+/// no longer fit the kept statement's types (a column's type changed since): a fresh
+/// statement then takes them, or fails as it would have anyway.
+async fn kept(
+    session: &Session,
+    statement: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<tokio_postgres::Statement, Failure> {
+    let prepared = session.prepared(statement).await.map_err(Failure::Query)?;
+    let mut scratch = bytes::BytesMut::new();
+    let fits = prepared.params().len() != params.len()
+        || params.iter().zip(prepared.params()).all(|(p, ty)| {
+            scratch.clear();
+            p.to_sql_checked(ty, &mut scratch).is_ok()
+        });
+    if fits {
+        return Ok(prepared);
+    }
+    session.forget(statement);
+    session.prepared(statement).await.map_err(Failure::Query)
+}
+
+/// A failure of a kept statement that a fresh one would not meet, where the server ran
+/// nothing: the result's type changed under it (`cached plan must not change result
+/// type`, 0A000), or the server no longer has it (26000, `DEALLOCATE`/`DISCARD`).
+fn is_stale(e: &tokio_postgres::Error) -> bool {
+    use tokio_postgres::error::SqlState;
+    match e.as_db_error() {
+        Some(db) if *db.code() == SqlState::INVALID_SQL_STATEMENT_NAME => true,
+        Some(db) if *db.code() == SqlState::FEATURE_NOT_SUPPORTED => db
+            .message()
+            .contains("cached plan must not change result type"),
+        _ => false,
+    }
+}
+
+/// The session of a guest's connection and how to run `statement` on it, noting what
+/// the statement may do to its transaction state.
 fn client_for(
     table: &mut wasmtime::component::ResourceTable,
     conn: &Resource<PgConnection>,
     statement: &str,
-) -> wasmtime::Result<Arc<tokio_postgres::Client>> {
+) -> wasmtime::Result<(Arc<Session>, Prepare)> {
     let c = table.get_mut(conn)?;
-    c.note(statement);
-    Ok(c.client())
+    let how = c.note(statement);
+    Ok((c.session(), how))
 }
 
 // --- fermyon:spin/postgres@2.0.0 and spin:postgres@3.0.0 -----------------------------
@@ -267,8 +334,8 @@ macro_rules! older_version {
                 statement: String,
                 params: Vec<$types::ParameterValue>,
             ) -> wasmtime::Result<Result<$types::RowSet, $types::Error>> {
-                let client = client_for(self.table, &self_, &statement)?;
-                Ok(run_query(client, &statement, $params(params))
+                let (session, how) = client_for(self.table, &self_, &statement)?;
+                Ok(run_query(session, how, &statement, $params(params))
                     .await
                     .map(|(columns, rows)| $types::RowSet {
                         columns: columns.into_iter().map($column).collect(),
@@ -286,8 +353,8 @@ macro_rules! older_version {
                 statement: String,
                 params: Vec<$types::ParameterValue>,
             ) -> wasmtime::Result<Result<u64, $types::Error>> {
-                let client = client_for(self.table, &self_, &statement)?;
-                Ok(run_execute(client, &statement, $params(params))
+                let (session, how) = client_for(self.table, &self_, &statement)?;
+                Ok(run_execute(session, how, &statement, $params(params))
                     .await
                     .map_err(Into::into))
             }
@@ -510,8 +577,8 @@ impl v4::HostConnection for CapView<'_> {
         statement: String,
         params: Vec<v4::ParameterValue>,
     ) -> wasmtime::Result<Result<v4::RowSet, v4::Error>> {
-        let client = client_for(self.table, &self_, &statement)?;
-        Ok(run_query(client, &statement, Ok(params))
+        let (session, how) = client_for(self.table, &self_, &statement)?;
+        Ok(run_query(session, how, &statement, Ok(params))
             .await
             .map(|(columns, rows)| v4::RowSet { columns, rows })
             .map_err(Into::into))
@@ -523,8 +590,8 @@ impl v4::HostConnection for CapView<'_> {
         statement: String,
         params: Vec<v4::ParameterValue>,
     ) -> wasmtime::Result<Result<u64, v4::Error>> {
-        let client = client_for(self.table, &self_, &statement)?;
-        Ok(run_execute(client, &statement, Ok(params))
+        let (session, how) = client_for(self.table, &self_, &statement)?;
+        Ok(run_execute(session, how, &statement, Ok(params))
             .await
             .map_err(Into::into))
     }
@@ -561,9 +628,9 @@ impl<T> v4::HostConnectionWithStore<T> for Caps {
             v4::Error,
         >,
     > {
-        let client =
+        let (session, how) =
             accessor.with(|mut access| client_for(access.get().table, &self_, &statement))?;
-        match run_query(client, &statement, Ok(params)).await {
+        match run_query(session, how, &statement, Ok(params)).await {
             Ok((columns, rows)) => accessor.with(|mut access| {
                 let rows = StreamReader::new(&mut access, rows)?;
                 let done = FutureReader::new(&mut access, async {
@@ -581,9 +648,9 @@ impl<T> v4::HostConnectionWithStore<T> for Caps {
         statement: String,
         params: Vec<v4::ParameterValue>,
     ) -> wasmtime::Result<Result<u64, v4::Error>> {
-        let client =
+        let (session, how) =
             accessor.with(|mut access| client_for(access.get().table, &self_, &statement))?;
-        Ok(run_execute(client, &statement, Ok(params))
+        Ok(run_execute(session, how, &statement, Ok(params))
             .await
             .map_err(Into::into))
     }
@@ -653,7 +720,220 @@ impl<T> v4::HostConnectionBuilderWithStore<T> for Caps {
 
 #[cfg(test)]
 mod tests {
-    use super::hosts;
+    use super::*;
+
+    /// A database of its own on the local server (127.0.0.1:5432, user `postgres`),
+    /// dropped after.
+    struct TestDb {
+        name: String,
+    }
+
+    const SERVER: &str = "postgres://postgres@127.0.0.1:5432";
+
+    async fn admin(sql: &str) {
+        let (client, connection) = tokio_postgres::connect(&format!("{SERVER}/postgres"), NoTls)
+            .await
+            .expect("these tests need PostgreSQL at 127.0.0.1:5432 (user postgres)");
+        let task = tokio::spawn(connection);
+        client.batch_execute(sql).await.unwrap();
+        drop(client);
+        let _ = task.await;
+    }
+
+    use tokio_postgres::NoTls;
+
+    impl TestDb {
+        async fn new() -> Self {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos();
+            let name = format!("zy_pgkept_{}_{nanos}", std::process::id());
+            admin(&format!("CREATE DATABASE {name}")).await;
+            TestDb { name }
+        }
+
+        fn url(&self) -> String {
+            format!("{SERVER}/{}", self.name)
+        }
+
+        /// Runs `sql` on a session of its own (not the pool's).
+        async fn other_session(&self, sql: &str) {
+            let (client, connection) = tokio_postgres::connect(&self.url(), NoTls).await.unwrap();
+            let task = tokio::spawn(connection);
+            client.batch_execute(sql).await.unwrap();
+            drop(client);
+            let _ = task.await;
+        }
+
+        async fn drop_it(self) {
+            admin(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .await;
+        }
+    }
+
+    /// One statement on `conn` as a guest's `query` runs it: the column names and
+    /// types and the rows, or the failure's text.
+    async fn guest_query(
+        conn: &mut PgConnection,
+        sql: &str,
+        params: Vec<v4::ParameterValue>,
+    ) -> Result<(Vec<(String, v4::DbDataType)>, Vec<v4::Row>), String> {
+        let how = conn.note(sql);
+        match run_query(conn.session(), how, sql, Ok(params)).await {
+            Ok((columns, rows)) => Ok((
+                columns.into_iter().map(|c| (c.name, c.data_type)).collect(),
+                rows,
+            )),
+            Err(Failure::Query(e)) => Err(describe(&e)),
+            Err(_) => Err("another failure".to_string()),
+        }
+    }
+
+    async fn guest_execute(conn: &mut PgConnection, sql: &str) -> Result<u64, String> {
+        let how = conn.note(sql);
+        run_execute(conn.session(), how, sql, Ok(vec![]))
+            .await
+            .map_err(|e| match e {
+                Failure::Query(e) => describe(&e),
+                _ => "another failure".to_string(),
+            })
+    }
+
+    /// Kept statements answer as freshly prepared ones after another session changes
+    /// the schema under them: a `SELECT *` whose result type changed, a parameter whose
+    /// column changed type, inside and outside a transaction, and after the guest's own
+    /// `DEALLOCATE ALL`.
+    #[test]
+    fn kept_statements_follow_schema_changes() {
+        use v4::DbDataType as T;
+        use v4::DbValue as V;
+        use v4::ParameterValue as P;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let db = TestDb::new().await;
+            db.other_session("CREATE TABLE k (a int4, t text); INSERT INTO k VALUES (1, 'one')")
+                .await;
+            let mut conn = tool_client(&db.url()).await.unwrap();
+            let all = "SELECT * FROM k";
+            let by_a = "SELECT t FROM k WHERE a = $1";
+
+            // Prepared, then kept: the same answer twice, from one statement.
+            for _ in 0..2 {
+                let (columns, rows) = guest_query(&mut conn, all, vec![]).await.unwrap();
+                assert_eq!(
+                    format!("{:?}", columns),
+                    format!(
+                        "{:?}",
+                        [("a".to_string(), T::Int32), ("t".to_string(), T::Str)]
+                    )
+                );
+                assert_eq!(
+                    format!("{:?}", rows),
+                    format!("{:?}", [vec![V::Int32(1), V::Str("one".into())]])
+                );
+                let (_, rows) = guest_query(&mut conn, by_a, vec![P::Int32(1)])
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    format!("{:?}", rows),
+                    format!("{:?}", [vec![V::Str("one".into())]])
+                );
+            }
+            assert_eq!(format!("{:?}", conn.session().kept()), format!("{:?}", 2));
+
+            // Another session adds a column: `SELECT *` changes its result type, which
+            // the server refuses for the kept statement.
+            db.other_session("ALTER TABLE k ADD COLUMN n int8 DEFAULT 7")
+                .await;
+            let (columns, rows) = guest_query(&mut conn, all, vec![]).await.unwrap();
+            assert_eq!(format!("{:?}", columns.len()), format!("{:?}", 3));
+            assert_eq!(
+                format!("{:?}", columns[2]),
+                format!("{:?}", ("n".to_string(), T::Int64))
+            );
+            assert_eq!(
+                format!("{:?}", rows),
+                format!(
+                    "{:?}",
+                    [vec![V::Int32(1), V::Str("one".into()), V::Int64(7)]]
+                )
+            );
+
+            // A column changes type: the parameter a fresh statement takes (text) does
+            // not fit the kept one's (int4).
+            db.other_session("ALTER TABLE k ALTER COLUMN a TYPE text")
+                .await;
+            let (_, rows) = guest_query(&mut conn, by_a, vec![P::Str("1".into())])
+                .await
+                .unwrap();
+            assert_eq!(
+                format!("{:?}", rows),
+                format!("{:?}", [vec![V::Str("one".into())]])
+            );
+            // …and the old parameter type now fails as it would on a fresh statement.
+            assert!(
+                guest_query(&mut conn, by_a, vec![P::Int32(1)])
+                    .await
+                    .is_err()
+            );
+
+            // Inside a transaction a kept statement whose result type changed would
+            // abort it: statements there are prepared afresh.
+            db.other_session("ALTER TABLE k DROP COLUMN n").await;
+            guest_execute(&mut conn, "BEGIN").await.unwrap();
+            let (columns, _) = guest_query(&mut conn, all, vec![]).await.unwrap();
+            assert_eq!(format!("{:?}", columns.len()), format!("{:?}", 2));
+            guest_execute(&mut conn, "COMMIT").await.unwrap();
+            let (columns, _) = guest_query(&mut conn, all, vec![]).await.unwrap();
+            assert_eq!(format!("{:?}", columns.len()), format!("{:?}", 2));
+
+            // The guest's own DDL or DEALLOCATE forgets what the connection kept.
+            guest_execute(&mut conn, "DEALLOCATE ALL").await.unwrap();
+            assert_eq!(format!("{:?}", conn.session().kept()), format!("{:?}", 0));
+            let (_, rows) = guest_query(&mut conn, all, vec![]).await.unwrap();
+            assert_eq!(format!("{:?}", rows.len()), format!("{:?}", 1));
+
+            drop(conn);
+            db.drop_it().await;
+        });
+    }
+
+    /// What a statement does to the connection's transaction state and its kept
+    /// statements.
+    #[test]
+    fn statements_in_and_out_of_transactions() {
+        use pool::Prepare::{Fresh, Kept};
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let db = TestDb::new().await;
+            let mut conn = tool_client(&db.url()).await.unwrap();
+            assert_eq!(conn.note("select 1"), Kept);
+            assert_eq!(conn.note("BEGIN"), Kept);
+            assert_eq!(conn.note("SELECT 1"), Fresh);
+            assert_eq!(conn.note("SAVEPOINT a"), Kept);
+            assert_eq!(conn.note("ROLLBACK TO a"), Kept);
+            assert_eq!(conn.note("UPDATE x SET y = 1"), Fresh);
+            assert_eq!(conn.note("COMMIT AND CHAIN"), Kept);
+            assert_eq!(conn.note("SELECT 1"), Fresh);
+            assert_eq!(conn.note("commit;"), Kept);
+            assert_eq!(conn.note("  WITH a AS (SELECT 1) SELECT * FROM a"), Kept);
+            assert_eq!(conn.note("CREATE TABLE z (i int)"), Fresh);
+            assert_eq!(conn.note("SET search_path TO other"), Fresh);
+            assert!(conn.in_transaction);
+            drop(conn);
+            db.drop_it().await;
+        });
+    }
 
     #[test]
     fn connection_string_hosts() {

@@ -6,12 +6,15 @@
 //! running a guest or may end (in-process uses), and a socket is tied to the runtime
 //! that opened it. Serving threads only exchange messages with the clients, which
 //! never blocks them.
+//!
+//! Each connection keeps the statements guests prepared on it ([`Session`]), so a
+//! statement sent again costs one round trip (bind and execute) instead of two.
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_postgres::config::SslMode;
-use tokio_postgres::{Client, Config, NoTls};
+use tokio_postgres::{Client, Config, NoTls, Statement};
 
 /// The most connections open at once to one address (pooled or held by guests). A
 /// guest asking for one more waits for one to come back. 16 keeps a burst of requests
@@ -41,8 +44,93 @@ static PG: LazyLock<Pg> = LazyLock::new(|| Pg {
 pub struct PgPool {
     config: Config,
     tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
-    idle: Mutex<Vec<Client>>,
+    idle: Mutex<Vec<Session>>,
     slots: Arc<Semaphore>,
+}
+
+/// The statements one connection keeps prepared. 128 holds every statement an app's
+/// routes send many times over, while bounding what each server session holds.
+pub const STATEMENTS_PER_CONNECTION: usize = 128;
+
+/// One connection and the statements prepared on it, by their text, least recently
+/// used first out. Dropping a [`Statement`] closes it on the server.
+pub struct Session {
+    pub client: Arc<Client>,
+    statements: Mutex<StatementCache>,
+}
+
+#[derive(Default)]
+struct StatementCache {
+    by_text: HashMap<String, (Statement, u64)>,
+    clock: u64,
+}
+
+impl Session {
+    pub fn new(client: Client) -> Self {
+        Session {
+            client: Arc::new(client),
+            statements: Mutex::new(StatementCache::default()),
+        }
+    }
+
+    /// `text` prepared on this connection: the kept statement, or a new one kept from
+    /// now on.
+    pub async fn prepared(&self, text: &str) -> Result<Statement, tokio_postgres::Error> {
+        {
+            let mut cache = self.statements.lock().expect("pg statements");
+            cache.clock += 1;
+            let now = cache.clock;
+            if let Some((statement, used)) = cache.by_text.get_mut(text) {
+                *used = now;
+                return Ok(statement.clone());
+            }
+        }
+        let statement = self.client.prepare(text).await?;
+        let evicted = {
+            let mut cache = self.statements.lock().expect("pg statements");
+            let mut evicted = None;
+            if cache.by_text.len() >= STATEMENTS_PER_CONNECTION && !cache.by_text.contains_key(text)
+            {
+                let oldest = cache
+                    .by_text
+                    .iter()
+                    .min_by_key(|(_, (_, used))| *used)
+                    .map(|(k, _)| k.clone());
+                evicted = oldest.and_then(|k| cache.by_text.remove(&k));
+            }
+            let now = cache.clock;
+            cache
+                .by_text
+                .insert(text.to_string(), (statement.clone(), now));
+            evicted
+        };
+        // Closing the evicted statement on the server, outside the lock.
+        drop(evicted);
+        Ok(statement)
+    }
+
+    /// Forgets `text`'s statement (the server no longer runs it as it was prepared).
+    pub fn forget(&self, text: &str) {
+        let gone = self
+            .statements
+            .lock()
+            .expect("pg statements")
+            .by_text
+            .remove(text);
+        drop(gone);
+    }
+
+    /// Forgets every statement: the session ran something that may change what they
+    /// mean (DDL, `SET`, `DISCARD`, `DEALLOCATE`…).
+    pub fn forget_all(&self) {
+        let gone = std::mem::take(&mut self.statements.lock().expect("pg statements").by_text);
+        drop(gone);
+    }
+
+    /// How many statements are kept.
+    pub fn kept(&self) -> usize {
+        self.statements.lock().expect("pg statements").by_text.len()
+    }
 }
 
 /// The pool of `address`, made on first use. `ca_roots` are PEM certificates trusted
@@ -112,25 +200,28 @@ impl PgPool {
             .expect("the pool's semaphore is never closed");
         let idle = loop {
             match self.idle.lock().expect("pg idle").pop() {
-                Some(c) if c.is_closed() => continue,
+                Some(s) if s.client.is_closed() => continue,
                 other => break other,
             }
         };
-        let client = match idle {
-            Some(c) => c,
+        let session = match idle {
+            Some(s) => s,
             None => {
                 let pool = self.clone();
-                PG.rt
-                    .spawn(async move { pool.connect().await })
-                    .await
-                    .expect("the PostgreSQL connect task does not panic")?
+                Session::new(
+                    PG.rt
+                        .spawn(async move { pool.connect().await })
+                        .await
+                        .expect("the PostgreSQL connect task does not panic")?,
+                )
             }
         };
         Ok(Pooled {
-            client: Some(Arc::new(client)),
+            session: Some(Arc::new(session)),
             pool: self.clone(),
             permit: Some(permit),
             in_transaction: false,
+            in_block: false,
         })
     }
 
@@ -154,54 +245,112 @@ impl PgPool {
 /// One client taken from a pool, for a guest `connection`'s lifetime; back to the pool
 /// on drop, after rolling back a transaction the guest left open.
 pub struct Pooled {
-    client: Option<Arc<Client>>,
+    session: Option<Arc<Session>>,
     pool: Arc<PgPool>,
     permit: Option<OwnedSemaphorePermit>,
     /// The guest began a transaction at some point (`BEGIN` / `START`): roll back
     /// before pooling (a no-op, with a warning, if it ended it itself).
     pub in_transaction: bool,
+    /// A transaction block may be open now: begun, and not plainly ended since.
+    in_block: bool,
+}
+
+/// How a guest's statement may run on its connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prepare {
+    /// Through the connection's kept statements.
+    Kept,
+    /// Prepared afresh and closed after, as every statement once was: inside a
+    /// transaction block, where a kept statement failing because the server's schema
+    /// changed under it would abort the transaction, and for what changes the session.
+    Fresh,
 }
 
 impl Pooled {
+    /// The client, for the embedding program's own statements. They may change what
+    /// the kept statements mean, so those are forgotten.
     pub fn client(&self) -> Arc<Client> {
-        self.client.clone().expect("a pooled client until dropped")
+        let session = self.session();
+        session.forget_all();
+        session.client.clone()
     }
 
-    /// Notes what a statement may do to the session's transaction state.
-    pub fn note(&mut self, statement: &str) {
+    pub fn session(&self) -> Arc<Session> {
+        self.session.clone().expect("a pooled client until dropped")
+    }
+
+    /// Notes what a statement may do to the session's transaction state, and says how
+    /// to run it. What is neither a transaction's control nor a query or DML statement
+    /// (DDL, `SET`, `DISCARD`, `DEALLOCATE`…) forgets the kept statements first.
+    pub fn note(&mut self, statement: &str) -> Prepare {
+        let words: Vec<String> = statement
+            .trim()
+            .trim_end_matches(';')
+            .split_whitespace()
+            .take(4)
+            .map(|w| w.to_ascii_uppercase())
+            .collect();
         let keyword: String = statement
             .trim_start()
             .chars()
             .take_while(|c| c.is_ascii_alphabetic())
             .collect::<String>()
             .to_ascii_uppercase();
-        if matches!(keyword.as_str(), "BEGIN" | "START") {
-            self.in_transaction = true;
+        match keyword.as_str() {
+            "BEGIN" | "START" => {
+                self.in_transaction = true;
+                self.in_block = true;
+                Prepare::Kept
+            }
+            // Plain ends (not `… AND CHAIN`, not `ROLLBACK TO SAVEPOINT`).
+            "COMMIT" | "END" | "ROLLBACK" | "ABORT" => {
+                if words
+                    .iter()
+                    .skip(1)
+                    .all(|w| w == "WORK" || w == "TRANSACTION")
+                {
+                    self.in_block = false;
+                }
+                Prepare::Kept
+            }
+            // No plan to go stale: kept statements serve inside a block too.
+            "SAVEPOINT" | "RELEASE" => Prepare::Kept,
+            "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "WITH" | "VALUES" | "TABLE" | "MERGE" => {
+                if self.in_block {
+                    Prepare::Fresh
+                } else {
+                    Prepare::Kept
+                }
+            }
+            _ => {
+                self.session().forget_all();
+                Prepare::Fresh
+            }
         }
     }
 }
 
 impl Drop for Pooled {
     fn drop(&mut self) {
-        let (Some(client), Some(permit)) = (self.client.take(), self.permit.take()) else {
+        let (Some(session), Some(permit)) = (self.session.take(), self.permit.take()) else {
             return;
         };
         // A 4.2 query still running elsewhere holds the client: let it close with it.
-        let Ok(client) = Arc::try_unwrap(client) else {
+        let Ok(session) = Arc::try_unwrap(session) else {
             return;
         };
-        if client.is_closed() {
+        if Arc::strong_count(&session.client) > 1 || session.client.is_closed() {
             return;
         }
         let pool = self.pool.clone();
         if !self.in_transaction {
-            pool.idle.lock().expect("pg idle").push(client);
+            pool.idle.lock().expect("pg idle").push(session);
             drop(permit);
             return;
         }
         PG.rt.spawn(async move {
-            if client.batch_execute("ROLLBACK").await.is_ok() {
-                pool.idle.lock().expect("pg idle").push(client);
+            if session.client.batch_execute("ROLLBACK").await.is_ok() {
+                pool.idle.lock().expect("pg idle").push(session);
             }
             drop(permit);
         });
