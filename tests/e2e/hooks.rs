@@ -256,6 +256,10 @@ fn moving_a_team_moves_its_people_and_their_scope() {
         &json!({"code": "A0003", "id_number": A0003.id_number}),
     );
     assert_eq!(asked.status, 202);
+    // A0003 and the lead of the team that stays are signed in.
+    let a0003 = signed_in(&app, A0003);
+    let lead = signed_in(&app, LEAD);
+    assert_eq!(a0003.get("/api/customers").status, 200);
     // 四川南路财富二组 (A0003's team) moves from the Shanghai branch to Hangzhou.
     let moved = Push::json(
         "org-units",
@@ -271,6 +275,14 @@ fn moving_a_team_moves_its_people_and_their_scope() {
     assert_eq!(
         sql_value(&app, "SELECT path FROM org_units WHERE code = 'T-SHSC-2'"),
         json!("/1/2/5/9/")
+    );
+    // A0003's token named the old unit path: signed out at once; the lead stays.
+    assert_problem(&a0003.get("/api/customers"), 401, "unauthorized");
+    assert_eq!(lead.get("/api/customers").status, 200);
+    let again = signed_in_again(&app, A0003);
+    assert_eq!(
+        again.get("/api/auth/me").value()["org"][2]["name"],
+        "杭州解放路营业部"
     );
     // Their customers went with them.
     assert!(
@@ -475,4 +487,52 @@ fn a_member_moved_by_the_trading_system_takes_their_customers_along() {
         .collect();
     assert!(owners.contains(&json!("A0001")), "{owners:?}");
     assert!(!owners.contains(&json!("A0002")), "{owners:?}");
+}
+
+#[test]
+fn a_member_demoted_by_the_trading_system_is_signed_out_at_once() {
+    let app = app();
+    let hq = signed_in(&app, HQ);
+    let lead = signed_in(&app, LEAD);
+    let all = hq.get("/api/customers").value()["total"].clone();
+    assert!(
+        all.as_i64().unwrap() > 100,
+        "HQ reads every customer: {all}"
+    );
+    // 吴强 is no longer HQ: the trading system sends him as a plain rep.
+    let demoted = Push::json(
+        "staff",
+        "demote-0010003",
+        &json!([{"code": "0010003", "name": "吴强", "unit_code": "HQ", "position": "客户经理",
+                 "roles": ["rep"], "birth_date": "1970-01-01", "mobile": "13800000005",
+                 "id_number": HQ.id_number, "gender": "male"}]),
+    )
+    .send(&app);
+    assert_eq!(demoted.status, 200, "{}", demoted.text());
+    // His old token reads nothing any more, not after its 15 minutes: at once.
+    assert_problem(&hq.get("/api/customers"), 401, "unauthorized");
+    assert_problem(&hq.get("/api/auth/me"), 401, "unauthorized");
+    // Signed in again, he is a rep and reads only his own (none).
+    let rep = signed_in_again(&app, HQ);
+    assert_eq!(rep.get("/api/auth/me").value()["roles"], json!(["rep"]));
+    assert_eq!(rep.get("/api/customers").value()["total"], 0);
+    // Sent again unchanged, nothing ends: his new session goes on; others never ended.
+    let same = Push::json(
+        "staff",
+        "demote-0010003-again",
+        &json!([{"code": "0010003", "name": "吴强", "unit_code": "HQ", "position": "客户经理",
+                 "roles": ["rep"], "birth_date": "1970-01-01", "mobile": "13800000005",
+                 "id_number": HQ.id_number, "gender": "male"}]),
+    )
+    .send(&app);
+    assert_eq!(same.status, 200, "{}", same.text());
+    assert_eq!(rep.get("/api/auth/me").status, 200);
+    assert_eq!(lead.get("/api/customers").status, 200);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM sessions WHERE staff_code = '0010003' AND revoke_reason = 'roles_changed'"
+        ),
+        1
+    );
 }

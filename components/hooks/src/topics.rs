@@ -30,7 +30,10 @@ pub async fn apply(
     match topic {
         "org-units" => match org_units::parse(records) {
             Ok(units) => {
-                let applied = zhanye_accounts::org::upsert_units(db, &units, report).await?;
+                let cache = Cache::open_default().await?;
+                let applied =
+                    zhanye_accounts::org::upsert_units(db, &cache, &units, report, now_unix())
+                        .await?;
                 // The customers under a moved unit move with it.
                 for (old, new) in &applied.moved {
                     zhanye_customers::store::owners::follow_moved_unit(db, old, new).await?;

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use zhanye_ingest::Report;
 use zhanye_ingest::topics::org_units::OrgUnitRecord;
+use zhanye_platform::kv::Cache;
 use zhanye_platform::{ApiError, Db, params};
 use zhanye_staff::org::subtree_range;
 use zhanye_staff::vocab::UnitKind;
@@ -57,11 +58,14 @@ pub struct UnitsApplied {
 
 /// Creates or updates each unit in order (a parent may come earlier in the same batch).
 /// References that do not resolve go into `report`; the caller rolls back when it is
-/// not empty. Run it in a transaction.
+/// not empty. The people of a moved unit are signed out at once: their access tokens
+/// carry the old path. Run it in a transaction.
 pub async fn upsert_units(
     db: &Db,
+    cache: &Cache,
     units: &[OrgUnitRecord],
     report: &mut Report,
+    now: i64,
 ) -> Result<UnitsApplied, ApiError> {
     let mut applied = UnitsApplied::default();
     let mut known: HashMap<String, Unit> = HashMap::new();
@@ -130,6 +134,9 @@ pub async fn upsert_units(
                         continue;
                     }
                     move_subtree(db, &current.path, &path).await?;
+                    // The people under it hold tokens naming their old unit path.
+                    crate::sessions::revoke_in_subtree(db, cache, &path, "unit_changed", now)
+                        .await?;
                     applied.moved.push((current.path.clone(), path.clone()));
                 }
                 applied.counts.updated += 1;

@@ -208,6 +208,31 @@ pub async fn revoke_all(
     Ok(ids.len())
 }
 
+/// Revokes every live session of the staff whose unit lies in the subtree at `path`
+/// (a unit moved: the paths their tokens carry are no longer theirs); answers how many
+/// there were (`staff_unit_path`, then `sessions_staff_active`).
+pub async fn revoke_in_subtree(
+    db: &Db,
+    cache: &Cache,
+    path: &str,
+    reason: &str,
+    now: i64,
+) -> Result<usize, ApiError> {
+    let (low, high) = zhanye_staff::org::subtree_range(path);
+    let ids: Vec<String> = db
+        .query(
+            "SELECT s.id FROM staff AS m JOIN sessions AS s ON s.staff_code = m.code \
+             WHERE m.unit_path >= ?1 AND m.unit_path < ?2 AND s.revoked_at IS NULL",
+            params![low.as_str(), high.as_str()],
+        )
+        .await?
+        .iter()
+        .map(|row| row.get("id"))
+        .collect::<Result<_, _>>()?;
+    revoke_sessions(db, cache, &ids, reason, now).await?;
+    Ok(ids.len())
+}
+
 /// Revokes the session a refresh token belongs to (sign-out without an access
 /// token); answers its owner when the token was known.
 pub async fn revoke_by_refresh_token(

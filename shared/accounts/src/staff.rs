@@ -159,6 +159,50 @@ pub async fn set_status(db: &Db, code: &str, status: &str, now: i64) -> Result<(
     .map(|_| ())
 }
 
+/// What a staff member's sessions were issued under: their access tokens carry roles and
+/// unit path (ORG-4 scope), so a change to any of them ends the sessions at once rather
+/// than when the tokens expire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct StandingBefore {
+    status: String,
+    /// As stored (`lead,rep`).
+    roles: String,
+    unit_path: String,
+}
+
+impl StandingBefore {
+    fn of(row: &Row) -> Result<StandingBefore, ApiError> {
+        Ok(StandingBefore {
+            status: row.get("status")?,
+            roles: row.get("roles")?,
+            unit_path: row.get("unit_path")?,
+        })
+    }
+
+    /// Why the sessions issued before end now that the member stands as `now`: the
+    /// new status when they left `normal`, else a change of roles or unit; `None` when
+    /// their tokens still say the truth.
+    fn sessions_end_because(&self, now: &StandingBefore) -> Option<&'static str> {
+        if now.status != self.status && now.status != StaffStatus::Normal.as_str() {
+            return StaffStatus::parse(&now.status).map(StaffStatus::as_str);
+        }
+        if role_set(&now.roles) != role_set(&self.roles) {
+            return Some("roles_changed");
+        }
+        (now.unit_path != self.unit_path).then_some("unit_changed")
+    }
+}
+
+/// The roles of a stored list, in no particular order.
+fn role_set(stored: &str) -> std::collections::BTreeSet<String> {
+    Roles::from_stored(stored)
+        .to_stored()
+        .split(',')
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// What applying a staff batch did, and where each member now is: the caller moves
 /// their customers along (ORG-4 scope by path), through the customers' own store.
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
@@ -178,7 +222,8 @@ pub struct StaffPlacement {
 
 /// Creates or updates staff sent by the trading system (topic `staff`). A new member
 /// has no credentials row: their password is the initial one until they change it.
-/// Leaving `normal` ends every session at once. Units that do not resolve go into
+/// Leaving `normal`, or a change of roles or unit, ends every session at once (the
+/// access tokens carry them: ORG-4 scope). Units that do not resolve go into
 /// `report`; the caller rolls back when it is not empty. Run it in a transaction.
 /// Answers where each member now is, so the caller moves their customers along.
 pub async fn upsert_from_partner(
@@ -219,9 +264,14 @@ pub async fn upsert_from_partner(
             continue;
         };
         let code = record.code.as_str();
-        let previous: Option<String> = db
-            .query_value("SELECT status FROM staff WHERE code = ?1", params![code])
-            .await?;
+        let previous = db
+            .query_row(
+                "SELECT status, roles, unit_path FROM staff WHERE code = ?1",
+                params![code],
+            )
+            .await?
+            .map(|row| StandingBefore::of(&row))
+            .transpose()?;
         db.execute(
             "INSERT INTO staff (code, name, kind, unit_id, unit_path, position, roles, status, gender,
                                 birth_date, mobile, email, id_number_verifier, id_number_masked,
@@ -257,10 +307,16 @@ pub async fn upsert_from_partner(
             code: code.to_owned(),
             unit_path: unit_path.clone(),
         });
-        if record.status != StaffStatus::Normal
-            && previous.as_deref() != Some(record.status.as_str())
+        let standing = StandingBefore {
+            status: record.status.as_str().to_owned(),
+            roles: record.roles.to_stored(),
+            unit_path: unit_path.clone(),
+        };
+        if let Some(reason) = previous
+            .as_ref()
+            .and_then(|before| before.sessions_end_because(&standing))
         {
-            crate::sessions::revoke_all(db, cache, code, record.status.as_str(), now).await?;
+            crate::sessions::revoke_all(db, cache, code, reason, now).await?;
         }
         match previous {
             Some(_) => applied.counts.updated += 1,
@@ -268,4 +324,51 @@ pub async fn upsert_from_partner(
         }
     }
     Ok(applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn standing(status: &str, roles: &str, unit_path: &str) -> StandingBefore {
+        StandingBefore {
+            status: status.into(),
+            roles: roles.into(),
+            unit_path: unit_path.into(),
+        }
+    }
+
+    #[test]
+    fn sessions_end_when_what_the_tokens_say_changes() {
+        let hq = standing("normal", "hq_admin,rep", "/1/");
+        // Nothing that tokens carry changed (roles in another order are the same).
+        assert_eq!(hq.sessions_end_because(&hq), None);
+        assert_eq!(
+            hq.sessions_end_because(&standing("normal", "rep,hq_admin", "/1/")),
+            None
+        );
+        // Demoted, moved, suspended, gone.
+        assert_eq!(
+            hq.sessions_end_because(&standing("normal", "rep", "/1/")),
+            Some("roles_changed")
+        );
+        assert_eq!(
+            hq.sessions_end_because(&standing("normal", "hq_admin,rep", "/1/2/")),
+            Some("unit_changed")
+        );
+        assert_eq!(
+            hq.sessions_end_because(&standing("suspended", "hq_admin,rep", "/1/")),
+            Some("suspended")
+        );
+        assert_eq!(
+            hq.sessions_end_because(&standing("left", "rep", "/1/9/")),
+            Some("left")
+        );
+        // Back to normal from a suspension: the sessions ended when it began.
+        let suspended = standing("suspended", "rep", "/1/2/");
+        assert_eq!(
+            suspended.sessions_end_because(&standing("normal", "rep", "/1/2/")),
+            None
+        );
+    }
 }
