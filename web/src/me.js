@@ -17,3 +17,12 @@ export function useLeads() {
     .catch(() => {})
   return isLead
 }
+
+/** The caller's staff code, '' until the profile is loaded. */
+export function useMyCode() {
+  const code = ref('')
+  loadMe()
+    .then((me) => (code.value = me.code))
+    .catch(() => {})
+  return code
+}

@@ -1,7 +1,16 @@
 // A form's submission: `busy` while it runs, the API's refusal as `error` (its message
 // already in the user's language) and a 422's field errors as `fieldErrors` by field
-// name; `run(action)` clears both, awaits the action and catches its ApiError.
+// name; `run(action)` clears both, awaits the action and catches its ApiError. A
+// reason the API words only as "invalid" (a staff member of another branch …) is
+// shown with the client's own text for it. `useSheet()` adds the `open` of the sheet
+// the form is in; `start()` clears the last try's errors and opens it.
 import { ref } from 'vue'
+import { i18n } from './i18n.js'
+
+function fieldMessage(f) {
+  const key = `validation.reasons.${f.reason}`
+  return i18n.global.te(key) ? i18n.global.t(key) : f.message || f.reason
+}
 
 export function useSubmit() {
   const busy = ref(false)
@@ -9,16 +18,29 @@ export function useSubmit() {
   const fieldErrors = ref({})
   async function run(action) {
     busy.value = true
-    error.value = ''
-    fieldErrors.value = {}
+    clear()
     try {
       await action()
     } catch (e) {
       error.value = e.message
-      for (const f of e.errors || []) fieldErrors.value[f.field] = f.message || f.reason
+      for (const f of e.errors || []) fieldErrors.value[f.field] = fieldMessage(f)
     } finally {
       busy.value = false
     }
   }
-  return { busy, error, fieldErrors, run }
+  function clear() {
+    error.value = ''
+    fieldErrors.value = {}
+  }
+  return { busy, error, fieldErrors, run, clear }
+}
+
+export function useSheet() {
+  const submit = useSubmit()
+  const open = ref(false)
+  function start() {
+    submit.clear()
+    open.value = true
+  }
+  return { ...submit, open, start }
 }
