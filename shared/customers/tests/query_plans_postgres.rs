@@ -50,13 +50,18 @@ fn no_list_path_scans_the_customers_at_100k() {
         .append(&due_from("A0001", today, month));
     let lines = plan(&due);
     assert!(!scans(&lines, "customers"), "{lines:#?}");
-    for (who, scope) in scopes() {
-        let filter = readable(&scope, today, false);
-        let mut followed = Sql::new();
-        followed
-            .push("SELECT c.id")
-            .append(&followed_from(&scope.code, filter.as_ref()));
-        let lines = plan(&followed);
-        assert!(!scans(&lines, "customers"), "{who}: {lines:#?}");
+    for delegated in [false, true] {
+        for (who, scope) in scopes() {
+            let filter = readable(&scope, today, delegated);
+            let mut followed = Sql::new();
+            followed
+                .push("SELECT c.id")
+                .append(&followed_from(&scope.code, filter.as_ref()));
+            let lines = plan(&followed);
+            assert!(
+                !scans(&lines, "customers"),
+                "{who} delegated={delegated}: {lines:#?}"
+            );
+        }
     }
 }
