@@ -500,14 +500,10 @@ fn a_member_demoted_by_the_trading_system_is_signed_out_at_once() {
         "HQ reads every customer: {all}"
     );
     // 吴强 is no longer HQ: the trading system sends him as a plain rep.
-    let demoted = Push::json(
-        "staff",
-        "demote-0010003",
-        &json!([{"code": "0010003", "name": "吴强", "unit_code": "HQ", "position": "客户经理",
-                 "roles": ["rep"], "birth_date": "1970-01-01", "mobile": "13800000005",
-                 "id_number": HQ.id_number, "gender": "male"}]),
-    )
-    .send(&app);
+    let as_rep = json!([{"code": "0010003", "name": "吴强", "unit_code": "HQ",
+        "position": "客户经理", "roles": ["rep"], "birth_date": "1970-01-01",
+        "mobile": "13800000005", "id_number": HQ.id_number, "gender": "male"}]);
+    let demoted = Push::json("staff", "demote-0010003", &as_rep).send(&app);
     assert_eq!(demoted.status, 200, "{}", demoted.text());
     // His old token reads nothing any more, not after its 15 minutes: at once.
     assert_problem(&hq.get("/api/customers"), 401, "unauthorized");
@@ -517,14 +513,7 @@ fn a_member_demoted_by_the_trading_system_is_signed_out_at_once() {
     assert_eq!(rep.get("/api/auth/me").value()["roles"], json!(["rep"]));
     assert_eq!(rep.get("/api/customers").value()["total"], 0);
     // Sent again unchanged, nothing ends: his new session goes on; others never ended.
-    let same = Push::json(
-        "staff",
-        "demote-0010003-again",
-        &json!([{"code": "0010003", "name": "吴强", "unit_code": "HQ", "position": "客户经理",
-                 "roles": ["rep"], "birth_date": "1970-01-01", "mobile": "13800000005",
-                 "id_number": HQ.id_number, "gender": "male"}]),
-    )
-    .send(&app);
+    let same = Push::json("staff", "demote-0010003-again", &as_rep).send(&app);
     assert_eq!(same.status, 200, "{}", same.text());
     assert_eq!(rep.get("/api/auth/me").status, 200);
     assert_eq!(lead.get("/api/customers").status, 200);

@@ -12,7 +12,7 @@ use zhanye_platform::kv::Cache;
 use zhanye_platform::session::{
     self, ACCESS_TTL_SECONDS, AccessClaims, REFRESH_TTL_SECONDS, SESSION_TTL_SECONDS,
 };
-use zhanye_platform::{ApiError, Db, params, random};
+use zhanye_platform::{ApiError, Db, Row, params, random};
 
 use crate::staff::{self, StaffRecord};
 
@@ -195,12 +195,24 @@ pub async fn revoke_all(
     reason: &str,
     now: i64,
 ) -> Result<usize, ApiError> {
-    let ids: Vec<String> = db
+    let ids = db
         .query(
             "SELECT id FROM sessions WHERE staff_code = ?1 AND revoked_at IS NULL",
             params![staff_code],
         )
-        .await?
+        .await?;
+    revoke_listed(db, cache, &ids, reason, now).await
+}
+
+/// Revokes the sessions of rows holding their `id`; answers how many there were.
+async fn revoke_listed(
+    db: &Db,
+    cache: &Cache,
+    rows: &[Row],
+    reason: &str,
+    now: i64,
+) -> Result<usize, ApiError> {
+    let ids: Vec<String> = rows
         .iter()
         .map(|row| row.get("id"))
         .collect::<Result<_, _>>()?;
@@ -219,18 +231,14 @@ pub async fn revoke_in_subtree(
     now: i64,
 ) -> Result<usize, ApiError> {
     let (low, high) = zhanye_staff::org::subtree_range(path);
-    let ids: Vec<String> = db
+    let ids = db
         .query(
             "SELECT s.id FROM staff AS m JOIN sessions AS s ON s.staff_code = m.code \
              WHERE m.unit_path >= ?1 AND m.unit_path < ?2 AND s.revoked_at IS NULL",
             params![low.as_str(), high.as_str()],
         )
-        .await?
-        .iter()
-        .map(|row| row.get("id"))
-        .collect::<Result<_, _>>()?;
-    revoke_sessions(db, cache, &ids, reason, now).await?;
-    Ok(ids.len())
+        .await?;
+    revoke_listed(db, cache, &ids, reason, now).await
 }
 
 /// Revokes the session a refresh token belongs to (sign-out without an access
