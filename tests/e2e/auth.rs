@@ -225,6 +225,67 @@ fn concurrent_failures_are_counted_exactly() {
 }
 
 #[test]
+fn a_burst_of_sign_ins_is_limited_exactly() {
+    let app = app();
+    let base = app.client();
+    // 60 at once from one address, each for another code (so only the per-address
+    // limit of 30 a minute applies): exactly 30 are processed, the rest refused.
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..60)
+            .map(|i| {
+                let client = base.clone();
+                scope.spawn(move || login(&client, &format!("Z{i:04}"), "wrong-pass1").status)
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let processed = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((processed, refused), (30, 30), "{statuses:?}");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'auth.sign_in_failed'"
+        ),
+        30
+    );
+    assert_problem(
+        &login(&base, "A0001", A0001.initial_password),
+        429,
+        "rate_limited",
+    );
+}
+
+#[test]
+fn signed_in_json_is_never_stored_nor_sniffed() {
+    let app = app();
+    let user = signed_in(&app, A0001);
+    let customers = user.get("/api/customers");
+    assert_eq!(customers.status, 200, "{}", customers.text());
+    let id = customers.value()["items"][0]["id"]
+        .as_i64()
+        .expect("a customer");
+    for path in [
+        "/api/auth/me".to_owned(),
+        "/api/customers".to_owned(),
+        format!("/api/customers/{id}"),
+    ] {
+        let reply = user.get(&path);
+        assert_eq!(reply.status, 200, "{path}: {}", reply.text());
+        assert_eq!(reply.header("cache-control"), Some("no-store"), "{path}");
+        assert_eq!(
+            reply.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+    }
+    // Sign-in answers carry tokens without an `Authorization` header: not stored either.
+    let signed = login(&app.client(), "A0002", A0002.initial_password);
+    assert_eq!(signed.header("cache-control"), Some("no-store"));
+    assert_eq!(signed.header("x-content-type-options"), Some("nosniff"));
+}
+
+#[test]
 fn sms_reset_codes_are_limited_and_set_the_password() {
     let app = app();
     let client = app.client();
@@ -237,7 +298,7 @@ fn sms_reset_codes_are_limited_and_set_the_password() {
 
     let sent = request("A0002", A0002.id_number);
     assert_eq!(sent.status, 202, "{}", sent.text());
-    let code = latest_code(&app, A0002.mobile);
+    let code = latest_code(&app, A0002.mobile, 1);
     assert_eq!(code.len(), 6);
     assert!(sms_to(&app, A0002.mobile)[0].contains("5 分钟"));
     assert_eq!(
@@ -254,6 +315,17 @@ fn sms_reset_codes_are_limited_and_set_the_password() {
     assert_eq!(unknown.status, 202);
     assert_eq!(unknown.body, sent.body);
     assert_eq!(wrong_id.body, sent.body);
+    assert_eq!(
+        (
+            unknown.header("cache-control"),
+            wrong_id.header("cache-control")
+        ),
+        (sent.header("cache-control"), sent.header("cache-control"))
+    );
+    // The request path did the same work for both: a send counted, one audit row.
+    assert_eq!(audits(&app, "A0002", "auth.reset_code_sent"), 1);
+    assert_eq!(audits(&app, "A0001", "auth.reset_code_withheld"), 1);
+    assert_eq!(audits(&app, "A9999", "auth.reset_code_withheld"), 1);
     assert!(sms_to(&app, A0001.mobile).is_empty());
 
     // 60 s between sends, for known and unknown codes alike.
@@ -294,7 +366,7 @@ fn sms_reset_codes_are_limited_and_set_the_password() {
     // Five wrong tries burn a code.
     resend_gap_passed(&app);
     assert_eq!(request("A0002", A0002.id_number).status, 202);
-    let code = latest_code(&app, A0002.mobile);
+    let code = latest_code(&app, A0002.mobile, 2);
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
         assert_problem(
@@ -312,7 +384,7 @@ fn sms_reset_codes_are_limited_and_set_the_password() {
     // A code is valid for 5 minutes.
     resend_gap_passed(&app);
     assert_eq!(request("A0002", A0002.id_number).status, 202);
-    let code = latest_code(&app, A0002.mobile);
+    let code = latest_code(&app, A0002.mobile, 3);
     sql(
         &app,
         &format!(
@@ -338,6 +410,21 @@ fn sms_reset_codes_are_limited_and_set_the_password() {
     );
     assert_problem(&capped, 429, "rate_limited");
     assert!(capped.value()["detail"].as_str().unwrap().contains("limit"));
+    // Only matched requests ever reach the outbox, each recorded as sent.
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM sms_outbox WHERE staff_code <> 'A0002'"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM sms_outbox WHERE staff_code = 'A0002' AND status = 'sent'"
+        ),
+        3
+    );
 }
 
 /// Moves A0002's last SMS send back past the 60 s gap.

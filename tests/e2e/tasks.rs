@@ -689,6 +689,32 @@ fn customers_outside_the_scope_and_bad_input_are_refused() {
         );
         assert!(problem["errors"][0]["message"].is_string());
     }
+    // A bidi override would show this name as "abcexe.jpg": refused, and said why.
+    let bidi = english.post_json(
+        "/api/tasks",
+        &json!({"customer_name": "abc\u{202e}gpj.exe", "planned_address": "x", "planned_at": planned, "content": "x"}),
+    );
+    assert_problem(&bidi, 422, "validation_failed");
+    assert_eq!(
+        field_errors(&bidi),
+        one_error("customer_name", "misleading_character")
+    );
+    assert_eq!(
+        bidi.value()["errors"][0]["message"],
+        "contains an invisible direction-control or zero-width character"
+    );
+    let zero_width = rep.post_json(
+        "/api/tasks",
+        &json!({"customer_name": "张三", "planned_address": "x", "planned_at": planned, "content": "拜\u{200b}访"}),
+    );
+    assert_eq!(
+        field_errors(&zero_width),
+        one_error("content", "misleading_character")
+    );
+    assert_eq!(
+        zero_width.value()["errors"][0]["message"],
+        "含有不可见的方向控制或零宽字符"
+    );
     let chinese = rep.post_json("/api/tasks", &json!({}));
     assert_problem(&chinese, 422, "validation_failed");
     assert_eq!(chinese.header("content-language"), Some("zh-CN"));

@@ -90,6 +90,12 @@ pub async fn save(request: Request) -> ApiResult<Reply> {
     if name.chars().any(char::is_control) {
         return Err(ApiError::invalid_field("name", reason::INVALID_CHARACTERS));
     }
+    if zhanye_platform::text::has_misleading_character(name) {
+        return Err(ApiError::invalid_field(
+            "name",
+            reason::MISLEADING_CHARACTER,
+        ));
+    }
     let rules: SchemeRules = serde_json::from_value(body.rules).map_err(|e| {
         ApiError::invalid_field("rules", reason::INVALID)
             .with_detail(Localized::new(

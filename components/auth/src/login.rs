@@ -69,24 +69,22 @@ pub async fn sign_in(request: Request) -> ApiResult<Reply> {
 
     let now = now_unix();
     let attempt_key = StaffCode::attempt_key(&body.code);
-    let cache = Cache::open_default().await?;
     let ip = client_ip(&headers);
     let per_address =
         input::limit_variable("sign_in_limit_per_address", input::SIGN_INS_PER_ADDRESS).await;
     let per_code = input::limit_variable("sign_in_limit_per_code", input::SIGN_INS_PER_CODE).await;
-    cache
-        .limit(&format!("rate:sign-in:ip:{ip}"), per_address, 60, now)
-        .await?;
-    cache
-        .limit(
-            &format!("rate:sign-in:code:{attempt_key}"),
-            per_code,
-            60,
-            now,
-        )
-        .await?;
-
     let db = Db::open_default().await?;
+    // Counted in SQL, exactly under concurrency: a burst must not slip past the limit.
+    for (scope, limit) in [
+        (format!("ip:{ip}"), per_address),
+        (format!("code:{attempt_key}"), per_code),
+    ] {
+        let (hits, retry_after) = guard::count_sign_in(&db, &scope, 60, now).await?;
+        if hits > limit {
+            return Err(ApiError::rate_limited(Some(retry_after)));
+        }
+    }
+
     if let Some(wait) = guard::locked_for(&db, &attempt_key, now).await? {
         return Err(ApiError::account_locked(wait));
     }

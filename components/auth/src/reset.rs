@@ -73,7 +73,8 @@ async fn identify(request: Request) -> Result<(String, Option<staff::StaffRecord
     Ok((attempt_key, identified, db))
 }
 
-/// `POST /api/auth/reset/request` → 202, the same answer whether or not a code was sent.
+/// `POST /api/auth/reset/request` → 202, the same answer, in the same time, whether or
+/// not a code is sent.
 pub async fn request_code(request: Request) -> ApiResult<Reply> {
     let lang = Lang::from_headers(request.headers());
     let (attempt_key, identified, db) = identify(request).await?;
@@ -111,21 +112,33 @@ pub async fn request_code(request: Request) -> ApiResult<Reply> {
                 sends_on_day,
             };
             resets::record_send(tx, attempt_key.as_str(), &send).await?;
-            if identified.is_some() {
-                tx.audit(&attempt_key, "auth.reset_code_sent", Some(&attempt_key), None).await?;
-            }
+            // One audit row either way: the request path does the same work whether or
+            // not the code and ID number matched.
+            let action = match identified {
+                Some(_) => "auth.reset_code_sent",
+                None => "auth.reset_code_withheld",
+            };
+            tx.audit(&attempt_key, action, Some(&attempt_key), None).await?;
             Ok(otp)
         })
         .await?;
-    if let (Some(otp), Some(staff)) = (otp, &identified) {
-        sms::send(
-            &db,
-            &staff.code,
-            &staff.mobile,
-            "password_reset",
-            &reset_sms_text(&otp),
-        )
-        .await?;
+    // The SMS (and its outbox row) go out after the answer, so the answer's timing does
+    // not tell whether the code and ID number matched. The code itself is committed
+    // above; a message the gateway refuses is recorded `failed` as before.
+    if let (Some(otp), Some(staff)) = (otp, identified) {
+        zhanye_platform::after_reply::defer(async move {
+            let sent = sms::send(
+                &db,
+                &staff.code,
+                &staff.mobile,
+                "password_reset",
+                &reset_sms_text(&otp),
+            )
+            .await;
+            if let Err(error) = sent {
+                eprintln!("zhanye auth: recording a reset SMS failed: {error}");
+            }
+        });
     }
     accepted(
         lang,

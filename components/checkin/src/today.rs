@@ -86,6 +86,8 @@ pub async fn check_in(request: Request) -> ApiResult<Reply> {
         .filter(|a| !a.is_empty());
     if address.is_some_and(|a| a.chars().count() > ADDRESS_MAX_CHARS) {
         errors.push(FieldError::new("address", reason::TOO_LONG));
+    } else if address.is_some_and(zhanye_platform::text::has_misleading_character) {
+        errors.push(FieldError::new("address", reason::MISLEADING_CHARACTER));
     }
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));

@@ -39,6 +39,12 @@ pub async fn recommend(request: Request, code: &str) -> ApiResult<Reply> {
             reason::TOO_LONG,
         )]));
     }
+    if zhanye_platform::text::has_misleading_character(note) {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "note",
+            reason::MISLEADING_CHARACTER,
+        )]));
+    }
     if input.customer_id <= 0 {
         return Err(ApiError::invalid_field("customer_id", reason::OUT_OF_RANGE));
     }

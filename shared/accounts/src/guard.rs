@@ -1,4 +1,5 @@
-//! AUTH-6 lock-out as stored, per staff code as typed ([`StaffCode::attempt_key`]).
+//! AUTH-6 lock-out as stored, per staff code as typed ([`StaffCode::attempt_key`]),
+//! and the per-minute sign-in limits (`sign_in_limits`).
 //!
 //! [`StaffCode::attempt_key`]: zhanye_staff::StaffCode::attempt_key
 
@@ -50,4 +51,35 @@ pub async fn clear(db: &Db, key: &str) -> Result<(), ApiError> {
     db.execute("DELETE FROM sign_in_guard WHERE code = ?1", params![key])
         .await
         .map(|_| ())
+}
+
+/// Counts one sign-in against the fixed window of `window` seconds of `scope` in one
+/// statement (a read-then-write would let concurrent sign-ins through uncounted) and
+/// answers the hits in the current window with the seconds until it ends. A window
+/// that has ended, or one that starts after `now` (a clock gone back), starts over.
+pub async fn count_sign_in(
+    db: &Db,
+    scope: &str,
+    window: i64,
+    now: i64,
+) -> Result<(u64, u64), ApiError> {
+    let row = db
+        .query_row(
+            "INSERT INTO sign_in_limits (scope, window_start, hits) VALUES (?1, ?2, 1)
+             ON CONFLICT (scope) DO UPDATE SET
+                 hits = CASE WHEN sign_in_limits.window_start <= ?2
+                                  AND ?2 < sign_in_limits.window_start + CAST(?3 AS BIGINT)
+                             THEN sign_in_limits.hits + 1 ELSE 1 END,
+                 window_start = CASE WHEN sign_in_limits.window_start <= ?2
+                                          AND ?2 < sign_in_limits.window_start + CAST(?3 AS BIGINT)
+                                     THEN sign_in_limits.window_start ELSE ?2 END
+             RETURNING window_start, hits",
+            params![scope, now, window],
+        )
+        .await?
+        .ok_or_else(|| ApiError::internal("sign-in limit: no row counted"))?;
+    let start: i64 = row.get("window_start")?;
+    let hits: i64 = row.get("hits")?;
+    let retry_after = u64::try_from(start + window - now).unwrap_or(1).max(1);
+    Ok((u64::try_from(hits).unwrap_or(u64::MAX), retry_after))
 }

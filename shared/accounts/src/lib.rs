@@ -6,7 +6,7 @@
 //! | [`staff`] | a staff member with credentials, looked up by code |
 //! | [`sessions`] | signing in: sessions, refresh-token rotation, revocation |
 //! | [`checkins`] | recording a day's check-in and reading them back |
-//! | [`guard`] | the sign-in lock-out (AUTH-6) |
+//! | [`guard`] | the sign-in lock-out (AUTH-6) and the exact per-minute sign-in limits |
 //! | [`org`] | org units written by the partner webhook |
 //! | [`passwords`] | replacing a password and everything that goes with it |
 //! | [`resets`] | SMS reset codes and manual reset requests (AUTH-4, AUTH-5) |

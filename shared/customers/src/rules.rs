@@ -7,6 +7,7 @@
 use chrono::{DateTime, Days, NaiveDate};
 use zhanye_platform::FieldError;
 use zhanye_platform::problem::reason;
+use zhanye_platform::text::has_misleading_character;
 use zhanye_platform::time::{china_date, parse_date, rfc3339};
 use zhanye_staff::org::is_within;
 use zhanye_staff::{Role, Roles};
@@ -56,6 +57,8 @@ pub fn required_text(field: &str, text: &str, max: usize) -> Result<String, Fiel
         Err(FieldError::new(field, reason::REQUIRED))
     } else if text.chars().count() > max {
         Err(FieldError::new(field, reason::TOO_LONG))
+    } else if has_misleading_character(text) {
+        Err(FieldError::new(field, reason::MISLEADING_CHARACTER))
     } else {
         Ok(text.to_owned())
     }
@@ -66,6 +69,8 @@ pub fn optional_text(field: &str, text: Option<&str>, max: usize) -> Result<Stri
     let text = text.unwrap_or_default().trim();
     if text.chars().count() > max {
         Err(FieldError::new(field, reason::TOO_LONG))
+    } else if has_misleading_character(text) {
+        Err(FieldError::new(field, reason::MISLEADING_CHARACTER))
     } else {
         Ok(text.to_owned())
     }
@@ -463,5 +468,20 @@ mod tests {
                 .reason,
             "too_long"
         );
+        // A bidi override or a zero-width space would make the text show as another.
+        for text in ["abc\u{202e}gpj.exe", "张\u{200b}三", "\u{feff}备注"] {
+            assert_eq!(
+                required_text("topic", text, 200).unwrap_err().reason,
+                "misleading_character",
+                "{text:?}"
+            );
+            assert_eq!(
+                optional_text("remarks", Some(text), 200)
+                    .unwrap_err()
+                    .reason,
+                "misleading_character",
+                "{text:?}"
+            );
+        }
     }
 }

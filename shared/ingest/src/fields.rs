@@ -2,6 +2,8 @@
 
 use serde_json::{Map, Value};
 use zhanye_money::{Money, MoneyError};
+use zhanye_platform::problem::reason;
+use zhanye_platform::text::has_misleading_character;
 use zhanye_vocabulary::Vocabulary;
 
 use crate::report::Report;
@@ -59,6 +61,9 @@ impl<'a> Fields<'a> {
             None
         } else if text.chars().count() > max || text.chars().any(char::is_control) {
             self.fail(field, "invalid_format");
+            None
+        } else if has_misleading_character(text) {
+            self.fail(field, reason::MISLEADING_CHARACTER);
             None
         } else {
             Some(text.to_owned())
@@ -218,6 +223,31 @@ mod tests {
     use crate::vocab::TradeSide;
     use serde_json::json;
     use zhanye_staff::vocab::UnitKind;
+
+    #[test]
+    fn texts_with_misleading_characters_are_refused() {
+        let record = json!({
+            "name": "abc\u{202e}gpj.exe", "address": "上海\u{200b}路", "plain": "张三"
+        });
+        let record = record.as_object().unwrap();
+        let mut report = Report::default();
+        let mut fields = Fields::new(0, record, &mut report);
+        assert_eq!(fields.text("name", 100), None);
+        assert_eq!(fields.optional_text("address", 100), None);
+        assert_eq!(fields.text("plain", 100).as_deref(), Some("张三"));
+        let refused: Vec<(&str, &str)> = report
+            .errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.reason.as_str()))
+            .collect();
+        assert_eq!(
+            refused,
+            [
+                ("name", "misleading_character"),
+                ("address", "misleading_character")
+            ]
+        );
+    }
 
     #[test]
     fn amounts_months_dates_and_counts_are_read() {

@@ -8,14 +8,16 @@
 //! | [`query`] | [`QueryParams`]: decoded query strings |
 //! | [`csv`] | CSV downloads (exports) |
 //! | [`json`] | reading JSON bodies with a size limit, building JSON answers |
-//! | [`respond`] | [`Reply`] / [`Outgoing`]: from a handler's result to the HTTP response |
+//! | [`respond`] | [`Reply`] / [`Outgoing`]: from a handler's result to the HTTP response, with the headers every answer carries |
+//! | [`after_reply`] | work left for after the answer is sent (an SMS whose timing must not show) |
+//! | [`text`] | characters refused in names and free text (bidi controls, zero-width characters) |
 //! | [`body`] | [`ReplyBody`]: a whole body, or a stream of chunks for large downloads |
 //! | [`db`] | [`Db`]: `spin:sqlite` queries, typed rows, transactions, the audit log |
 //! | [`auth`] | bearer tokens, constant-time comparison |
 //! | [`caller`] | [`Session`]: the one auth extractor (access token, revocation, forced password change) |
 //! | [`context`] | [`RequestContext`]: a signed-in request's principal, database, time and language |
 //! | [`session`] | access tokens (JWT) and token digests |
-//! | [`kv`] | [`kv::Cache`]: the key-value store with expiring entries and rate limits |
+//! | [`kv`] | [`kv::Cache`]: the key-value store with expiring entries and best-effort rate limits |
 //! | [`random`] | tokens, ids and bytes from the host's random source |
 //! | [`time`] | now, as the app stores it; China-time business days and months |
 //! | [`spin`] | the Spin SDK line and WASI version: the entry point, [`Request`], variables, outbound HTTP |
@@ -25,6 +27,7 @@
 //! compiles natively, so the whole crate builds and its pure parts are tested with
 //! `cargo test -p zhanye-platform`).
 
+pub mod after_reply;
 pub mod attachment;
 pub mod auth;
 pub mod body;
@@ -42,6 +45,7 @@ pub mod random;
 pub mod respond;
 pub mod session;
 pub mod spin;
+pub mod text;
 pub mod time;
 pub mod value;
 

@@ -75,6 +75,9 @@ pub mod reason {
     pub const CONTAINS_BIRTH_DATE: &str = "contains_birth_date";
     pub const TOO_COMMON: &str = "too_common";
     pub const INVALID_CHARACTERS: &str = "invalid_characters";
+    /// A name or free text holding a character that changes how it is shown without
+    /// being seen (bidi controls, zero-width characters: [`crate::text`]).
+    pub const MISLEADING_CHARACTER: &str = "misleading_character";
     pub const REUSED: &str = "reused";
 }
 
@@ -118,6 +121,10 @@ impl FieldError {
             reason::INVALID_CHARACTERS => (
                 "含有不允许的字符",
                 "contains characters that are not allowed",
+            ),
+            reason::MISLEADING_CHARACTER => (
+                "含有不可见的方向控制或零宽字符",
+                "contains an invisible direction-control or zero-width character",
             ),
             reason::REUSED => (
                 "不能与最近 3 次使用的密码相同",

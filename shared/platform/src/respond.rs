@@ -11,6 +11,8 @@
 //! [`Outgoing`] is an `http::Response` over a [`ReplyBody`] (whole, or streamed for large
 //! exports), which [`crate::spin`] sends to the host.
 
+use http::{HeaderValue, header};
+
 use crate::body::ReplyBody;
 use crate::lang::Lang;
 use crate::problem::ApiError;
@@ -39,13 +41,41 @@ pub fn respond(lang: Lang, result: ApiResult<Reply>) -> Outgoing {
 }
 
 /// Runs `handler` on `request` and renders its result in the request's language (taken
-/// from `Accept-Language` before the request is handed over).
+/// from `Accept-Language` before the request is handed over), with the headers every
+/// answer carries ([`with_safety_headers`]).
 pub async fn handle<B, F>(request: http::Request<B>, handler: F) -> Outgoing
 where
     F: AsyncFnOnce(http::Request<B>) -> ApiResult<Reply>,
 {
     let lang = Lang::from_headers(request.headers());
-    respond(lang, handler(request).await)
+    with_safety_headers(respond(lang, handler(request).await))
+}
+
+/// Set here, once for every route, so no route can forget them: `nosniff` on every
+/// answer (a browser must never read JSON or an upload as script or HTML), and
+/// `Cache-Control: no-store` on every JSON answer whose route set no cache policy of its
+/// own. JSON is per caller and per moment (the caller's data, or the tokens of a
+/// sign-in, which carry no `Authorization` header), so no shared or browser cache may
+/// keep it; the routes that set their own policy (documents, static assets) are not JSON.
+pub fn with_safety_headers(mut outgoing: Outgoing) -> Outgoing {
+    let headers = outgoing.headers_mut();
+    headers
+        .entry(header::X_CONTENT_TYPE_OPTIONS)
+        .or_insert(HeaderValue::from_static("nosniff"));
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            let media = t.split(';').next().unwrap_or("").trim();
+            media.eq_ignore_ascii_case("application/json")
+                || media.eq_ignore_ascii_case("application/problem+json")
+        });
+    if is_json {
+        headers
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("no-store"));
+    }
+    outgoing
 }
 
 /// The request path without a trailing `/` (but `/` stays `/`), for matching routes.
@@ -71,7 +101,7 @@ mod tests {
     use super::*;
     use crate::json;
     use crate::testing::block_on;
-    use http::{StatusCode, header};
+    use http::StatusCode;
     use http_body_util::BodyExt;
 
     fn body_text(response: Outgoing) -> String {
@@ -118,6 +148,36 @@ mod tests {
         let response = block_on(handle(request("GET", "/nope", None), route));
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
         assert!(body_text(response).contains("请求的资源不存在"));
+    }
+
+    #[test]
+    fn every_answer_is_nosniff_and_json_is_not_stored() {
+        let ok = block_on(handle(request("GET", "/api/thing", None), route));
+        assert_eq!(ok.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(ok.headers()[header::CACHE_CONTROL], "no-store");
+        let problem = block_on(handle(request("GET", "/nope", None), route));
+        assert_eq!(problem.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(problem.headers()[header::CACHE_CONTROL], "no-store");
+
+        // A route's own cache policy stays, and answers that are not JSON get none.
+        let cached = http::Response::builder()
+            .header(header::CONTENT_TYPE, "application/json; charset=utf-8")
+            .header(header::CACHE_CONTROL, "private, max-age=60")
+            .body(ReplyBody::from(bytes::Bytes::from_static(b"{}")))
+            .unwrap();
+        let cached = with_safety_headers(cached);
+        assert_eq!(
+            cached.headers()[header::CACHE_CONTROL],
+            "private, max-age=60"
+        );
+        assert_eq!(cached.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        let page = http::Response::builder()
+            .header(header::CONTENT_TYPE, "text/html")
+            .body(ReplyBody::from(bytes::Bytes::from_static(b"<p>")))
+            .unwrap();
+        let page = with_safety_headers(page);
+        assert!(page.headers().get(header::CACHE_CONTROL).is_none());
+        assert_eq!(page.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     }
 
     #[test]

@@ -49,9 +49,13 @@ where
 {
     let outgoing = match into_request(incoming) {
         Ok(request) => crate::respond::handle(request, route).await,
-        Err(error) => crate::respond::respond(crate::Lang::default(), Err(error)),
+        Err(error) => crate::respond::with_safety_headers(crate::respond::respond(
+            crate::Lang::default(),
+            Err(error),
+        )),
     };
     send_response(outgoing, response_out).await;
+    crate::after_reply::run_deferred().await;
 }
 
 /// The `http` request of a WASI one.

@@ -4,6 +4,7 @@
 
 use zhanye_platform::FieldError;
 use zhanye_platform::problem::reason;
+use zhanye_platform::text::has_misleading_character;
 
 use crate::when::{TimeError, parse_time};
 
@@ -40,6 +41,8 @@ fn clean(field: &str, text: &str, max: usize) -> Result<String, FieldError> {
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
         Err(FieldError::new(field, reason::INVALID_CHARACTERS))
+    } else if has_misleading_character(text) {
+        Err(FieldError::new(field, reason::MISLEADING_CHARACTER))
     } else {
         Ok(text.to_owned())
     }
@@ -92,6 +95,10 @@ mod tests {
             ("一二三四五六七八九十一", 10, Err("too_long")),
             ("a\u{0}b", 10, Err("invalid_characters")),
             ("a\u{1b}[31mb", 20, Err("invalid_characters")),
+            ("abc\u{202e}gpj.exe", 20, Err("misleading_character")),
+            ("\u{2066}张三\u{2069}", 20, Err("misleading_character")),
+            ("上门\u{200d}拜访", 20, Err("misleading_character")),
+            ("第一段\u{2029}第二段", 20, Err("misleading_character")),
         ];
         for (input, max, expected) in cases {
             let got = required_text("content", input, *max);

@@ -171,9 +171,19 @@ pub fn sms_to(app: &TestApp, mobile: &str) -> Vec<String> {
     item_texts(&reply, "text")
 }
 
-/// The 6-digit code in the newest SMS to a mobile.
-pub fn latest_code(app: &TestApp, mobile: &str) -> String {
-    let texts = sms_to(app, mobile);
+/// The 6-digit code in the newest SMS to a mobile, once `nth` messages have reached it:
+/// reset codes are sent after the answer, so the test waits for the message (10 s at
+/// most).
+pub fn latest_code(app: &TestApp, mobile: &str, nth: usize) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let texts = loop {
+        let texts = sms_to(app, mobile);
+        if texts.len() >= nth || std::time::Instant::now() > deadline {
+            break texts;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(texts.len(), nth, "SMS to {mobile}: {texts:?}");
     let text = texts.first().expect("an SMS");
     text.split(|c: char| !c.is_ascii_digit())
         .find(|part| part.len() == 6)

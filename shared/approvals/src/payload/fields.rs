@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use zhanye_money::{Money, MoneyError};
 use zhanye_platform::FieldError;
 use zhanye_platform::problem::reason;
+use zhanye_platform::text::has_misleading_character;
 use zhanye_platform::time::parse_date;
 
 /// The payload's fields, and what has been refused so far.
@@ -68,6 +69,10 @@ impl<'a> Fields<'a> {
                 self.fail(field, reason::TOO_LONG);
                 None
             }
+            Some(text) if has_misleading_character(&text) => {
+                self.fail(field, reason::MISLEADING_CHARACTER);
+                None
+            }
             Some(text) => Some(text),
         }
     }
@@ -78,6 +83,10 @@ impl<'a> Fields<'a> {
             None => Some(String::new()),
             Some(text) if text.chars().count() > max => {
                 self.fail(field, reason::TOO_LONG);
+                None
+            }
+            Some(text) if has_misleading_character(&text) => {
+                self.fail(field, reason::MISLEADING_CHARACTER);
                 None
             }
             Some(text) => Some(text),
@@ -179,5 +188,33 @@ impl<'a> Fields<'a> {
         } else {
             Err(self.errors)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_with_misleading_characters_are_refused() {
+        let payload = serde_json::json!({
+            "name": "abc\u{202e}gpj.exe", "remark": "\u{2067}备注", "plain": "王五"
+        });
+        let mut fields = Fields::of(&payload).unwrap();
+        assert_eq!(fields.text("name", 50), None);
+        assert_eq!(fields.optional_text("remark", 50), None);
+        assert_eq!(fields.text("plain", 50).as_deref(), Some("王五"));
+        let refused: Vec<(&str, &str)> = fields
+            .errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.reason.as_str()))
+            .collect();
+        assert_eq!(
+            refused,
+            [
+                ("payload.name", "misleading_character"),
+                ("payload.remark", "misleading_character")
+            ]
+        );
     }
 }

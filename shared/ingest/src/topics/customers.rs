@@ -85,6 +85,13 @@ fn tags(fields: &mut Fields) -> Option<Vec<String>> {
             fields.fail("tags", "invalid_format");
             return None;
         }
+        if zhanye_platform::text::has_misleading_character(&tag) {
+            fields.fail(
+                "tags",
+                zhanye_platform::problem::reason::MISLEADING_CHARACTER,
+            );
+            return None;
+        }
         if !tags.contains(&tag) {
             tags.push(tag);
         }

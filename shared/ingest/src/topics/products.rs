@@ -197,6 +197,14 @@ fn documents(fields: &mut Fields, record: &Map<String, Value>) -> Vec<DocumentRe
                 fields.fail(&at("file_name"), "invalid_format");
                 None
             }
+            // A bidi override would show `abc\u{202e}gpj.exe` as "abcexe.jpg".
+            Some(name) if zhanye_platform::text::has_misleading_character(name) => {
+                fields.fail(
+                    &at("file_name"),
+                    zhanye_platform::problem::reason::MISLEADING_CHARACTER,
+                );
+                None
+            }
             Some(name) => Some(name.to_owned()),
         };
         let content = match item.get("content_base64").and_then(Value::as_str) {
