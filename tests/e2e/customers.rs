@@ -1021,3 +1021,163 @@ fn routes_refuse_what_they_do_not_serve() {
     );
     assert_eq!(rep.get("/api/customers").value()["total"], 0);
 }
+
+/// ALERT-1: the owner's alerts (from account events) listed unread first, by kind, and
+/// acknowledged with a note: audited once, a repeat answering the first, the home count
+/// dropping; someone else's alert is 404 as if it did not exist.
+#[test]
+fn alerts_are_listed_unread_first_and_acknowledged_with_a_note() {
+    let app = app_without_demo_customers();
+    load_fixture(&app);
+    let (d3, d2, d1) = (
+        china_day(&app, -3),
+        china_day(&app, -2),
+        china_day(&app, -1),
+    );
+    push_ok(
+        &app,
+        "account-events",
+        "alert-events",
+        &json!([
+            {"event_no": "AL-1", "account_no": "110000000001", "date": d3, "kind": "cancelled"},
+            {"event_no": "AL-2", "account_no": "110000000002", "date": d2, "kind": "dividend"},
+            {"event_no": "AL-3", "account_no": "110000000001", "date": d1, "kind": "ipo_win"},
+            {"event_no": "AL-4", "account_no": "120000000001", "date": d1, "kind": "dividend"}
+        ]),
+    );
+    let rep = signed_in(&app, A0001);
+    let inbox = rep.get("/api/alerts");
+    assert_eq!(inbox.status, 200, "{}", inbox.text());
+    let page = inbox.value();
+    assert_eq!(
+        (page["total"].clone(), page["unread"].clone()),
+        (json!(4), json!(4))
+    );
+    assert_eq!(
+        (page["page"].clone(), page["page_size"].clone()),
+        (json!(1), json!(20))
+    );
+    assert_eq!(
+        item_texts(&inbox, "detail"),
+        ["ipo_win", "dividend", "cancelled", "dividend"]
+    );
+    assert_eq!(
+        item_texts(&inbox, "kind"),
+        [
+            "equity_event",
+            "equity_event",
+            "actual_churn",
+            "equity_event"
+        ]
+    );
+    let first = &page["items"][0];
+    assert_eq!(first["customer_id"], customer_id(&app, "110000000001"));
+    assert_eq!(first["account_no"], "110000000001");
+    assert_eq!(first["customer_name"], "张三");
+    assert_eq!(first["day"], json!(d1));
+    assert_eq!(first["read_at"], Value::Null);
+    let ids: Vec<i64> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_i64().unwrap())
+        .collect();
+
+    // By kind; an unknown kind is refused, not answered as an empty inbox.
+    let churn = rep.get("/api/alerts?kind=actual_churn");
+    assert_eq!(item_texts(&churn, "detail"), ["cancelled"]);
+    assert_eq!(
+        (
+            churn.value()["total"].clone(),
+            churn.value()["unread"].clone()
+        ),
+        (json!(1), json!(4))
+    );
+    assert_eq!(rep.get("/api/alerts?kind=equity_event").value()["total"], 3);
+    let unknown = rep.get("/api/alerts?kind=churn");
+    assert_problem(&unknown, 422, "validation_failed");
+    assert_eq!(field_errors(&unknown), one_error("kind", "invalid"));
+    // Paged.
+    let second = rep.get("/api/alerts?page=2&page_size=2");
+    assert_eq!(item_texts(&second, "detail"), ["cancelled", "dividend"]);
+
+    // The home count before.
+    let month = china_day(&app, 0)[..7].to_owned();
+    let home = |who: &zhanye_test_support::Client| {
+        who.get(&format!("/api/home?month={month}")).value()["unread_alerts"].clone()
+    };
+    assert_eq!(home(&rep), 4);
+
+    // Someone else's alert: 404, and nothing changes.
+    let other = signed_in(&app, A0002);
+    assert_eq!(other.get("/api/alerts").value()["total"], 1);
+    let refused = other.post_json(
+        &format!("/api/alerts/{}/acknowledge", ids[0]),
+        &json!({"note": "x"}),
+    );
+    assert_problem(&refused, 404, "not_found");
+    assert_problem(
+        &rep.post_json("/api/alerts/99999999/acknowledge", &json!({})),
+        404,
+        "not_found",
+    );
+
+    // Refused notes.
+    let ack = format!("/api/alerts/{}/acknowledge", ids[0]);
+    let long = rep.post_json(&ack, &json!({"note": "字".repeat(201)}));
+    assert_problem(&long, 422, "validation_failed");
+    assert_eq!(field_errors(&long), one_error("note", "too_long"));
+    let hidden = rep.post_json(&ack, &json!({"note": "ok\u{202e}txt"}));
+    assert_eq!(
+        field_errors(&hidden),
+        one_error("note", "misleading_character")
+    );
+    assert_problem(
+        &rep.post_json(&ack, &json!({"memo": "x"})),
+        422,
+        "validation_failed",
+    );
+    assert_eq!(home(&rep), 4);
+
+    // Acknowledged with a note, audited; a repeat answers the first and is not audited.
+    let done = rep.post_json(&ack, &json!({"note": " 已电话联系 "}));
+    assert_eq!(done.status, 200, "{}", done.text());
+    assert_eq!(done.value()["note"], "已电话联系");
+    let read_at = done.value()["read_at"].clone();
+    assert!(read_at.is_string(), "{}", done.text());
+    let again = rep.post_json(&ack, &json!({"note": "second"}));
+    assert_eq!(again.status, 200, "{}", again.text());
+    assert_eq!(again.value()["note"], "已电话联系");
+    assert_eq!(again.value()["read_at"], read_at);
+    assert_eq!(audits(&app, "A0001", "alert.acknowledge"), 1);
+    assert_eq!(
+        sql_value(
+            &app,
+            "SELECT target FROM audit_log WHERE action = 'alert.acknowledge'"
+        ),
+        json!(ids[0].to_string())
+    );
+    // Without a note too.
+    let bare = rep.post_json(&format!("/api/alerts/{}/acknowledge", ids[2]), &json!({}));
+    assert_eq!(bare.status, 200, "{}", bare.text());
+    assert_eq!(bare.value()["note"], Value::Null);
+
+    // The read ones go last; the home count drops.
+    let inbox = rep.get("/api/alerts");
+    assert_eq!(
+        item_texts(&inbox, "detail"),
+        ["dividend", "dividend", "ipo_win", "cancelled"]
+    );
+    assert_eq!(inbox.value()["unread"], 2);
+    assert_eq!(home(&rep), 2);
+    assert_eq!(home(&other), 1);
+
+    // The routes' methods.
+    assert_not_allowed(&rep, "POST", "/api/alerts", "GET");
+    assert_not_allowed(&rep, "GET", &ack, "POST");
+    assert_problem(&rep.get("/api/alerts/x/acknowledge"), 404, "not_found");
+    // English problems.
+    let en = english(&rep).get("/api/alerts?kind=churn");
+    assert_problem(&en, 422, "validation_failed");
+    assert_ne!(en.value()["detail"], unknown.value()["detail"]);
+}

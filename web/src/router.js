@@ -21,6 +21,7 @@ const routes = [
   { path: '/assessment', name: 'assessment', component: () => import('./views/AssessmentPage.vue') },
   { path: '/income', name: 'income', component: () => import('./views/IncomePage.vue') },
   { path: '/checkins', name: 'checkins', component: () => import('./views/CheckinPage.vue') },
+  { path: '/alerts', name: 'alerts', component: () => import('./views/AlertList.vue') },
   { path: '/approvals', name: 'approvals', component: () => import('./views/ApprovalList.vue') },
   { path: '/approvals/new/:kind(expense|collaboration)', name: 'approval-new', component: () => import('./views/ApprovalNew.vue'), props: true },
   { path: '/approvals/:id(\\d+)', name: 'approval', component: () => import('./views/ApprovalDetail.vue'), props: true },

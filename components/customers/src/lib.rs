@@ -17,12 +17,15 @@
 //! | `POST /api/customers/{id}/delegations` | ORG-5 授权代管, by the owner |
 //! | `POST /api/customers/{id}/delegations/{delegation_id}/revoke` | ORG-5 end a delegation, by the owner |
 //! | `POST /api/customers/{id}/transfers` | ORG-5 转让 request, by the owner, filed with the approvals engine (listed and decided under `/api/approvals`) |
+//! | `GET /api/alerts?kind=&page=&page_size=` | ALERT-1 the caller's alerts, unread first, with the unread count |
+//! | `POST /api/alerts/{id}/acknowledge` | ALERT-1 已读确认 with an optional note (idempotent; someone else's alert is 404) |
 //!
 //! ORG-4 on every route: a customer the caller does not read is 404 (its existence is
 //! never revealed); one the caller reads but does not serve (a lead's, manager's or
 //! HQ's view) is 403 for writes. Every write and every unmasked read is audited.
 
 mod access;
+mod alerts;
 mod detail;
 mod list;
 mod org5;
@@ -37,6 +40,9 @@ zhanye_platform::http_component!(route);
 async fn route(request: Request) -> ApiResult<Reply> {
     use http::Method;
     let path = route_path(&request).to_owned();
+    if let Some(rest) = path.strip_prefix("/api/alerts") {
+        return alert_route(request, rest).await;
+    }
     let Some(rest) = path.strip_prefix("/api/customers") else {
         return Err(ApiError::not_found());
     };
@@ -61,6 +67,28 @@ async fn route(request: Request) -> ApiResult<Reply> {
             };
             customer_route(request, &method, customer, tail).await
         }
+    }
+}
+
+/// `/api/alerts…`, `rest` after the prefix.
+async fn alert_route(request: Request, rest: &str) -> ApiResult<Reply> {
+    use http::Method;
+    let method = request.method().clone();
+    match rest
+        .strip_prefix('/')
+        .unwrap_or(rest)
+        .split('/')
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [""] if method == Method::GET => alerts::list(request).await,
+        [""] => Err(ApiError::method_not_allowed("GET")),
+        [a, "acknowledge"] => match id(a) {
+            None => Err(ApiError::not_found()),
+            Some(alert) if method == Method::POST => alerts::acknowledge(request, alert).await,
+            Some(_) => Err(ApiError::method_not_allowed("POST")),
+        },
+        _ => Err(ApiError::not_found()),
     }
 }
 

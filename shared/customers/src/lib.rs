@@ -4,6 +4,7 @@
 //!
 //! | module | what |
 //! |---|---|
+//! | [`alerts`] | ALERT-1: the kinds of alerts and the acknowledgement's note |
 //! | [`scope`] | ORG-4: who reads and who writes a customer |
 //! | [`month`] | the business month, stored `yyyymm` |
 //! | [`status`] | customer status, contact vocabularies, account events |
@@ -13,6 +14,7 @@
 //! | [`rules`] | notes, contact records, delegations and transfers, checked before they are stored |
 //! | [`store`] | the SQL |
 
+pub mod alerts;
 pub mod home;
 pub mod masking;
 pub mod month;

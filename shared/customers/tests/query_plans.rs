@@ -6,6 +6,7 @@ mod common;
 use chrono::NaiveDate;
 use common::scopes;
 use zhanye_customers::Month;
+use zhanye_customers::store::alerts::{ORDER as ALERT_ORDER, alerts_from};
 use zhanye_customers::store::scope::{Sql, readable};
 use zhanye_customers::store::search::{Filters, count_sql, page_sql};
 use zhanye_customers::store::{contacts::due_from, follows::followed_from};
@@ -126,6 +127,33 @@ fn due_and_followed_lists_start_from_the_caller() {
             !lines.iter().any(|l| l.starts_with("SCAN c")),
             "{who}: {lines:#?}"
         );
+    }
+}
+
+/// ALERT-1: a staff member's alerts, all or of one kind, are found by their code
+/// through `customer_alerts_staff`, page and count alike; never a walk of every alert.
+#[test]
+fn the_alert_list_starts_from_the_staff_member() {
+    let db = schema();
+    for kind in [None, Some("actual_churn")] {
+        let from = alerts_from("A0001", kind);
+        let mut page = Sql::new();
+        page.push("SELECT a.id").append(&from);
+        page.push(" ORDER BY ").push(ALERT_ORDER).push(" LIMIT 20");
+        let mut count = Sql::new();
+        count.push("SELECT COUNT(*)").append(&from);
+        for lines in [plan(&db, &page), plan(&db, &count)] {
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| l.starts_with("SEARCH a USING") && l.contains("customer_alerts_staff")),
+                "{kind:?}: {lines:#?}"
+            );
+            assert!(
+                !lines.iter().any(|l| l.starts_with("SCAN")),
+                "{kind:?}: {lines:#?}"
+            );
+        }
     }
 }
 

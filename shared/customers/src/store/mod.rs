@@ -2,6 +2,7 @@
 //! array parameter (`json_each`), so a batch of thousands is a handful of calls
 //! across the component boundary, not thousands.
 
+pub mod alerts;
 pub mod contacts;
 pub mod delegations;
 pub mod detail;
