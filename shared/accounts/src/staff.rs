@@ -159,20 +159,20 @@ pub async fn set_status(db: &Db, code: &str, status: &str, now: i64) -> Result<(
     .map(|_| ())
 }
 
-/// What a staff member's sessions were issued under: their access tokens carry roles and
+/// What a staff member's sessions are issued under: their access tokens carry roles and
 /// unit path (ORG-4 scope), so a change to any of them ends the sessions at once rather
 /// than when the tokens expire.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct StandingBefore {
+struct Standing {
     status: String,
     /// As stored (`lead,rep`).
     roles: String,
     unit_path: String,
 }
 
-impl StandingBefore {
-    fn of(row: &Row) -> Result<StandingBefore, ApiError> {
-        Ok(StandingBefore {
+impl Standing {
+    fn of(row: &Row) -> Result<Standing, ApiError> {
+        Ok(Standing {
             status: row.get("status")?,
             roles: row.get("roles")?,
             unit_path: row.get("unit_path")?,
@@ -182,7 +182,7 @@ impl StandingBefore {
     /// Why the sessions issued before end now that the member stands as `now`: the
     /// new status when they left `normal`, else a change of roles or unit; `None` when
     /// their tokens still say the truth.
-    fn sessions_end_because(&self, now: &StandingBefore) -> Option<&'static str> {
+    fn sessions_end_because(&self, now: &Standing) -> Option<&'static str> {
         if now.status != self.status && now.status != StaffStatus::Normal.as_str() {
             return StaffStatus::parse(&now.status).map(StaffStatus::as_str);
         }
@@ -270,7 +270,7 @@ pub async fn upsert_from_partner(
                 params![code],
             )
             .await?
-            .map(|row| StandingBefore::of(&row))
+            .map(|row| Standing::of(&row))
             .transpose()?;
         db.execute(
             "INSERT INTO staff (code, name, kind, unit_id, unit_path, position, roles, status, gender,
@@ -307,7 +307,7 @@ pub async fn upsert_from_partner(
             code: code.to_owned(),
             unit_path: unit_path.clone(),
         });
-        let standing = StandingBefore {
+        let standing = Standing {
             status: record.status.as_str().to_owned(),
             roles: record.roles.to_stored(),
             unit_path: unit_path.clone(),
@@ -330,8 +330,8 @@ pub async fn upsert_from_partner(
 mod tests {
     use super::*;
 
-    fn standing(status: &str, roles: &str, unit_path: &str) -> StandingBefore {
-        StandingBefore {
+    fn standing(status: &str, roles: &str, unit_path: &str) -> Standing {
+        Standing {
             status: status.into(),
             roles: roles.into(),
             unit_path: unit_path.into(),

@@ -148,22 +148,6 @@ pub async fn page_of<T>(
     Page::new(items, u64::try_from(total).unwrap_or(0), page)
 }
 
-/// `c.id IN (…)`: the customers delegated to `code` on `today`.
-pub fn delegated_to(code: &str, today: NaiveDate) -> Sql {
-    let day = today.to_string();
-    let mut sql = Sql::new();
-    sql.bind(
-        "c.id IN (SELECT d.customer_id FROM delegations AS d WHERE d.delegate_code = ?",
-        code,
-    )
-    .bind(
-        " AND d.revoked_at IS NULL AND d.starts_on <= ?",
-        day.as_str(),
-    )
-    .bind(" AND d.ends_on >= ?)", day.as_str());
-    sql
-}
-
 /// `EXISTS (…)`: whether customer `c` is delegated to `code` on `today`.
 pub fn is_delegated_to(code: &str, today: NaiveDate) -> Sql {
     let day = today.to_string();
