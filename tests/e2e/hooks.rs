@@ -360,7 +360,7 @@ fn staff_pushed_by_the_trading_system_sign_in_with_their_birth_date() {
         &json!({"code": "A0101", "id_number": "31010119910203001X"}),
     );
     assert_eq!(reset.status, 202);
-    assert_eq!(sms_to(&app, "13900000101").len(), 1);
+    sms_once_sent(&app, "13900000101", 1);
     assert_eq!(
         sql_value(
             &app,

@@ -171,10 +171,10 @@ pub fn sms_to(app: &TestApp, mobile: &str) -> Vec<String> {
     item_texts(&reply, "text")
 }
 
-/// The 6-digit code in the newest SMS to a mobile, once `nth` messages have reached it:
-/// reset codes are sent after the answer, so the test waits for the message (10 s at
-/// most).
-pub fn latest_code(app: &TestApp, mobile: &str, nth: usize) -> String {
+/// The SMS texts to a mobile, newest first, once `nth` messages have reached it: reset
+/// codes are sent after the answer, so the test waits for them (10 s at most) and then
+/// asserts there are exactly `nth`.
+pub fn sms_once_sent(app: &TestApp, mobile: &str, nth: usize) -> Vec<String> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     let texts = loop {
         let texts = sms_to(app, mobile);
@@ -184,6 +184,13 @@ pub fn latest_code(app: &TestApp, mobile: &str, nth: usize) -> String {
         std::thread::sleep(std::time::Duration::from_millis(20));
     };
     assert_eq!(texts.len(), nth, "SMS to {mobile}: {texts:?}");
+    texts
+}
+
+/// The 6-digit code in the newest SMS to a mobile, once `nth` messages have reached it
+/// ([`sms_once_sent`]).
+pub fn latest_code(app: &TestApp, mobile: &str, nth: usize) -> String {
+    let texts = sms_once_sent(app, mobile, nth);
     let text = texts.first().expect("an SMS");
     text.split(|c: char| !c.is_ascii_digit())
         .find(|part| part.len() == 6)
