@@ -12,10 +12,10 @@ use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use zhanye_runtime::cli::AppArgs;
+use zhanye_runtime::cli::{AppArgs, ServeArgs};
 use zhanye_runtime::manifest::{LoadedManifest, Manifest};
 use zhanye_runtime::{
-    App, AppOptions, AppVariables, CronTrigger, HttpTrigger, log_error, log_info,
+    App, AppOptions, AppVariables, CronTrigger, HttpTrigger, ServeLimits, log_error, log_info,
 };
 use zhanye_tools::{bench, generate};
 
@@ -66,6 +66,8 @@ enum Cmd {
         /// Serving threads, each with its own runtime (default: one per core).
         #[arg(long)]
         http_threads: Option<usize>,
+        #[command(flatten)]
+        serve: ServeArgs,
         /// Stop (gracefully) when standard input closes: lets a supervising process
         /// such as the test harness take the server down with it.
         #[arg(long, hide = true)]
@@ -235,6 +237,7 @@ async fn run(cmd: Cmd) -> Result<()> {
             no_migrate,
             no_cron,
             http_threads,
+            serve,
             stop_on_stdin_eof,
         } => {
             if build {
@@ -253,8 +256,10 @@ async fn run(cmd: Cmd) -> Result<()> {
             if !demo {
                 warn_about_demo_secrets(&opts)?;
             }
+            let limits = serve.limits(opts.limits.max_instances);
             up(
                 &opts,
+                limits,
                 &listen,
                 !no_cron,
                 http_threads.unwrap_or_else(zhanye_runtime::default_threads),
@@ -303,6 +308,7 @@ async fn run(cmd: Cmd) -> Result<()> {
 
 async fn up(
     opts: &AppOptions,
+    limits: ServeLimits,
     listen: &str,
     with_cron: bool,
     threads: usize,
@@ -310,7 +316,7 @@ async fn up(
     demo_customers: bool,
 ) -> Result<()> {
     let app = Arc::new(App::load(opts)?);
-    let http = HttpTrigger::new(app.clone())?;
+    let http = HttpTrigger::with_limits(app.clone(), limits)?;
     let cron = Arc::new(CronTrigger::new(app.clone())?);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let serving = zhanye_runtime::serve(listen, http.clone(), threads, stop_rx)?;

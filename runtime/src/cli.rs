@@ -3,6 +3,7 @@
 
 use crate::app::AppOptions;
 use crate::engine::Limits;
+use crate::trigger::limits::ServeLimits;
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
@@ -44,5 +45,70 @@ impl AppArgs {
                 max_instances: self.max_instances,
             },
         )
+    }
+}
+
+/// The HTTP server's limits on its clients (see [`ServeLimits`]); unset flags take
+/// [`ServeLimits::for_pool`]'s values.
+#[derive(Args, Clone, Debug, Default)]
+pub struct ServeArgs {
+    /// Time from a request's first byte to the end of its head, in milliseconds.
+    #[arg(long)]
+    pub header_timeout_ms: Option<u64>,
+    /// Time a kept-alive connection may wait idle for its next request, in milliseconds.
+    #[arg(long)]
+    pub idle_timeout_ms: Option<u64>,
+    /// Time a request body may take after its head, in milliseconds, plus one second
+    /// for every 64 KiB of it (408 past it).
+    #[arg(long)]
+    pub body_timeout_ms: Option<u64>,
+    /// Largest request body, in MiB (413 above it).
+    #[arg(long)]
+    pub max_body_mb: Option<usize>,
+    /// Connections one client address may hold at once (0: no cap; raise it behind a
+    /// proxy, whose address every client then has).
+    #[arg(long)]
+    pub max_connections_per_address: Option<u32>,
+    /// Instances of one component alive at once.
+    #[arg(long)]
+    pub max_instances_per_component: Option<u32>,
+    /// Requests of one component that may wait for an instance (503 beyond).
+    #[arg(long)]
+    pub max_queued_per_component: Option<u32>,
+    /// Time a request may wait for an instance, in milliseconds (503 past it).
+    #[arg(long)]
+    pub queue_timeout_ms: Option<u64>,
+}
+
+impl ServeArgs {
+    /// The limits these flags stand for, for a pool of `max_instances`.
+    pub fn limits(&self, max_instances: u32) -> ServeLimits {
+        let mut l = ServeLimits::for_pool(max_instances);
+        let ms = Duration::from_millis;
+        if let Some(v) = self.header_timeout_ms {
+            l.header_timeout = ms(v);
+        }
+        if let Some(v) = self.idle_timeout_ms {
+            l.idle_timeout = ms(v);
+        }
+        if let Some(v) = self.body_timeout_ms {
+            l.body_timeout = ms(v);
+        }
+        if let Some(v) = self.max_body_mb {
+            l.max_body_bytes = v << 20;
+        }
+        if let Some(v) = self.max_connections_per_address {
+            l.max_connections_per_address = v;
+        }
+        if let Some(v) = self.max_instances_per_component {
+            l.max_instances_per_component = v;
+        }
+        if let Some(v) = self.max_queued_per_component {
+            l.max_queued_per_component = v;
+        }
+        if let Some(v) = self.queue_timeout_ms {
+            l.queue_timeout = ms(v);
+        }
+        l
     }
 }

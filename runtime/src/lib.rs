@@ -56,5 +56,6 @@ pub use capability::variables::AppVariables;
 pub use engine::Limits;
 pub use trigger::cron::{CronJob, CronTrigger, parse_event_time, parse_expression};
 pub use trigger::http::{Body, HttpTrigger};
+pub use trigger::limits::ServeLimits;
 pub use trigger::routes::Route;
 pub use trigger::server::{Serving, default_threads, serve, stop_signal};

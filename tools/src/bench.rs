@@ -16,8 +16,11 @@
 //! - `zhanye bench mixed`: the read routes people use, mixed, under many connections;
 //!   see `bench/mixed.rs`.
 //! - `zhanye bench products`: see `bench/products.rs`.
+//! - `zhanye bench attack`: slow-body connections against a running app, and the
+//!   health and sign-in latency meanwhile; see `bench/attack.rs`.
 
 mod api;
+mod attack;
 mod customers;
 mod mixed;
 mod products;
@@ -76,6 +79,9 @@ enum BenchCmd {
     /// Product list, search, detail and suitable-customers latency, one client at a
     /// time; the wall time (and server memory) of a CSV and an XLSX export.
     Products(products::ProductsArgs),
+    /// Slow-body connections against a running app; health and sign-in latency
+    /// meanwhile.
+    Attack(attack::AttackArgs),
     /// Start the fixture app in-process and run the standard scenarios.
     Suite {
         #[command(flatten)]
@@ -122,6 +128,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         BenchCmd::T1(args) => customers::t1(args).await,
         BenchCmd::Mixed(args) => mixed::mixed(args).await,
         BenchCmd::Products(args) => products::products(args).await,
+        BenchCmd::Attack(args) => attack::attack(args).await,
         BenchCmd::Suite {
             app,
             connections,

@@ -1,9 +1,15 @@
 //! The HTTP trigger: routes each request to its component, gives it a fresh instance
 //! from the pre-instance, adds Spin's request headers, and streams the answer back.
 //! A trap or a time-out is answered (500 / 504) and logged; the server keeps serving.
+//! A request from the network is read whole (head and body, under the server's time
+//! and size limits) and admitted to an instance of its component (within that
+//! component's share of the pool, after a bounded wait) before the instance exists.
 //! WASI 0.2 (`incoming-handler`) and WASI 0.3 (`handler`) components are served alike;
 //! only the call differs.
 
+use super::admission::{Admission, Admitted};
+use super::body::{BodyRefusal, read_whole};
+use super::limits::{RETRY_AFTER_SECONDS, ServeLimits};
 use super::routes::{Route, RouteMatch, Router};
 use crate::app::{App, HttpHandler, LoadedComponent};
 use crate::capability::outbound_http::{LocalDispatch, LocalTarget};
@@ -37,6 +43,8 @@ pub struct HttpTrigger {
     origin: std::sync::OnceLock<String>,
     /// Itself, for the `'static` futures of in-process (self, `*.spin.internal`) requests.
     me: std::sync::Weak<HttpTrigger>,
+    limits: ServeLimits,
+    admission: Admission,
 }
 
 /// Why a component gave no response.
@@ -44,12 +52,20 @@ pub struct HttpTrigger {
 enum Failure {
     Trap(anyhow::Error),
     TimedOut,
+    /// The instance pool had no room (instances of cron events count too).
+    PoolFull,
 }
 
 impl HttpTrigger {
     /// The trigger of `app`'s loaded HTTP components (routes of components left out
     /// by [`AppOptions::components`](crate::AppOptions::components) answer 404).
     pub fn new(app: Arc<App>) -> Result<Arc<Self>> {
+        let limits = ServeLimits::for_pool(app.limits.max_instances);
+        Self::with_limits(app, limits)
+    }
+
+    /// As [`HttpTrigger::new`], with the server's limits given.
+    pub fn with_limits(app: Arc<App>, limits: ServeLimits) -> Result<Arc<Self>> {
         let mut routes = Vec::new();
         // Routes of components left out by `--component-id` are not served: requests
         // to them answer 404 as any unmatched path does.
@@ -62,16 +78,32 @@ impl HttpTrigger {
             }
         }
         let router = Router::new(routes)?;
+        let http_components = app
+            .manifest
+            .manifest
+            .trigger
+            .http
+            .iter()
+            .map(|t| t.component.as_str())
+            .filter(|id| app.is_loaded(id));
+        let admission = Admission::new(http_components, app.limits.max_instances, &limits);
         let trigger = Arc::new_cyclic(|me| Self {
             app: app.clone(),
             router,
             origin: std::sync::OnceLock::new(),
             me: me.clone(),
+            limits,
+            admission,
         });
         let weak: std::sync::Weak<dyn LocalDispatch> =
             Arc::downgrade(&(trigger.clone() as Arc<dyn LocalDispatch>));
         app.set_local_dispatch(weak);
         Ok(trigger)
+    }
+
+    /// The server's limits.
+    pub fn limits(&self) -> &ServeLimits {
+        &self.limits
     }
 
     /// The routes served, most specific first.
@@ -85,11 +117,32 @@ impl HttpTrigger {
         let _ = self.origin.set(origin);
     }
 
-    /// Answers one incoming request; never fails (errors become 4xx/5xx answers).
+    /// Answers one request made in-process (its body is handed over as it is);
+    /// never fails (errors become 4xx/5xx answers).
     pub async fn handle(
         self: &Arc<Self>,
         req: Request<WasiBody>,
         client: SocketAddr,
+    ) -> Response<WasiBody> {
+        self.answer(req, client, None).await
+    }
+
+    /// Answers one request from the network whose head was read at `head_read`: its
+    /// body is read whole, under the server's limits, before an instance is asked for.
+    pub(crate) async fn handle_incoming(
+        self: &Arc<Self>,
+        req: Request<WasiBody>,
+        client: SocketAddr,
+        head_read: tokio::time::Instant,
+    ) -> Response<WasiBody> {
+        self.answer(req, client, Some(head_read)).await
+    }
+
+    async fn answer(
+        self: &Arc<Self>,
+        req: Request<WasiBody>,
+        client: SocketAddr,
+        head_read: Option<tokio::time::Instant>,
     ) -> Response<WasiBody> {
         let started = Instant::now();
         let method = req.method().clone();
@@ -103,8 +156,17 @@ impl HttpTrigger {
             None => (plain(StatusCode::NOT_FOUND, "Not Found"), "-".to_string()),
             Some(m) => {
                 let component = m.component.to_string();
-                let req = self.with_spin_headers(req, &m, client);
-                (self.dispatch_to(&component, req).await, component)
+                let req = match head_read {
+                    Some(at) => self.read_body(req, at).await,
+                    None => Ok(req),
+                };
+                match req {
+                    Ok(req) => {
+                        let req = self.with_spin_headers(req, &m, client);
+                        (self.dispatch_to(&component, req).await, component)
+                    }
+                    Err(refused) => (refused, component),
+                }
             }
         };
         log_info!(
@@ -115,6 +177,30 @@ impl HttpTrigger {
         response
     }
 
+    /// The request with its body read whole, or the answer refusing it (the rest of
+    /// the body is not read, so the connection closes after it).
+    async fn read_body(
+        &self,
+        req: Request<WasiBody>,
+        head_read: tokio::time::Instant,
+    ) -> Result<Request<WasiBody>, Response<WasiBody>> {
+        let (parts, body) = req.into_parts();
+        match read_whole(body, head_read, &self.limits).await {
+            Ok(body) => Ok(Request::from_parts(parts, body)),
+            Err(refusal) => {
+                let (status, text) = match refusal {
+                    BodyRefusal::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large"),
+                    BodyRefusal::TooSlow => (StatusCode::REQUEST_TIMEOUT, "Request Timeout"),
+                    BodyRefusal::Broken => (StatusCode::BAD_REQUEST, "Bad Request"),
+                };
+                let mut res = plain(status, text);
+                res.headers_mut()
+                    .insert(http::header::CONNECTION, HeaderValue::from_static("close"));
+                Err(res)
+            }
+        }
+    }
+
     async fn dispatch_to(&self, component: &str, req: Request<WasiBody>) -> Response<WasiBody> {
         let comp = match self.app.component(component) {
             Ok(c) => c.clone(),
@@ -123,8 +209,19 @@ impl HttpTrigger {
                 return plain(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
             }
         };
-        match self.call(comp, req).await {
+        let admitted = match self.admission.admit(component).await {
+            Ok(admitted) => admitted,
+            Err(busy) => {
+                log_error!("component {component:?} is at capacity ({busy:?})");
+                return busy_answer();
+            }
+        };
+        match self.call(comp, req, admitted).await {
             Ok(res) => res,
+            Err(Failure::PoolFull) => {
+                log_error!("component {component:?}: the instance pool is full");
+                busy_answer()
+            }
             Err(Failure::TimedOut) => {
                 log_error!(
                     "component {component:?} exceeded the {:?} time limit",
@@ -199,10 +296,11 @@ impl HttpTrigger {
         &self,
         comp: Arc<LoadedComponent>,
         req: Request<WasiBody>,
+        admitted: Admitted,
     ) -> Result<Response<WasiBody>, Failure> {
         match comp.http.clone() {
-            Some(HttpHandler::Wasi3(pre)) => self.call_wasi3(&comp, pre, req).await,
-            Some(HttpHandler::Wasi2(pre)) => self.call_wasi2(&comp, pre, req).await,
+            Some(HttpHandler::Wasi3(pre)) => self.call_wasi3(&comp, pre, req, admitted).await,
+            Some(HttpHandler::Wasi2(pre)) => self.call_wasi2(&comp, pre, req, admitted).await,
             None => Err(Failure::Trap(anyhow!(
                 "component {} is not an HTTP component",
                 comp.id
@@ -217,17 +315,20 @@ impl HttpTrigger {
         comp: &LoadedComponent,
         pre: ServicePre<crate::state::HostState>,
         req: Request<WasiBody>,
+        admitted: Admitted,
     ) -> Result<Response<WasiBody>, Failure> {
         let mut store = self.app.new_store(comp).map_err(Failure::Trap)?;
         let service = pre
             .instantiate_async(&mut store)
             .await
-            .map_err(|e| Failure::Trap(e.into()))?;
+            .map_err(|e| instantiation_failure(e.into()))?;
         let (req, io) =
             wasmtime_wasi_http::p3::Request::from_http(&mut store.data_mut().hooks, req);
         let (res_tx, res_rx) = oneshot::channel::<Result<Response<WasiBody>, String>>();
         let timeout = self.app.limits.timeout;
         let task = tokio::spawn(async move {
+            // The instance's admission ends with this task.
+            let _admitted = admitted;
             let run = store.run_concurrent(async move |accessor| -> wasmtime::Result<()> {
                 let answer = async {
                     match service.handle(accessor, req).await? {
@@ -268,6 +369,7 @@ impl HttpTrigger {
         comp: &LoadedComponent,
         pre: ProxyPre<crate::state::HostState>,
         req: Request<WasiBody>,
+        admitted: Admitted,
     ) -> Result<Response<WasiBody>, Failure> {
         let mut store = self.app.new_store(comp).map_err(Failure::Trap)?;
         let (res_tx, res_rx) = oneshot::channel();
@@ -286,6 +388,7 @@ impl HttpTrigger {
         };
         let timeout = self.app.limits.timeout;
         let task = tokio::spawn(async move {
+            let _admitted = admitted;
             let run = async move {
                 let proxy = pre.instantiate_async(&mut store).await?;
                 proxy
@@ -322,13 +425,36 @@ async fn answer_or_failure(
                 if is_interrupt(&e) {
                     Err(Failure::TimedOut)
                 } else {
-                    Err(Failure::Trap(e))
+                    Err(instantiation_failure(e))
                 }
             }
             Ok(Ok(Ok(()))) => Err(Failure::Trap(anyhow!("component returned no response"))),
             Err(join) => Err(Failure::Trap(anyhow!("component task failed: {join}"))),
         },
     }
+}
+
+/// A failure to instantiate: [`Failure::PoolFull`] when the pooling allocator had no
+/// room left (its limits are "maximum concurrent … limit … reached" errors).
+fn instantiation_failure(e: anyhow::Error) -> Failure {
+    let full = e
+        .chain()
+        .any(|c| c.to_string().contains("maximum concurrent"));
+    if full {
+        Failure::PoolFull
+    } else {
+        Failure::Trap(e)
+    }
+}
+
+/// 503 with `Retry-After`: no instance could be had in time.
+fn busy_answer() -> Response<WasiBody> {
+    let mut res = plain(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable");
+    res.headers_mut().insert(
+        http::header::RETRY_AFTER,
+        HeaderValue::from(RETRY_AFTER_SECONDS),
+    );
+    res
 }
 
 fn is_interrupt(e: &anyhow::Error) -> bool {

@@ -1,4 +1,8 @@
+mod admission;
+mod body;
+mod connections;
 pub mod cron;
 pub mod http;
+pub mod limits;
 pub mod routes;
 pub mod server;

@@ -1,15 +1,20 @@
 //! The listening sockets: one single-threaded runtime per core, each accepting on
 //! its own SO_REUSEPORT socket of the same address, so a request and its instance
 //! stay on one thread (no cross-thread wake-ups); HTTP/1.1 with keep-alive, one task
-//! per connection, and a graceful stop that lets in-flight requests finish.
+//! per connection, and a graceful stop that lets in-flight requests finish. Each
+//! connection is held to the server's [`ServeLimits`](super::limits::ServeLimits): a cap per client address, a
+//! time limit for a request head and for idling between requests.
 
+use super::connections::{Activity, AddressCounts, Answering, Verdict, Watched};
 use super::http::{HttpTrigger, incoming_body};
-use crate::log_info;
+use super::limits::RETRY_AFTER_SECONDS;
+use crate::{log_error, log_info};
 use anyhow::{Context, Result};
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::net::TcpListener;
 
@@ -52,7 +57,9 @@ pub fn serve(
         .parse()
         .with_context(|| format!("--listen {listen:?} is not host:port"))?;
     let mut handles = Vec::new();
+    let counts = Arc::new(AddressCounts::default());
     for i in 0..threads.max(1) {
+        let counts = counts.clone();
         let (bound_tx, bound_rx) = std::sync::mpsc::channel::<Result<SocketAddr>>();
         let trigger = trigger.clone();
         let mut stop = stop.clone();
@@ -75,7 +82,7 @@ pub fn serve(
                     let stopped = async move {
                         let _ = stop.wait_for(|s| *s).await;
                     };
-                    accept(listener, trigger, stopped).await
+                    accept(listener, trigger, counts, stopped).await
                 })
             })?;
         handles.push(handle);
@@ -107,8 +114,10 @@ fn reuseport_listener(addr: SocketAddr) -> Result<TcpListener> {
 async fn accept(
     listener: TcpListener,
     trigger: Arc<HttpTrigger>,
+    counts: Arc<AddressCounts>,
     shutdown: impl Future<Output = ()>,
 ) -> Result<()> {
+    let limits = Arc::new(trigger.limits().clone());
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -123,21 +132,44 @@ async fn accept(
                         continue;
                     }
                 };
+                let Some(counted) = counts.admit(client.ip(), limits.max_connections_per_address)
+                else {
+                    refuse(stream, client);
+                    continue;
+                };
                 let _ = stream.set_nodelay(true);
+                let activity = Activity::new();
+                let io = TokioIo::new(Watched::new(stream, activity.clone()));
                 let trigger = trigger.clone();
+                let requests = activity.clone();
                 let service = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
                     let trigger = trigger.clone();
+                    let activity = requests.clone();
                     async move {
+                        activity.request_started();
+                        let head_read = tokio::time::Instant::now();
                         let req = req.map(incoming_body);
-                        Ok::<_, std::convert::Infallible>(trigger.handle(req, client).await)
+                        let res = trigger.handle_incoming(req, client, head_read).await;
+                        Ok::<_, std::convert::Infallible>(res.map(|b| Answering::new(b, activity)))
                     }
                 });
                 let conn = hyper::server::conn::http1::Builder::new()
                     .keep_alive(true)
-                    .serve_connection(TokioIo::new(stream), service);
+                    .serve_connection(io, service);
                 let conn = graceful.watch(conn);
+                let limits = limits.clone();
                 tokio::spawn(async move {
-                    let _ = conn.await;
+                    let _counted = counted;
+                    let mut conn = std::pin::pin!(conn);
+                    // Closed (by dropping it) when its head or idle time is up.
+                    while let Verdict::CheckAt(next) =
+                        activity.verdict(tokio::time::Instant::now(), &limits)
+                    {
+                        tokio::select! {
+                            _ = conn.as_mut() => break,
+                            _ = tokio::time::sleep_until(next) => {}
+                        }
+                    }
                 });
             }
             _ = &mut shutdown => break,
@@ -149,6 +181,26 @@ async fn accept(
         _ = tokio::time::sleep(DRAIN_TIMEOUT) => log_info!("gave up waiting after {DRAIN_TIMEOUT:?}"),
     }
     Ok(())
+}
+
+/// Answers a connection over its address's cap 503 (if the socket takes it at once)
+/// and closes it; logged at most once a minute, since an attack would flood the log.
+fn refuse(stream: tokio::net::TcpStream, client: SocketAddr) {
+    static REFUSED: AtomicU64 = AtomicU64::new(0);
+    static LOGGED_AT: AtomicU64 = AtomicU64::new(0);
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\nRetry-After: {RETRY_AFTER_SECONDS}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+    );
+    let _ = stream.try_write(answer.as_bytes());
+    let refused = REFUSED.fetch_add(1, Ordering::Relaxed) + 1;
+    let minute = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 60);
+    if LOGGED_AT.swap(minute, Ordering::Relaxed) != minute {
+        log_error!(
+            "refused a connection from {client}: over the per-address cap ({refused} refused so far)"
+        );
+    }
 }
 
 /// Resolves on the first SIGINT or SIGTERM.
