@@ -11,7 +11,8 @@ directory, a free port, no cron, sign-in limits raised; on PostgreSQL a fresh da
 `zy_bench_<pid>` and Redis database 2, flushed), loads `zhanye generate` (seed 1), then
 runs, in order: sign-in (`bench accounts --sign-in-connections 1`), `bench customers
 -n 300` as a team lead and as an HQ administrator, `bench mixed` (64 connections, 10 s),
-`bench t1` (a daily snapshot of every customer, no trades), and the month-end assessment
+`bench load` (2,000 people acting every 5 s for 30 s, open loop, with the server's
+memory; then the saturation run), `bench t1` (a daily snapshot of every customer, no trades), and the month-end assessment
 (`bench/assessment/seed*.sql`, then `bench/assessment/run.py`). Prints one table of both
 backends side by side; every step's raw output is kept in the results folder it names.
 Stops every process it started and drops the database it created, also when a step fails
@@ -19,7 +20,7 @@ or it is interrupted; a failed step ends the run with its output's tail.
 
 Environment (all optional): ZHANYE (the binary, default target/debug/zhanye), CUSTOMERS,
 STAFF, BACKENDS ("embedded postgres"), MIXED_CONNECTIONS (64), MIXED_SECONDS (10),
-SIGN_IN_SECONDS (5), REQUESTS (300), PG_SERVER (postgres://postgres@127.0.0.1:5432),
+SIGN_IN_SECONDS (5), REQUESTS (300), LOAD_USERS (2000), LOAD_SECONDS (30), PG_SERVER (postgres://postgres@127.0.0.1:5432),
 REDIS_URL (redis://127.0.0.1:6379/2), PG_ANALYZE (1: VACUUM ANALYZE after each load, as
 autovacuum would shortly; 0: measure the fresh statistics), KEEP_STATE (1: keep the
 state directories).
@@ -45,6 +46,8 @@ MIXED_CONNECTIONS = os.environ.get("MIXED_CONNECTIONS", "64")
 MIXED_SECONDS = os.environ.get("MIXED_SECONDS", "10")
 SIGN_IN_SECONDS = os.environ.get("SIGN_IN_SECONDS", "5")
 REQUESTS = os.environ.get("REQUESTS", "300")
+LOAD_USERS = os.environ.get("LOAD_USERS", "2000")
+LOAD_SECONDS = os.environ.get("LOAD_SECONDS", "30")
 PG_SERVER = os.environ.get("PG_SERVER", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2")
 PG_ANALYZE = os.environ.get("PG_ANALYZE", "1") == "1"
@@ -245,6 +248,16 @@ class Run:
         out = self.step(backend, "06-mixed", mixed)
         figures["mixed"] = parse_load_report(out, "== mixed")
 
+        load = bench + ["load", "--url", url, "--users", LOAD_USERS, "-d", LOAD_SECONDS,
+                        "--saturation-connections", MIXED_CONNECTIONS,
+                        "--saturation-duration", MIXED_SECONDS,
+                        "--server-pid", str(self.server.pid), "--sample-every", "10"]
+        for role in ("team lead", "HQ administrator"):
+            load += ["--code", staff[role][0], "--password", BENCH_PASSWORD]
+        out = self.step(backend, "06b-load", load)
+        figures["open-loop"] = parse_open_loop(out)
+        figures["saturation"] = parse_load_report(out, "== saturation")
+
         out = self.step(backend, "07-t1",
                         bench + ["t1", "--url", url, "--seed", SEED,
                                  "--customers", str(CUSTOMERS), "--trades", "0"])
@@ -301,6 +314,18 @@ def parse_load_report(out, heading):
         r"^requests (\d+)  errors (\d+)  throughput (\d+) req/s", part)
     p50, p99 = first(r"^latency p50 ([\d.]+)ms  p90 [\d.]+ms  p99 ([\d.]+)ms", part)
     return {"rate": rate, "p50": p50, "p99": p99, "errors": int(errors)}
+
+
+def parse_open_loop(out):
+    """Offered and answered rate, p50/p99 from due, errors and server memory of the
+    open loop of `bench load`."""
+    part = out[out.index("== open loop"):] if "== open loop" in out else ""
+    requests, rate, offered, errors = first(
+        r"^requests (\d+) \((\d+) req/s offered (\d+)\)  errors (\d+)", part)
+    p50, p99 = first(r"^latency from due: p50 ([\d.]+)ms  p90 [\d.]+ms  p99 ([\d.]+)ms", part)
+    found = re.search(r"^server rss over the run: min ([\d.]+) MiB  max ([\d.]+) MiB", part, re.M)
+    return {"rate": rate, "offered": offered, "p50": p50, "p99": p99, "errors": int(errors),
+            "rss": found.groups() if found else None}
 
 
 SCENARIOS = (
@@ -362,6 +387,18 @@ def cells(figures, backends):
                                 ("performance", "6-month performance")):
             row(f"{label}, {who} (p50 / p99)", lambda f, k=key, s=scenario: ms(f[k][s]))
     row(f"mixed reads, {MIXED_CONNECTIONS} connections", lambda f: load(f["mixed"]))
+
+    def open_loop(f):
+        nonlocal failed
+        o = f["open-loop"]
+        failed |= o["errors"] > 0
+        rss = f", server {o['rss'][0]}–{o['rss'][1]} MiB" if o["rss"] else ""
+        return (f"{o['rate']} of {o['offered']} req/s, p50 {o['p50']} ms, p99 {o['p99']} ms, "
+                f"{o['errors']} errors{rss}")
+
+    row(f"{LOAD_USERS} people acting every 5 s (open loop, {LOAD_SECONDS} s)", open_loop)
+    row(f"saturation: read mix, {MIXED_CONNECTIONS} connections (closed loop)",
+        lambda f: load(f["saturation"]))
     row("T+1 daily snapshots",
         lambda f: f"{int(f['t1'][0]):,} in {f['t1'][1]} s ({int(f['t1'][2]):,} records/s)")
     row("month-end run",

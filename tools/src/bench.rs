@@ -16,12 +16,15 @@
 //! - `zhanye bench mixed`: the read routes people use, mixed, under many connections;
 //!   see `bench/mixed.rs`.
 //! - `zhanye bench products`: see `bench/products.rs`.
+//! - `zhanye bench load`: 2,000 people acting every 5 s (open loop) and the read mix
+//!   at 64 connections (saturation), with the server's memory; see `bench/load.rs`.
 //! - `zhanye bench attack`: slow-body connections against a running app, and the
 //!   health and sign-in latency meanwhile; see `bench/attack.rs`.
 
 mod api;
 mod attack;
 mod customers;
+mod load;
 mod mixed;
 mod products;
 
@@ -79,6 +82,9 @@ enum BenchCmd {
     /// Product list, search, detail and suitable-customers latency, one client at a
     /// time; the wall time (and server memory) of a CSV and an XLSX export.
     Products(products::ProductsArgs),
+    /// The open-loop load of many people acting every few seconds, then the saturation
+    /// run; requests/s, p50/p99, errors and the server's memory.
+    Load(load::LoadArgs),
     /// Slow-body connections against a running app; health and sign-in latency
     /// meanwhile.
     Attack(attack::AttackArgs),
@@ -129,6 +135,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         BenchCmd::Mixed(args) => mixed::mixed(args).await,
         BenchCmd::Products(args) => products::products(args).await,
         BenchCmd::Attack(args) => attack::attack(args).await,
+        BenchCmd::Load(args) => load::load(args).await,
         BenchCmd::Suite {
             app,
             connections,

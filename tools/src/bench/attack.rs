@@ -4,8 +4,8 @@
 //! Opens `--connections` connections (from `--attackers` loopback addresses in turn,
 //! 127.0.0.2 upwards, when the app listens on loopback), each sending the head of
 //! `POST /api/auth/login` with `Content-Length: 100` and then one body byte every
-//! `--trickle-ms`; a connection the server closes is opened again, so the pressure
-//! stays up for `--duration` seconds. Meanwhile one client asks `GET /api/health`
+//! `--trickle-ms`; a connection the server answers or closes is opened again a trickle
+//! later, so the pressure stays up for `--duration` seconds. Meanwhile one client asks `GET /api/health`
 //! every 50 ms, and sign-ins (a wrong password for an unknown code: the full argon2id
 //! work, from addresses of their own so the sign-in rate limit does not answer first)
 //! go every 200 ms, each on a new connection from 127.0.0.1 upwards. Prints the health
@@ -85,6 +85,8 @@ pub async fn attack(args: AttackArgs) -> Result<()> {
         slow.push(tokio::spawn(async move {
             while Instant::now() < stop_at {
                 slow_connection(target, source, &host, trickle, stop_at, &outcomes).await;
+                // Opened again a trickle later, as a tool holding N connections would.
+                tokio::time::sleep(trickle).await;
             }
         }));
     }

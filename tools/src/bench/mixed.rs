@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use super::api::Client;
 use super::customers::{PREFIXES, customer_ids, last_page, percent};
-use super::{RequestMaker, load_requests};
+use super::{Report, RequestMaker, load_requests};
 use crate::generate;
 
 #[derive(clap::Args, Debug)]
@@ -49,7 +49,7 @@ pub struct MixedArgs {
 
 /// A read route of the mix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Route {
+pub(super) enum Route {
     Home,
     CustomerPage,
     NameSearch,
@@ -75,15 +75,16 @@ const MIX: &[(Route, u64)] = &[
 const LIST_PAGES: u64 = 10;
 
 /// A signed-in staff member and what its requests open.
-struct Session {
-    token: String,
-    ids: Vec<i64>,
+pub(super) struct Session {
+    pub(super) code: String,
+    pub(super) token: String,
+    pub(super) ids: Vec<i64>,
     pages: u64,
 }
 
 /// A well-mixed 64-bit value of the connection and request number (splitmix64), so
 /// neighbouring requests pick unrelated routes and customers.
-fn mix_bits(connection: usize, k: u64) -> u64 {
+pub(super) fn mix_bits(connection: usize, k: u64) -> u64 {
     let mut x = ((connection as u64) << 40 ^ k).wrapping_add(0x9E37_79B9_7F4A_7C15);
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -104,7 +105,7 @@ fn pick(bits: u64) -> Route {
 }
 
 /// The path of `route` for `session`; `n` chooses the page, prefix or customer.
-fn path(route: Route, session: &Session, n: u64, month: &str) -> String {
+pub(super) fn path(route: Route, session: &Session, n: u64, month: &str) -> String {
     let id = || session.ids[(n % session.ids.len() as u64) as usize];
     match route {
         Route::Home => format!("/api/home?month={month}"),
@@ -122,20 +123,21 @@ fn path(route: Route, session: &Session, n: u64, month: &str) -> String {
     }
 }
 
-pub async fn mixed(args: MixedArgs) -> Result<()> {
-    if args.codes.len() != args.passwords.len() {
+/// Signs in as each of `codes` (changing an initial password to `new_password` when
+/// the app asks) and collects the customers each one opens.
+pub(super) async fn sessions(
+    url: &str,
+    codes: &[String],
+    passwords: &[String],
+    new_password: &str,
+) -> Result<Vec<Session>> {
+    if codes.len() != passwords.len() {
         bail!("give one --password for each --code");
     }
-    if args.connections == 0 {
-        bail!("-c must be at least 1");
-    }
-    let month = args
-        .month
-        .unwrap_or_else(|| generate::china_today().format("%Y-%m").to_string());
     let mut sessions = Vec::new();
-    for (code, password) in args.codes.iter().zip(&args.passwords) {
-        let mut client = Client::new(&args.url).await?;
-        client.sign_in(code, password, &args.new_password).await?;
+    for (code, password) in codes.iter().zip(passwords) {
+        let mut client = Client::new(url).await?;
+        client.sign_in(code, password, new_password).await?;
         let (ids, total) = customer_ids(&mut client, code).await?;
         let token = client
             .token()
@@ -146,11 +148,26 @@ pub async fn mixed(args: MixedArgs) -> Result<()> {
             ids.len()
         );
         sessions.push(Session {
+            code: code.clone(),
             token,
             ids,
             pages: last_page(total, 20).min(LIST_PAGES),
         });
     }
+    Ok(sessions)
+}
+
+/// The month HOME-1 is asked for: `--month`, else the current China-time one.
+pub(super) fn month_or_current(month: Option<String>) -> String {
+    month.unwrap_or_else(|| generate::china_today().format("%Y-%m").to_string())
+}
+
+pub async fn mixed(args: MixedArgs) -> Result<()> {
+    if args.connections == 0 {
+        bail!("-c must be at least 1");
+    }
+    let month = month_or_current(args.month);
+    let sessions = sessions(&args.url, &args.codes, &args.passwords, &args.new_password).await?;
     let weights: Vec<String> = MIX.iter().map(|(r, w)| format!("{r:?} {w}%")).collect();
     println!(
         "zhanye bench mixed: {} connections as {}, {} s; mix {}",
@@ -160,16 +177,33 @@ pub async fn mixed(args: MixedArgs) -> Result<()> {
         weights.join(", ")
     );
 
-    let uri: http::Uri = args
-        .url
-        .trim_end_matches('/')
-        .parse()
-        .context("bad --url")?;
+    let report = saturation(
+        &args.url,
+        Arc::new(sessions),
+        args.connections,
+        args.duration,
+        month,
+    )
+    .await?;
+    println!("\n== mixed read load ({} connections) ==", args.connections);
+    report.print(&format!("{} (the mix above)", args.url));
+    report.check()
+}
+
+/// The closed-loop load of the mix: `connections` keep-alive connections, each sending
+/// its next request when the last is answered, for `duration` seconds.
+pub(super) async fn saturation(
+    url: &str,
+    sessions: Arc<Vec<Session>>,
+    connections: usize,
+    duration: u64,
+    month: String,
+) -> Result<Report> {
+    let uri: http::Uri = url.trim_end_matches('/').parse().context("bad --url")?;
     let host = uri
         .authority()
         .context("--url needs host:port")?
         .to_string();
-    let sessions = Arc::new(sessions);
     let make: RequestMaker = {
         let host = host.clone();
         Arc::new(move |connection, k| {
@@ -182,16 +216,7 @@ pub async fn mixed(args: MixedArgs) -> Result<()> {
                 .body(http_body_util::Full::new(Bytes::new()))?)
         })
     };
-    let report = load_requests(
-        &host,
-        make,
-        args.connections,
-        Duration::from_secs(args.duration),
-    )
-    .await?;
-    println!("\n== mixed read load ({} connections) ==", args.connections);
-    report.print(&format!("{} (the mix above)", args.url));
-    report.check()
+    load_requests(&host, make, connections, Duration::from_secs(duration)).await
 }
 
 #[cfg(test)]
@@ -200,6 +225,7 @@ mod tests {
 
     fn session(ids: Vec<i64>, pages: u64) -> Session {
         Session {
+            code: String::new(),
             token: String::new(),
             ids,
             pages,
