@@ -53,8 +53,9 @@ pub struct LoadArgs {
     /// Seconds of the open-loop load.
     #[arg(short = 'd', long, default_value_t = 60)]
     duration: u64,
-    /// Most connections the open loop opens.
-    #[arg(long, default_value_t = 512)]
+    /// Most connections the open loop opens: under the server's per-address cap (256
+    /// by default), since all the simulated people come from this one address.
+    #[arg(long, default_value_t = 240)]
     max_connections: usize,
     /// Connections of the saturation run (closed loop).
     #[arg(long, default_value_t = 64)]
