@@ -23,5 +23,6 @@ mod home;
 mod hooks;
 mod platform;
 mod products;
+mod second_factor;
 mod tasks;
 mod web;

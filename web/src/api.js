@@ -19,6 +19,7 @@ export class ApiError extends Error {
 export const hooks = {
   signedOut: () => {},
   passwordChangeRequired: () => {},
+  secondFactorEnrolmentRequired: () => {},
 }
 
 function query(params) {
@@ -102,6 +103,9 @@ export async function api(path, { method = 'GET', body, query: params, auth = tr
     } else if (error.code === 'password_change_required') {
       session.mustChangePassword = true
       hooks.passwordChangeRequired()
+    } else if (error.code === 'second_factor_enrolment_required') {
+      session.mustEnrolSecondFactor = true
+      hooks.secondFactorEnrolmentRequired()
     }
     throw error
   }

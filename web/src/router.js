@@ -26,6 +26,7 @@ const routes = [
   { path: '/approvals/new/:kind(expense|collaboration)', name: 'approval-new', component: () => import('./views/ApprovalNew.vue'), props: true },
   { path: '/approvals/:id(\\d+)', name: 'approval', component: () => import('./views/ApprovalDetail.vue'), props: true },
   { path: '/me', name: 'me', component: () => import('./views/MePage.vue'), meta: { tab: 'me' } },
+  { path: '/security', name: 'security', component: () => import('./views/SecurityPage.vue'), meta: { allowedBeforeEnrolment: true } },
   { path: '/:rest(.*)*', redirect: '/' },
 ]
 
@@ -43,6 +44,9 @@ router.beforeEach((to) => {
   if (session.mustChangePassword && !to.meta.allowedBeforeChange) {
     return { name: 'password', query: { forced: '1' } }
   }
+  if (session.mustEnrolSecondFactor && !session.mustChangePassword && !to.meta.allowedBeforeEnrolment) {
+    return { name: 'security', query: { forced: '1' } }
+  }
   return true
 })
 
@@ -52,4 +56,7 @@ hooks.signedOut = () => {
 }
 hooks.passwordChangeRequired = () => {
   router.replace({ name: 'password', query: { forced: '1' } })
+}
+hooks.secondFactorEnrolmentRequired = () => {
+  router.replace({ name: 'security', query: { forced: '1' } })
 }

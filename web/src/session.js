@@ -1,6 +1,7 @@
 // The signed-in session: tokens (kept in localStorage so a reload stays signed in),
-// the access token's expiry, whether the password must be changed first (AUTH-2), and
-// the caller's profile (GET /api/auth/me) once loaded.
+// the access token's expiry, whether the password must be changed first (AUTH-2) or a
+// second factor the role requires set up first, and the caller's profile
+// (GET /api/auth/me) once loaded.
 import { reactive } from 'vue'
 
 const KEY = 'zhanye.session'
@@ -21,6 +22,8 @@ export const session = reactive({
   /** Epoch milliseconds after which the access token is treated as expired. */
   expiresAt: saved.expiresAt || 0,
   mustChangePassword: Boolean(saved.mustChangePassword),
+  /** The role requires two-step verification not set up yet: only 账号安全 works. */
+  mustEnrolSecondFactor: Boolean(saved.mustEnrolSecondFactor),
   /** GET /api/auth/me, or null until loaded. */
   me: null,
 })
@@ -33,6 +36,7 @@ function persist() {
       refreshToken: session.refreshToken,
       expiresAt: session.expiresAt,
       mustChangePassword: session.mustChangePassword,
+      mustEnrolSecondFactor: session.mustEnrolSecondFactor,
     }),
   )
 }
@@ -44,6 +48,7 @@ export function setTokens(answer) {
   // A little early, so a request never leaves with a token about to lapse.
   session.expiresAt = Date.now() + Math.max(0, (answer.expires_in || 900) - 30) * 1000
   session.mustChangePassword = Boolean(answer.must_change_password)
+  session.mustEnrolSecondFactor = Boolean(answer.second_factor_enrolment_required)
   persist()
 }
 
@@ -52,6 +57,7 @@ export function clearSession() {
   session.refreshToken = null
   session.expiresAt = 0
   session.mustChangePassword = false
+  session.mustEnrolSecondFactor = false
   session.me = null
   localStorage.removeItem(KEY)
 }

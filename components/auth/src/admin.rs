@@ -111,7 +111,9 @@ struct ResetDone {
 }
 
 /// `POST /api/auth/admin/resets {code}`: a one-time temporary password for a staff
-/// member in the admin's part of the org; all their sessions end.
+/// member in the admin's part of the org; all their sessions end. Their second factor
+/// (TOTP) goes too: a manual reset is how someone who lost their phone gets back in,
+/// and a role that requires one sets it up again after the forced password change.
 pub async fn reset(request: Request) -> ApiResult<Reply> {
     let ctx = admin(&request).await?;
     let (caller, db) = (ctx.principal(), &ctx.db);
@@ -128,8 +130,15 @@ pub async fn reset(request: Request) -> ApiResult<Reply> {
             must_change: true,
         };
         passwords::replace(tx, &cache, &staff, &new_hash, how, now).await?;
-        tx.audit(&caller.code, "auth.manual_reset", Some(&staff.code), None)
-            .await
+        let detail = serde_json::json!({"second_factor_removed": staff.second_factor_enabled});
+        zhanye_accounts::second_factor::remove(tx, &staff.code).await?;
+        tx.audit(
+            &caller.code,
+            "auth.manual_reset",
+            Some(&staff.code),
+            Some(&detail.to_string()),
+        )
+        .await
     })
     .await?;
     json::ok(&ResetDone {

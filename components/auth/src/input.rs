@@ -21,6 +21,19 @@ pub async fn limit_variable(name: &str, default: u64) -> u64 {
         _ => default,
     }
 }
+/// The roles that must sign in with a second factor: the variable
+/// `totp_required_roles`, a comma list (empty: none).
+pub async fn second_factor_required_roles() -> zhanye_accounts::totp::RequiredRoles {
+    match zhanye_platform::spin::optional_variable("totp_required_roles").await {
+        Ok(Some(text)) => zhanye_accounts::totp::RequiredRoles::parse(&text),
+        _ => zhanye_accounts::totp::RequiredRoles::default(),
+    }
+}
+
+/// Hours an initial or reset password may go unchanged before it no longer signs in,
+/// unless the variable `initial_password_ttl_hours` says otherwise (0: never).
+pub const INITIAL_PASSWORD_TTL_HOURS: u64 = 7 * 24;
+
 /// Reset and refresh calls per client address and minute.
 pub const CALLS_PER_ADDRESS: u64 = 30;
 

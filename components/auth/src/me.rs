@@ -1,5 +1,7 @@
 //! `GET /api/auth/me`: the signed-in staff member's profile card (HOME-2's fields),
-//! roles, org placement and today's check-in. The mobile is masked.
+//! roles, org placement, today's check-in and where the second factor stands (open
+//! while the role requires one not yet set up, so the client can say so). The mobile is
+//! masked.
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -29,6 +31,9 @@ struct Profile {
     org: Vec<Unit>,
     branch: Option<String>,
     must_change_password: bool,
+    /// The role requires a second factor not set up yet: only setting one up is open.
+    second_factor_enrolment_required: bool,
+    second_factor: crate::second_factor::Standing,
     today: NaiveDate,
     checked_in_today: bool,
     checkin: Option<Checkin>,
@@ -42,7 +47,7 @@ struct Unit {
 }
 
 pub async fn profile(request: Request) -> ApiResult<Reply> {
-    let ctx = RequestContext::new(&request).await?;
+    let ctx = RequestContext::allowing_second_factor_enrolment(&request).await?;
     let (db, today) = (&ctx.db, ctx.today);
     let staff = staff::find(db, &ctx.principal().code)
         .await?
@@ -60,7 +65,11 @@ pub async fn profile(request: Request) -> ApiResult<Reply> {
         .ok_or_else(|| {
             ApiError::internal(format!("unit {} of {} missing", staff.unit_id, staff.code))
         })?;
+    let second_factor = crate::second_factor::standing_of(&ctx).await?;
     json::ok(&Profile {
+        second_factor_enrolment_required: second_factor.required
+            && second_factor.state != "enabled",
+        second_factor,
         age: age_on(staff.birth_date, today),
         branch: org
             .iter()

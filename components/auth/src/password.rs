@@ -64,6 +64,7 @@ pub async fn change(request: Request) -> ApiResult<Reply> {
     }
     let new_hash = password::hash(&body.new_password, &random::bytes::<16>()?);
     let key = signing_key().await?;
+    let required = input::second_factor_required_roles().await;
     let cache = Cache::open_default().await?;
     let tokens = db
         .transaction(async |tx| {
@@ -75,7 +76,8 @@ pub async fn change(request: Request) -> ApiResult<Reply> {
             passwords::replace(tx, &cache, &staff, &new_hash, how, now).await?;
             let mut renewed = staff.clone();
             renewed.must_change = false;
-            let tokens = sessions::start(tx, &renewed, "password_change", &key, now).await?;
+            let tokens =
+                sessions::start(tx, &renewed, "password_change", &key, &required, now).await?;
             tx.audit(&staff.code, "auth.password_change", Some(&staff.code), None)
                 .await?;
             Ok(tokens)

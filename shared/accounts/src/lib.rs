@@ -11,13 +11,19 @@
 //! | [`passwords`] | replacing a password and everything that goes with it |
 //! | [`resets`] | SMS reset codes and manual reset requests (AUTH-4, AUTH-5) |
 //! | [`sms_outbox`] | the record of each SMS sent |
+//! | [`totp`] | the TOTP second factor's rules (RFC 6238), who may and who must use it |
+//! | [`second_factor`] | second factors and sign-in challenges as stored (migration 0012) |
+//! | [`sealed`] | secrets the app reads back, sealed at rest under `pii_key` |
 
 pub mod checkins;
 pub mod guard;
 pub mod org;
 pub mod passwords;
 pub mod resets;
+pub mod sealed;
+pub mod second_factor;
 pub mod sessions;
 pub mod sms_outbox;
 pub mod sms_sink;
 pub mod staff;
+pub mod totp;

@@ -15,6 +15,7 @@ use zhanye_platform::session::{
 use zhanye_platform::{ApiError, Db, Row, params, random};
 
 use crate::staff::{self, StaffRecord};
+use crate::totp::RequiredRoles;
 
 /// The tokens a sign-in, refresh or password change answers with.
 #[derive(Debug, Clone, Serialize)]
@@ -26,16 +27,22 @@ pub struct IssuedTokens {
     pub refresh_token: String,
     pub refresh_expires_in: i64,
     pub must_change_password: bool,
+    /// The role requires a second factor that is not set up: these tokens only reach
+    /// setting one up. Left out when false, so the usual answer keeps its shape.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub second_factor_enrolment_required: bool,
     #[serde(skip)]
     pub session_id: String,
 }
 
-/// Starts a session for `staff` and issues its first tokens.
+/// Starts a session for `staff` and issues its first tokens; `required` are the roles
+/// that must have a second factor (`totp_required_roles`).
 pub async fn start(
     db: &Db,
     staff: &StaffRecord,
     channel: &str,
     key: &[u8],
+    required: &RequiredRoles,
     now: i64,
 ) -> Result<IssuedTokens, ApiError> {
     let session_id = random::id()?;
@@ -50,7 +57,7 @@ pub async fn start(
         ],
     )
     .await?;
-    issue(db, staff, &session_id, key, now).await
+    issue(db, staff, &session_id, key, required, now).await
 }
 
 /// Issues an access token and a new refresh token in an existing session.
@@ -59,6 +66,7 @@ async fn issue(
     staff: &StaffRecord,
     session_id: &str,
     key: &[u8],
+    required: &RequiredRoles,
     now: i64,
 ) -> Result<IssuedTokens, ApiError> {
     let refresh_token = random::token()?;
@@ -81,6 +89,10 @@ async fn issue(
         staff.must_change,
         now,
     );
+    // Read again at every refresh, so enabling a second factor frees the session at
+    // its next refresh and a newly required role limits it at once.
+    let enrolment_required = required.apply_to(&staff.roles) && !staff.second_factor_enabled;
+    let claims = claims.with_second_factor_enrolment_required(enrolment_required);
     Ok(IssuedTokens {
         access_token: session::sign(&claims, key)?,
         token_type: "Bearer",
@@ -88,6 +100,7 @@ async fn issue(
         refresh_token,
         refresh_expires_in: REFRESH_TTL_SECONDS,
         must_change_password: staff.must_change,
+        second_factor_enrolment_required: enrolment_required,
         session_id: session_id.to_owned(),
     })
 }
@@ -112,6 +125,7 @@ pub async fn rotate(
     cache: &Cache,
     refresh_token: &str,
     key: &[u8],
+    required: &RequiredRoles,
     now: i64,
 ) -> Result<Rotation, ApiError> {
     let token_hash = session::digest(refresh_token);
@@ -163,7 +177,7 @@ pub async fn rotate(
             return Ok(Rotation::Refused("staff not active"));
         }
     };
-    issue(db, &staff, &session_id, key, now)
+    issue(db, &staff, &session_id, key, required, now)
         .await
         .map(|tokens| Rotation::Rotated(Box::new(tokens)))
 }
@@ -262,4 +276,96 @@ pub async fn revoke_by_refresh_token(
     let id: String = row.get("id")?;
     revoke_sessions(db, cache, &[id], "sign_out", now).await?;
     Ok(Some(row.get("staff_code")?))
+}
+
+/// One of a staff member's live sessions, as their session list shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActiveSession {
+    pub id: String,
+    /// `mobile`, `desktop`, or `password_change` for the session a password change
+    /// started.
+    pub channel: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// The last time its tokens were issued (sign-in or refresh), Unix seconds.
+    pub last_active_at: i64,
+    pub expires_at: i64,
+    /// The session the list was asked from.
+    pub current: bool,
+}
+
+/// Parameters `?1` staff code, `?2` now: the staff member's live sessions, newest
+/// first, with when each last had tokens issued (`sessions_staff_active`, then
+/// `refresh_tokens_session`).
+pub const SELECT_ACTIVE: &str = "SELECT s.id, s.channel, s.created_at, s.expires_at,
+        (SELECT MAX(r.issued_at) FROM refresh_tokens r WHERE r.session_id = s.id) AS last_issued_at
+   FROM sessions s
+  WHERE s.staff_code = ?1 AND s.revoked_at IS NULL AND s.expires_at > ?2
+  ORDER BY s.created_at DESC, s.id";
+
+/// The live sessions of `staff_code`, the one `current_id` marked.
+pub async fn active(
+    db: &Db,
+    staff_code: &str,
+    current_id: &str,
+    now: i64,
+) -> Result<Vec<ActiveSession>, ApiError> {
+    let rows = db.query(SELECT_ACTIVE, params![staff_code, now]).await?;
+    rows.iter()
+        .map(|row| {
+            let id: String = row.get("id")?;
+            let created_at: i64 = row.get("created_at")?;
+            Ok(ActiveSession {
+                current: id == current_id,
+                last_active_at: row
+                    .get::<Option<i64>>("last_issued_at")?
+                    .unwrap_or(created_at),
+                channel: row.get("channel")?,
+                expires_at: row.get("expires_at")?,
+                created_at,
+                id,
+            })
+        })
+        .collect()
+}
+
+/// Parameters `?1` session id, `?2` staff code: that session if it is a live one of
+/// theirs (primary key).
+pub const SELECT_OWN_LIVE: &str =
+    "SELECT id FROM sessions WHERE id = ?1 AND staff_code = ?2 AND revoked_at IS NULL";
+
+/// Parameters `?1` staff code, `?2` the session to keep: their other live sessions
+/// (`sessions_staff_active`).
+pub const SELECT_OTHERS_LIVE: &str =
+    "SELECT id FROM sessions WHERE staff_code = ?1 AND revoked_at IS NULL AND id <> ?2";
+
+/// Revokes one live session of `staff_code` (退出此设备); answers false when there is no
+/// such live session of theirs, so another's session cannot be ended, nor told from
+/// one that does not exist.
+pub async fn revoke_own(
+    db: &Db,
+    cache: &Cache,
+    staff_code: &str,
+    session_id: &str,
+    now: i64,
+) -> Result<bool, ApiError> {
+    let ids = db
+        .query(SELECT_OWN_LIVE, params![session_id, staff_code])
+        .await?;
+    Ok(revoke_listed(db, cache, &ids, "signed_out_by_owner", now).await? > 0)
+}
+
+/// Revokes every live session of `staff_code` but `keep` (退出其他所有设备); answers how
+/// many ended.
+pub async fn revoke_others(
+    db: &Db,
+    cache: &Cache,
+    staff_code: &str,
+    keep: &str,
+    now: i64,
+) -> Result<usize, ApiError> {
+    let ids = db
+        .query(SELECT_OTHERS_LIVE, params![staff_code, keep])
+        .await?;
+    revoke_listed(db, cache, &ids, "signed_out_elsewhere", now).await
 }

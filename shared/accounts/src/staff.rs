@@ -28,6 +28,12 @@ pub struct StaffRecord {
     pub password_hash: Option<String>,
     pub previous_hashes: Vec<String>,
     pub must_change: bool,
+    /// When the current password was set (Unix seconds): the last change, or for an
+    /// initial password never set, when the member was created. Initial and reset
+    /// passwords expire counted from it.
+    pub password_set_at: i64,
+    /// Sign-in asks for a TOTP code (两步验证 enabled).
+    pub second_factor_enabled: bool,
 }
 
 impl StaffRecord {
@@ -81,15 +87,28 @@ impl StaffRecord {
                 .and_then(|p| serde_json::from_str(&p).ok())
                 .unwrap_or_default(),
             must_change: row.get::<Option<bool>>("must_change")?.unwrap_or(true),
+            password_set_at: unix_of(&row.get::<String>("password_set_at")?)?,
+            second_factor_enabled: row
+                .get::<Option<String>>("second_factor_state")?
+                .is_some_and(|state| state == "enabled"),
         })
     }
+}
+
+/// Unix seconds of a stored RFC 3339 time.
+fn unix_of(text: &str) -> Result<i64, ApiError> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|at| at.timestamp())
+        .map_err(|e| ApiError::internal(format!("stored time {text:?}: {e}")))
 }
 
 const SELECT_STAFF: &str =
     "SELECT s.code, s.name, s.kind, s.unit_id, s.unit_path, s.position, s.roles, s.status,
         s.gender, s.birth_date, s.mobile, s.email, s.id_number_verifier, s.id_number_masked,
-        c.password_hash, c.previous_hashes, c.must_change
+        c.password_hash, c.previous_hashes, c.must_change,
+        COALESCE(c.changed_at, s.created_at) AS password_set_at, f.state AS second_factor_state
    FROM staff s LEFT JOIN credentials c ON c.staff_code = s.code
+        LEFT JOIN second_factors f ON f.staff_code = s.code
   WHERE s.code = ?1";
 
 /// The staff member with `code` (canonical form), with credentials.

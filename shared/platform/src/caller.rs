@@ -10,7 +10,10 @@
 //! refuses sessions revoked in the key-value cache (sign-out, password change,
 //! suspension, refresh-token reuse), and while the password must be changed (AUTH-2)
 //! refuses everything with 403 `password_change_required` unless the route is one of the
-//! two that allow it ([`authenticate_allowing_password_change`]).
+//! two that allow it ([`authenticate_allowing_password_change`]). A session whose role
+//! requires a second factor not yet set up is refused the same way with 403
+//! `second_factor_enrolment_required`, but on the routes that set one up
+//! ([`authenticate_allowing_enrolment`]) and those two.
 //!
 //! A component using it needs `key_value_stores = ["default"]` and the variable
 //! `jwt_signing_key = "{{ jwt_signing_key }}"`.
@@ -33,6 +36,8 @@ pub struct Session {
     /// The id of the principal's org unit (its path is on the principal).
     pub unit_id: i64,
     pub must_change_password: bool,
+    /// The role requires a second factor that is not set up yet.
+    pub must_enrol_second_factor: bool,
 }
 
 impl Session {
@@ -46,6 +51,7 @@ impl Session {
             session_id: claims.sid,
             unit_id: claims.unit,
             must_change_password: claims.mcp,
+            must_enrol_second_factor: claims.sfe,
         }
     }
 }
@@ -88,8 +94,22 @@ pub async fn pii_key() -> Result<Vec<u8>, ApiError> {
 }
 
 /// The session of a request; 401 without a valid token, 403 `password_change_required`
-/// while the password must be changed.
+/// while the password must be changed, 403 `second_factor_enrolment_required` while a
+/// second factor the role requires is not set up.
 pub async fn authenticate<B>(request: &http::Request<B>) -> Result<Session, ApiError> {
+    let session = authenticate_allowing_enrolment(request).await?;
+    if session.must_enrol_second_factor {
+        return Err(ApiError::second_factor_enrolment_required());
+    }
+    Ok(session)
+}
+
+/// The session of a route that sets up a second factor (or tells whether one is
+/// needed): open while the role requires one not yet set up, closed while the password
+/// must be changed.
+pub async fn authenticate_allowing_enrolment<B>(
+    request: &http::Request<B>,
+) -> Result<Session, ApiError> {
     let session = authenticate_allowing_password_change(request).await?;
     if session.must_change_password {
         return Err(ApiError::password_change_required());
@@ -97,8 +117,8 @@ pub async fn authenticate<B>(request: &http::Request<B>) -> Result<Session, ApiE
     Ok(session)
 }
 
-/// The session of a route that stays open while the password must be changed (change
-/// password, sign out).
+/// The session of a route that stays open while the password must be changed or a
+/// second factor set up (change password, sign out).
 pub async fn authenticate_allowing_password_change<B>(
     request: &http::Request<B>,
 ) -> Result<Session, ApiError> {
@@ -145,6 +165,7 @@ mod tests {
         assert!(session.principal.reads_unit("/1/2/4/8/"));
         assert_eq!((session.session_id.as_str(), session.unit_id), ("s1", 8));
         assert!(session.must_change_password);
+        assert!(!session.must_enrol_second_factor);
     }
 
     #[test]

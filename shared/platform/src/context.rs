@@ -12,7 +12,9 @@
 use chrono::NaiveDate;
 use zhanye_staff::Principal;
 
-use crate::caller::{Session, authenticate, authenticate_allowing_password_change};
+use crate::caller::{
+    Session, authenticate, authenticate_allowing_enrolment, authenticate_allowing_password_change,
+};
 use crate::db::Db;
 use crate::lang::Lang;
 use crate::problem::ApiError;
@@ -43,6 +45,15 @@ impl RequestContext {
         request: &http::Request<B>,
     ) -> Result<RequestContext, ApiError> {
         let session = authenticate_allowing_password_change(request).await?;
+        RequestContext::open(session, request).await
+    }
+
+    /// The context of a route that sets up a second factor: open while the role
+    /// requires one not yet set up.
+    pub async fn allowing_second_factor_enrolment<B>(
+        request: &http::Request<B>,
+    ) -> Result<RequestContext, ApiError> {
+        let session = authenticate_allowing_enrolment(request).await?;
         RequestContext::open(session, request).await
     }
 

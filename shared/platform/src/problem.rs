@@ -34,6 +34,8 @@ pub mod code {
     pub const INVALID_VERIFICATION_CODE: &str = "invalid_verification_code";
     pub const INVALID_SIGNATURE: &str = "invalid_signature";
     pub const UNAVAILABLE: &str = "unavailable";
+    pub const SECOND_FACTOR_ENROLMENT_REQUIRED: &str = "second_factor_enrolment_required";
+    pub const INITIAL_PASSWORD_EXPIRED: &str = "initial_password_expired";
 
     /// Every code above, in the order listed.
     pub const ALL: &[&str] = &[
@@ -53,6 +55,8 @@ pub mod code {
         INVALID_VERIFICATION_CODE,
         INVALID_SIGNATURE,
         UNAVAILABLE,
+        SECOND_FACTOR_ENROLMENT_REQUIRED,
+        INITIAL_PASSWORD_EXPIRED,
     ];
 }
 
@@ -202,6 +206,22 @@ impl ApiError {
     /// 403: the password is an initial or reset one and must be changed first.
     pub fn password_change_required() -> Self {
         Self::new(StatusCode::FORBIDDEN, code::PASSWORD_CHANGE_REQUIRED)
+    }
+
+    /// 403: the holder's role requires a second factor (TOTP) and none is set up yet; only
+    /// setting one up (and signing out) is open.
+    pub fn second_factor_enrolment_required() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            code::SECOND_FACTOR_ENROLMENT_REQUIRED,
+        )
+    }
+
+    /// 403: the right initial or reset password, never changed and now too old to sign
+    /// in with. Only answered after the password matched, so it tells nothing to a
+    /// guesser.
+    pub fn initial_password_expired() -> Self {
+        Self::new(StatusCode::FORBIDDEN, code::INITIAL_PASSWORD_EXPIRED)
     }
 
     /// 401: no valid credentials (missing, expired or wrong token).
@@ -572,6 +592,18 @@ fn catalogue(code: &str) -> Entry {
             "服务暂时繁忙，未做任何更改，请稍后重试。",
             "The service is momentarily busy and nothing was changed; try again shortly.",
         ),
+        code::SECOND_FACTOR_ENROLMENT_REQUIRED => (
+            "需要设置两步验证",
+            "Two-step verification required",
+            "您的岗位要求使用动态验证码登录，请先在“账号安全”中绑定验证器。",
+            "Your role requires a second factor: set up an authenticator app under Security first.",
+        ),
+        code::INITIAL_PASSWORD_EXPIRED => (
+            "初始密码已过期",
+            "Initial password expired",
+            "初始密码或重置后的密码长时间未修改，已失效。请通过“忘记密码”用短信验证码重设，或联系营业部管理员申请重置密码。",
+            "This initial or reset password was not changed in time and has expired. Use “Forgot password” to set a new one by SMS, or ask your branch admin for a manual reset.",
+        ),
         _ => (
             "服务器内部错误",
             "Internal server error",
@@ -606,6 +638,16 @@ mod tests {
                 "password_change_required",
             ),
             (ApiError::unauthorized(), 401, "unauthorized"),
+            (
+                ApiError::second_factor_enrolment_required(),
+                403,
+                "second_factor_enrolment_required",
+            ),
+            (
+                ApiError::initial_password_expired(),
+                403,
+                "initial_password_expired",
+            ),
             (ApiError::forbidden(), 403, "forbidden"),
             (ApiError::not_found(), 404, "not_found"),
             (ApiError::validation(vec![]), 422, "validation_failed"),

@@ -40,6 +40,11 @@ pub struct AccessClaims {
     pub upath: String,
     /// AUTH-2: the password is an initial or reset one.
     pub mcp: bool,
+    /// The holder's role requires a second factor (TOTP) they have not set up: the
+    /// session may only set one up. Absent (false) in every other token, so their shape
+    /// is unchanged.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub sfe: bool,
     pub iat: i64,
     pub exp: i64,
 }
@@ -64,10 +69,21 @@ impl AccessClaims {
             unit,
             upath: unit_path.into(),
             mcp: must_change_password,
+            sfe: false,
             iat: now,
             exp: now + ACCESS_TTL_SECONDS,
         }
     }
+
+    /// The same claims for a session that must set up a second factor first.
+    pub fn with_second_factor_enrolment_required(mut self, required: bool) -> Self {
+        self.sfe = required;
+        self
+    }
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// Why a token was refused. Clients only ever see 401 `unauthorized`.
@@ -152,6 +168,18 @@ mod tests {
         let token = sign(&claims(), KEY).unwrap();
         assert_eq!(verify(&token, KEY, NOW + 10), Ok(claims()));
         assert_eq!(claims().exp - claims().iat, 900);
+    }
+
+    #[test]
+    fn the_enrolment_limit_travels_only_when_set() {
+        let plain = sign(&claims(), KEY).unwrap();
+        let payload = plain.split('.').nth(1).unwrap();
+        let text = String::from_utf8(URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+        assert!(!text.contains("sfe"), "{text}");
+        let limited = claims().with_second_factor_enrolment_required(true);
+        let token = sign(&limited, KEY).unwrap();
+        assert!(verify(&token, KEY, NOW).unwrap().sfe);
+        assert!(!verify(&plain, KEY, NOW).unwrap().sfe);
     }
 
     #[test]
