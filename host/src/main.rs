@@ -8,6 +8,9 @@ mod migrate;
 mod migrate_pg;
 
 use anyhow::Result;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
