@@ -818,3 +818,84 @@ fn suspending_a_staff_member_ends_their_sessions_at_once() {
         json!(2)
     );
 }
+
+/// Waits (10 s at most) until `query` counts `expected`.
+fn eventually_counts(app: &zhanye_test_support::TestApp, query: &str, expected: i64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while count(app, query) != expected {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{query} never counted {expected}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_reset_code_promised_before_a_failure_is_still_sent() {
+    // The gateway refuses every message: the code is stored, and so is its message.
+    let app = app_builder()
+        .env("SPIN_VARIABLE_SMS_SINK_ENABLED", "false")
+        .start();
+    let client = app.client();
+    let request = |code: &str, id: &str| {
+        client.post_json(
+            "/api/auth/reset/request",
+            &json!({"code": code, "id_number": id}),
+        )
+    };
+    assert_eq!(request("A0002", A0002.id_number).status, 202);
+    assert_eq!(request("A0001", "310101199901010000").status, 202);
+    eventually_counts(
+        &app,
+        "SELECT COUNT(*) FROM sms_outbox WHERE staff_code = 'A0002' AND status = 'failed'",
+        1,
+    );
+    // The withheld entry of the unmatched request is gone unsent; the message stays.
+    eventually_counts(
+        &app,
+        "SELECT COUNT(*) FROM sms_queue WHERE purpose = 'withheld'",
+        0,
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM sms_queue WHERE owner = 'A0002'"),
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM sms_queue WHERE sealed LIKE '%13800000002%' OR sealed LIKE '%展业%'"
+        ),
+        0,
+        "the message is kept sealed"
+    );
+
+    // The runtime dies; it comes back with the gateway working. A minute on (the
+    // entry's clock moved back through the harness), the next sign-in sends it.
+    let state = app.crash_keep_state();
+    let app = app_builder().state_dir(state).start();
+    sql(
+        &app,
+        "UPDATE sms_queue SET queued_at = queued_at - 120, claimed_at = claimed_at - 120",
+    );
+    assert!(sms_to(&app, A0002.mobile).is_empty());
+    assert_eq!(
+        login(&app.client(), A0001.code, A0001.initial_password).status,
+        200
+    );
+    let code = latest_code(&app, A0002.mobile, 1);
+    eventually_counts(&app, "SELECT COUNT(*) FROM sms_queue", 0);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM sms_outbox WHERE staff_code = 'A0002' AND status = 'sent'"
+        ),
+        1
+    );
+    // The code it carried is the one the request stored.
+    let done = app.client().post_json(
+        "/api/auth/reset/confirm",
+        &json!({"code": "A0002", "sms_code": code, "new_password": NEW_PASSWORD}),
+    );
+    assert_eq!(done.status, 200, "{}", done.text());
+}

@@ -48,6 +48,9 @@ struct StaffSummary {
 
 /// `POST /api/auth/login`.
 pub async fn sign_in(request: Request) -> ApiResult<Reply> {
+    // Sign-ins come all day: after each answer, whatever reset SMS is waiting in the
+    // queue (its instance ended first, or the gateway failed) goes out.
+    zhanye_platform::after_reply::defer(crate::sms::sweep());
     let headers = request.headers().clone();
     let lang = Lang::from_headers(&headers);
     let body: SignIn = read_json(request, BODY_LIMIT).await?;

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 use zhanye_accounts::passwords::{self, Replacement};
-use zhanye_accounts::{resets, staff};
+use zhanye_accounts::{resets, sms_queue, staff};
 use zhanye_platform::Request;
 use zhanye_platform::auth::constant_time_eq;
 use zhanye_platform::caller::{client_ip, pii_key, signing_key};
@@ -73,6 +73,10 @@ async fn identify(request: Request) -> Result<(String, Option<staff::StaffRecord
     Ok((attempt_key, identified, db))
 }
 
+/// The recipient and code of a withheld entry: the same shape as a real one, never sent.
+const WITHHELD_MOBILE: &str = "00000000000";
+const WITHHELD_CODE: &str = "000000";
+
 /// `POST /api/auth/reset/request` → 202, the same answer, in the same time, whether or
 /// not a code is sent.
 pub async fn request_code(request: Request) -> ApiResult<Reply> {
@@ -81,7 +85,8 @@ pub async fn request_code(request: Request) -> ApiResult<Reply> {
     let now = now_unix();
     let today = china_date(now).to_string();
     let key = signing_key().await?;
-    let otp = db
+    let pii = pii_key().await?;
+    let queued = db
         .transaction(async |tx| {
             let record = resets::send_record(tx, attempt_key.as_str()).await?;
             let sends_on_day = match send_decision(record.as_ref(), now, &today, seconds_to_china_midnight(now)) {
@@ -112,34 +117,44 @@ pub async fn request_code(request: Request) -> ApiResult<Reply> {
                 sends_on_day,
             };
             resets::record_send(tx, attempt_key.as_str(), &send).await?;
-            // One audit row either way: the request path does the same work whether or
-            // not the code and ID number matched.
-            let action = match identified {
-                Some(_) => "auth.reset_code_sent",
-                None => "auth.reset_code_withheld",
+            // One audit row and one queued message either way (a withheld one of the
+            // same size when the code and ID number did not match): the request path
+            // does the same work whether or not they matched.
+            let (action, owner, purpose, mobile, text) = match (&identified, &otp) {
+                (Some(staff), Some(otp)) => (
+                    "auth.reset_code_sent",
+                    staff.code.as_str(),
+                    "password_reset",
+                    staff.mobile.as_str(),
+                    reset_sms_text(otp),
+                ),
+                _ => (
+                    "auth.reset_code_withheld",
+                    attempt_key.as_str(),
+                    sms_queue::WITHHELD,
+                    WITHHELD_MOBILE,
+                    reset_sms_text(WITHHELD_CODE),
+                ),
             };
             tx.audit(&attempt_key, action, Some(&attempt_key), None).await?;
-            Ok(otp)
+            let sealed = sms::seal_message(&pii, owner, mobile, &text)?;
+            sms_queue::enqueue(tx, owner, purpose, &sealed, now, now + OTP_TTL_SECONDS).await
         })
         .await?;
     // The SMS (and its outbox row) go out after the answer, so the answer's timing does
-    // not tell whether the code and ID number matched. The code itself is committed
-    // above; a message the gateway refuses is recorded `failed` as before.
-    if let (Some(otp), Some(staff)) = (otp, identified) {
-        zhanye_platform::after_reply::defer(async move {
-            let sent = sms::send(
-                &db,
-                &staff.code,
-                &staff.mobile,
-                "password_reset",
-                &reset_sms_text(&otp),
-            )
-            .await;
-            if let Err(error) = sent {
-                eprintln!("zhanye auth: recording a reset SMS failed: {error}");
-            }
-        });
-    }
+    // not tell whether the code and ID number matched; the message was queued with the
+    // code, so an instance ending before it is sent loses nothing (the next sign-in or
+    // reset request sends it), and a message the gateway refuses is recorded `failed`
+    // and tried again.
+    zhanye_platform::after_reply::defer(async move {
+        let sent = async {
+            sms::send_queued(&db, queued, &pii).await?;
+            sms::send_waiting(&db, &pii).await
+        };
+        if let Err(error) = sent.await {
+            eprintln!("zhanye auth: sending a queued SMS failed: {error}");
+        }
+    });
     accepted(
         lang,
         Localized::new(

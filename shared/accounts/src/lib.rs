@@ -11,6 +11,7 @@
 //! | [`passwords`] | replacing a password and everything that goes with it |
 //! | [`resets`] | SMS reset codes and manual reset requests (AUTH-4, AUTH-5) |
 //! | [`sms_outbox`] | the record of each SMS sent |
+//! | [`sms_queue`] | SMS that must not be lost, queued sealed before the answer (migration 0013) |
 //! | [`totp`] | the TOTP second factor's rules (RFC 6238), who may and who must use it |
 //! | [`second_factor`] | second factors and sign-in challenges as stored (migration 0012) |
 //! | [`sealed`] | secrets the app reads back, sealed at rest under `pii_key` |
@@ -24,6 +25,7 @@ pub mod sealed;
 pub mod second_factor;
 pub mod sessions;
 pub mod sms_outbox;
+pub mod sms_queue;
 pub mod sms_sink;
 pub mod staff;
 pub mod totp;

@@ -2,7 +2,7 @@
 //! real schema: each finds its rows through an index (or the primary key), never by
 //! reading a table whole.
 
-use zhanye_accounts::{second_factor, sessions};
+use zhanye_accounts::{second_factor, sessions, sms_queue};
 use zhanye_platform::Value;
 use zhanye_query_plans::{plan, schema};
 
@@ -67,4 +67,20 @@ fn session_list_statements_use_their_indexes() {
         &[text("A0001"), text("s1")],
         "sessions_staff_active",
     );
+}
+
+#[test]
+fn sms_queue_statements_use_their_indexes() {
+    let now = Value::Integer(1_800_000_000);
+    assert_uses(
+        sms_queue::CLAIM,
+        &[Value::Integer(1), now.clone(), Value::Integer(0)],
+        "INTEGER PRIMARY KEY",
+    );
+    assert_uses(
+        sms_queue::SELECT_WAITING,
+        &[now.clone(), now.clone(), now.clone(), Value::Integer(10)],
+        "sms_queue_waiting",
+    );
+    assert_uses(sms_queue::DELETE_EXPIRED, &[now], "sms_queue_waiting");
 }
