@@ -4,6 +4,7 @@
 // whose `message` is the server's `detail` in the user's language.
 import { session, setTokens, clearSession } from './session.js'
 import { currentLanguage, t } from './i18n.js'
+import { keep, keeps, kept, offline } from './offline.js'
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -85,6 +86,9 @@ export async function api(path, { method = 'GET', body, query: params, auth = tr
       body: body === undefined ? undefined : JSON.stringify(body),
     })
   }
+  // Screens read on the road keep their last answer for reading offline.
+  const keeping = method === 'GET' && auth && !raw && keeps(path)
+  const url = path + query(params)
   let response
   try {
     response = await send()
@@ -92,8 +96,14 @@ export async function api(path, { method = 'GET', body, query: params, auth = tr
       if (await refreshSession()) response = await send()
     }
   } catch {
+    const hit = keeping ? kept(url) : null
+    if (hit) {
+      offline.value = { at: hit.at }
+      return JSON.parse(hit.text)
+    }
     throw new ApiError(0, { code: 'network', detail: t('errors.network') })
   }
+  offline.value = null
   if (!response.ok) {
     const problem = await problemOf(response)
     const error = new ApiError(response.status, problem)
@@ -112,6 +122,7 @@ export async function api(path, { method = 'GET', body, query: params, auth = tr
   if (raw) return response
   if (response.status === 204) return null
   const text = await response.text()
+  if (keeping && text) keep(url, text)
   return text ? JSON.parse(text) : null
 }
 

@@ -3,9 +3,15 @@
 import { ref } from 'vue'
 import { get } from './api.js'
 import { leads, session } from './session.js'
+import { ownedBy } from './offline.js'
 
 export async function loadMe(force = false) {
-  if (!session.me || force) session.me = await get('/api/auth/me')
+  if (!session.me || force) {
+    const me = await get('/api/auth/me')
+    // Kept answers are one person's: another's are wiped before any is shown.
+    ownedBy(me.code)
+    session.me = me
+  }
   return session.me
 }
 

@@ -1,6 +1,7 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { session, signedIn } from './session.js'
 import { hooks } from './api.js'
+import { offline } from './offline.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/SignIn.vue'), meta: { public: true } },
@@ -37,6 +38,8 @@ export const router = createRouter({
 })
 
 router.beforeEach((to) => {
+  // The notice of kept answers belongs to the screen that showed them.
+  offline.value = null
   if (to.meta.public) return true
   if (!signedIn()) {
     return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }

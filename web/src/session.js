@@ -3,6 +3,7 @@
 // second factor the role requires set up first, and the caller's profile
 // (GET /api/auth/me) once loaded.
 import { reactive } from 'vue'
+import { forgetAll } from './offline.js'
 
 const KEY = 'zhanye.session'
 
@@ -60,6 +61,7 @@ export function clearSession() {
   session.mustEnrolSecondFactor = false
   session.me = null
   localStorage.removeItem(KEY)
+  forgetAll()
 }
 
 export function signedIn() {

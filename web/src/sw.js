@@ -1,7 +1,8 @@
 /* The service worker: an offline shell. The app's files are precached at install;
  * navigations go to the network first and fall back to the cached shell; the app's
- * hashed files are served from the cache; the API is never cached (it needs the
- * network and a session). The list of files and the version are filled in at build
+ * hashed files are served from the cache; the API is not cached here (it needs a
+ * session): the app keeps the answers it shows offline itself, per person
+ * (src/offline.js). The list of files and the version are filled in at build
  * time (scripts/service-worker-plugin.js). */
 const SHELL = self.__SHELL_FILES__
 const CACHE = `zhanye-shell-${self.__SHELL_VERSION__}`

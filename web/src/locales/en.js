@@ -19,6 +19,9 @@ export default {
     yes: 'Yes',
     no: 'No',
   },
+  offline: {
+    cached: 'Offline: showing what this device kept at {at}; it updates once the network is back',
+  },
   errors: {
     network: 'The network is unavailable; check the connection and try again',
     generic: 'The request failed ({status})',

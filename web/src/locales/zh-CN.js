@@ -19,6 +19,9 @@ export default {
     yes: '是',
     no: '否',
   },
+  offline: {
+    cached: '离线：显示的是 {at} 保存在本机的数据，联网后自动更新',
+  },
   errors: {
     network: '网络不可用，请检查连接后重试',
     generic: '请求失败（{status}）',
