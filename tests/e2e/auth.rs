@@ -349,14 +349,14 @@ fn sms_reset_codes_are_limited_and_set_the_password() {
     let wrong = if code == "000000" { "111111" } else { "000000" };
     assert_problem(
         &confirm(wrong, NEW_PASSWORD),
-        400,
+        422,
         "invalid_verification_code",
     );
     let done = confirm(&code, NEW_PASSWORD);
     assert_eq!(done.status, 200, "{}", done.text());
     assert_problem(
         &confirm(&code, "Another2026x"),
-        400,
+        422,
         "invalid_verification_code",
     );
     let signed_in = login(&client, "A0002", NEW_PASSWORD);
@@ -371,13 +371,13 @@ fn sms_reset_codes_are_limited_and_set_the_password() {
     for _ in 0..5 {
         assert_problem(
             &confirm(wrong, "Third2026pw"),
-            400,
+            422,
             "invalid_verification_code",
         );
     }
     assert_problem(
         &confirm(&code, "Third2026pw"),
-        400,
+        422,
         "invalid_verification_code",
     );
 
@@ -394,7 +394,7 @@ fn sms_reset_codes_are_limited_and_set_the_password() {
     );
     assert_problem(
         &confirm(&code, "Third2026pw"),
-        400,
+        422,
         "invalid_verification_code",
     );
 

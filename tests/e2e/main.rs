@@ -23,6 +23,7 @@ mod runtime_limits;
 mod runtime_redis;
 mod runtime_spin2;
 mod scale_out;
+mod schemathesis;
 mod second_factor;
 mod tasks;
 mod under_attack;

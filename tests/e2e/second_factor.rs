@@ -299,7 +299,7 @@ fn a_manager_enrols_and_signs_in_with_a_code() {
     // Sign-in: the right password answers a challenge, not tokens.
     let challenge = challenge_for(&app, MANAGER.code);
     let wrong = send_code(&app, &challenge, &wrong_code(&auth));
-    assert_problem(&wrong, 400, "invalid_verification_code");
+    assert_problem(&wrong, 422, "invalid_verification_code");
     assert_eq!(failed_count(&app, MANAGER.code), 2);
     assert_eq!(audits(&app, MANAGER.code, "auth.second_factor_failed"), 2);
     let code = auth.next_code();
@@ -324,12 +324,12 @@ fn a_manager_enrols_and_signs_in_with_a_code() {
     let again = challenge_for(&app, MANAGER.code);
     assert_problem(
         &send_code(&app, &again, &code),
-        400,
+        422,
         "invalid_verification_code",
     );
     assert_problem(
         &send_code(&app, &again, &auth.last_code()),
-        400,
+        422,
         "invalid_verification_code",
     );
     let next = send_code(&app, &again, &auth.next_code());
@@ -388,7 +388,7 @@ fn wrong_codes_lock_the_code_like_wrong_passwords() {
     for _ in 0..4 {
         assert_problem(
             &send_code(&app, &challenge, &wrong_code(&auth)),
-            400,
+            422,
             "invalid_verification_code",
         );
     }

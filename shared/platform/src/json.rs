@@ -135,13 +135,102 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         Ok(value) => value,
         Err(error) => {
             let path = error.path().to_string();
-            return Err(json_error(&path, error.inner()));
+            let refusal = json_error(&path, error.inner());
+            if is_wrong_type(error.inner())
+                && let Some(value) = with_whole_numbers(body)
+            {
+                return refuse_an_array_for_an_object::<T>(body).map(|()| value);
+            }
+            return Err(refusal);
         }
     };
     deserializer
         .end()
         .map_err(|error| json_error(".", &error))?;
+    refuse_an_array_for_an_object::<T>(body)?;
     Ok(value)
+}
+
+fn is_wrong_type(error: &serde_json::Error) -> bool {
+    error.is_data() && error.to_string().starts_with("invalid type")
+}
+
+/// JSON has one kind of number, so `5.0` is the integer 5 to a client (and to JSON
+/// Schema, which the OpenAPI document uses); serde refuses it where an integer is
+/// read. A body refused for a value's type is read again with every whole number
+/// written as an integer, and taken if that reads.
+fn with_whole_numbers<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+    let mut value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    write_whole_numbers_as_integers(&mut value);
+    serde_json::from_value(value).ok()
+}
+
+fn write_whole_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    // Above 2^53 a float no longer holds every integer exactly.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    match value {
+        Value::Number(number) => {
+            if let Some(float) = number.as_f64().filter(|_| number.is_f64())
+                && float.fract() == 0.0
+                && float.abs() <= EXACT
+            {
+                *number = serde_json::Number::from(float as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(write_whole_numbers_as_integers),
+        Value::Object(members) => members
+            .values_mut()
+            .for_each(write_whole_numbers_as_integers),
+        _ => {}
+    }
+}
+
+/// serde's derived structs also read an array of their fields in order (`[null]` for
+/// `{"reason": null}`), which no client means: a body that is an array where the route
+/// reads an object is refused as a body of the wrong type.
+fn refuse_an_array_for_an_object<T: DeserializeOwned>(body: &[u8]) -> Result<(), ApiError> {
+    let is_array = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+    if is_array && reads_an_object::<T>() {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "body",
+            reason::INVALID_TYPE,
+        )]));
+    }
+    Ok(())
+}
+
+/// Whether `T` reads a JSON object, asked of `T` itself: a probe answers each request
+/// for a shape with an error naming it.
+fn reads_an_object<T: DeserializeOwned>() -> bool {
+    use serde::de::{Error, Visitor, value::Error as Shape};
+
+    struct Probe;
+
+    impl<'de> serde::Deserializer<'de> for Probe {
+        type Error = Shape;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Shape> {
+            Err(Shape::custom("other"))
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            _: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Shape> {
+            Err(Shape::custom("object"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+
+    matches!(T::deserialize(Probe), Err(shape) if shape.to_string() == "object")
 }
 
 fn json_error(path: &str, error: &serde_json::Error) -> ApiError {
@@ -343,6 +432,37 @@ mod tests {
         }
     }
 
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Rating {
+        stars: u8,
+        #[serde(default)]
+        share: Option<f64>,
+    }
+
+    #[test]
+    fn whole_numbers_read_as_integers() {
+        let rating = |body: &str| parse_json::<Rating>(body.as_bytes());
+        assert_eq!(
+            rating(r#"{"stars":5.0,"share":1.0}"#).unwrap(),
+            Rating {
+                stars: 5,
+                share: Some(1.0)
+            }
+        );
+        assert_eq!(rating(r#"{"stars":4}"#).unwrap().stars, 4);
+        for refused in [r#"{"stars":4.5}"#, r#"{"stars":"5"}"#, r#"{"stars":1e300}"#] {
+            let error = rating(refused).unwrap_err();
+            assert_eq!(error.status, 422, "{refused}");
+            assert_eq!(error.field_errors[0].field, "stars", "{refused}");
+        }
+        // A duplicated member is still refused, not read twice.
+        assert_eq!(
+            rating(r#"{"stars":4,"stars":5.0}"#).unwrap_err().status,
+            422
+        );
+    }
+
     #[test]
     fn refuses_bad_bodies() {
         let fields = |list: &[(&str, &str)]| -> Vec<(String, String)> {
@@ -430,6 +550,15 @@ mod tests {
                     422,
                     "validation_failed",
                     fields(&[("device.os", "unknown_field")]),
+                ),
+            ),
+            (
+                json,
+                r#"["a","b"]"#,
+                (
+                    422,
+                    "validation_failed",
+                    fields(&[("body", "invalid_type")]),
                 ),
             ),
             (

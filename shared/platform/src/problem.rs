@@ -286,10 +286,14 @@ impl ApiError {
         error
     }
 
-    /// 400: an SMS verification code that is wrong, expired, used up or never sent
-    /// (never says which).
+    /// 422: a verification code (SMS or TOTP) that is wrong, expired, used up or never
+    /// sent (never says which): well-formed input the rules refuse, not input that
+    /// could not be read.
     pub fn invalid_verification_code() -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code::INVALID_VERIFICATION_CODE)
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code::INVALID_VERIFICATION_CODE,
+        )
     }
 
     /// 401: a partner request whose signature, timestamp or partner is not accepted.

@@ -253,18 +253,23 @@ impl Db {
     }
 }
 
-/// The parameters, refused (400) when a text holds U+0000: PostgreSQL cannot store it,
-/// so neither backend takes it, and the client is told rather than answered 500.
+/// The parameters, refused (422) when a text holds U+0000: PostgreSQL cannot store it,
+/// so neither backend takes it, and the client is told rather than answered 500. The
+/// text arrived well-formed (`\u0000` in JSON, `%00` in a query), so it is a value the
+/// rules refuse, not input that could not be read; which field held it is not known
+/// here.
 fn without_nul(params: impl IntoIterator<Item = Value>) -> Result<Vec<Value>, ApiError> {
     let params: Vec<Value> = params.into_iter().collect();
     if params
         .iter()
         .any(|p| matches!(p, Value::Text(t) if t.contains('\0')))
     {
-        return Err(ApiError::malformed(crate::problem::Localized::new(
-            "提交的文本中含有空字符 (U+0000)，请删除后重试。",
-            "The text sent contains the NUL character (U+0000); remove it and try again.",
-        )));
+        return Err(
+            ApiError::validation(Vec::new()).with_detail(crate::problem::Localized::new(
+                "提交的文本中含有空字符 (U+0000)，请删除后重试。",
+                "The text sent contains the NUL character (U+0000); remove it and try again.",
+            )),
+        );
     }
     Ok(params)
 }
@@ -558,7 +563,7 @@ mod tests {
     #[test]
     fn nul_characters_are_refused_before_any_database() {
         let refused = without_nul(params!["a\0b", 1]).unwrap_err();
-        assert_eq!(refused.status, http::StatusCode::BAD_REQUEST);
+        assert_eq!(refused.status, http::StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(without_nul(params!["ab", 1]).unwrap().len(), 2);
     }
 
