@@ -24,14 +24,9 @@ fn address(app: &TestApp) -> SocketAddr {
     authority.parse().expect("the test app listens on ip:port")
 }
 
-/// A connection from `from` (any 127.0.0.0/8 address works on loopback), so that tests
-/// can play clients with addresses of their own.
+/// A connection from `from`, reads waiting at most 10 s.
 fn connect_from(from: &str, to: SocketAddr) -> TcpStream {
-    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-    let local: SocketAddr = format!("{from}:0").parse().unwrap();
-    socket.bind(&local.into()).unwrap();
-    socket.connect(&to.into()).unwrap();
-    let stream: TcpStream = socket.into();
+    let stream = crate::common::connect_from(from, to).expect("connected");
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();

@@ -15,16 +15,6 @@ use std::time::{Duration, Instant};
 
 const ATTACK_CONNECTIONS: usize = 1010;
 
-fn connect_from(from: &str, to: SocketAddr) -> Option<TcpStream> {
-    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).ok()?;
-    let local: SocketAddr = format!("{from}:0").parse().ok()?;
-    socket.bind(&local.into()).ok()?;
-    socket
-        .connect_timeout(&to.into(), Duration::from_secs(5))
-        .ok()?;
-    Some(socket.into())
-}
-
 fn status_of(answer: &[u8]) -> Option<u16> {
     let text = String::from_utf8_lossy(answer);
     text.split(' ').nth(1)?.parse().ok()
@@ -48,7 +38,7 @@ fn health_and_sign_in_are_served_through_a_slow_body_attack() {
     let head = b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{";
     let mut attackers: Vec<TcpStream> = (0..ATTACK_CONNECTIONS)
         .filter_map(|_| {
-            let mut s = connect_from("127.0.0.2", to)?;
+            let mut s = connect_from("127.0.0.2", to).ok()?;
             let _ = s.write_all(head);
             Some(s)
         })

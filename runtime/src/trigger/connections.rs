@@ -5,8 +5,6 @@
 //! (the body's and the instance's own limits apply).
 
 use super::limits::ServeLimits;
-use bytes::Bytes;
-use http_body::{Body as HttpBody, Frame, SizeHint};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::pin::Pin;
@@ -116,7 +114,7 @@ impl Activity {
     }
 
     /// A request's answer was sent (or dropped).
-    fn request_done(&self) {
+    pub(crate) fn request_done(&self) {
         self.idle_since
             .store(self.millis(Instant::now()), Ordering::Release);
         self.answering.fetch_sub(1, Ordering::AcqRel);
@@ -197,58 +195,6 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Watched<T> {
     }
 }
 
-/// An answer's body that ends its request on the connection's clock once it has been
-/// sent or dropped.
-pub(crate) struct Answering<B> {
-    inner: B,
-    activity: Option<Arc<Activity>>,
-}
-
-impl<B> Answering<B> {
-    pub(crate) fn new(inner: B, activity: Arc<Activity>) -> Self {
-        Self {
-            inner,
-            activity: Some(activity),
-        }
-    }
-
-    fn done(&mut self) {
-        if let Some(a) = self.activity.take() {
-            a.request_done();
-        }
-    }
-}
-
-impl<B> Drop for Answering<B> {
-    fn drop(&mut self) {
-        self.done();
-    }
-}
-
-impl<B: HttpBody<Data = Bytes> + Unpin> HttpBody for Answering<B> {
-    type Data = Bytes;
-    type Error = B::Error;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
-        let polled = Pin::new(&mut self.inner).poll_frame(cx);
-        if matches!(polled, Poll::Ready(None) | Poll::Ready(Some(Err(_)))) {
-            self.done();
-        }
-        polled
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,7 +258,7 @@ mod tests {
         ));
         // Body bytes read while answering do not start a head.
         activity.read_some();
-        drop(Answering::new((), activity.clone()));
+        activity.request_done();
         assert!(!activity.head_started.load(Ordering::Acquire));
         let Verdict::CheckAt(at) = activity.verdict(Instant::now(), &limits) else {
             panic!("closed right after answering")

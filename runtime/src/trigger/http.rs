@@ -10,6 +10,7 @@
 use super::admission::{Admission, Admitted};
 use super::body::{BodyRefusal, read_whole};
 use super::limits::{RETRY_AFTER_SECONDS, ServeLimits};
+use super::on_done::OnDone;
 use super::routes::{Route, RouteMatch, Router};
 use crate::app::{App, HttpHandler, LoadedComponent};
 use crate::capability::outbound_http::{LocalDispatch, LocalTarget};
@@ -21,9 +22,7 @@ use futures::future::BoxFuture;
 use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context as TaskContext, Poll};
 use std::time::Instant;
 use tokio::sync::oneshot;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
@@ -336,7 +335,12 @@ impl HttpTrigger {
                             let res =
                                 accessor.with(|store| res.into_http(store, async { Ok(()) }))?;
                             let (done_tx, done_rx) = oneshot::channel();
-                            let res = res.map(|b| NotifyOnDone::new(b, done_tx).boxed_unsync());
+                            let res = res.map(|b| {
+                                OnDone::new(b, move || {
+                                    let _ = done_tx.send(());
+                                })
+                                .boxed_unsync()
+                            });
                             if res_tx.send(Ok(res)).is_ok() {
                                 // Keep the instance running while its body streams out.
                                 let _ = done_rx.await;
@@ -530,58 +534,6 @@ pub(crate) fn plain(status: StatusCode, text: &'static str) -> Response<WasiBody
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
     res
-}
-
-/// A response body that tells the instance's task when it is finished with, so the
-/// instance lives exactly as long as its answer streams.
-struct NotifyOnDone {
-    inner: WasiBody,
-    done: Option<oneshot::Sender<()>>,
-}
-
-impl NotifyOnDone {
-    fn new(inner: WasiBody, done: oneshot::Sender<()>) -> Self {
-        Self {
-            inner,
-            done: Some(done),
-        }
-    }
-
-    fn finish(&mut self) {
-        if let Some(d) = self.done.take() {
-            let _ = d.send(());
-        }
-    }
-}
-
-impl Drop for NotifyOnDone {
-    fn drop(&mut self) {
-        self.finish();
-    }
-}
-
-impl http_body::Body for NotifyOnDone {
-    type Data = Bytes;
-    type Error = HttpError;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut TaskContext<'_>,
-    ) -> Poll<Option<Result<http_body::Frame<Bytes>, HttpError>>> {
-        let polled = Pin::new(&mut self.inner).poll_frame(cx);
-        if matches!(polled, Poll::Ready(None) | Poll::Ready(Some(Err(_)))) {
-            self.finish();
-        }
-        polled
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> http_body::SizeHint {
-        self.inner.size_hint()
-    }
 }
 
 /// Turns hyper's request body into the body type `wasi:http` takes.

@@ -5,9 +5,10 @@
 //! connection is held to the server's [`ServeLimits`](super::limits::ServeLimits): a cap per client address, a
 //! time limit for a request head and for idling between requests.
 
-use super::connections::{Activity, AddressCounts, Answering, Verdict, Watched};
+use super::connections::{Activity, AddressCounts, Verdict, Watched};
 use super::http::{HttpTrigger, incoming_body};
 use super::limits::RETRY_AFTER_SECONDS;
+use super::on_done::OnDone;
 use crate::{log_error, log_info};
 use anyhow::{Context, Result};
 use hyper::service::service_fn;
@@ -150,7 +151,9 @@ async fn accept(
                         let head_read = tokio::time::Instant::now();
                         let req = req.map(incoming_body);
                         let res = trigger.handle_incoming(req, client, head_read).await;
-                        Ok::<_, std::convert::Infallible>(res.map(|b| Answering::new(b, activity)))
+                        Ok::<_, std::convert::Infallible>(
+                            res.map(|b| OnDone::new(b, move || activity.request_done())),
+                        )
                     }
                 });
                 let conn = hyper::server::conn::http1::Builder::new()

@@ -382,3 +382,15 @@ pub fn in_parallel(app: &TestApp, threads: usize, times: usize, call: impl Fn(&C
         }
     });
 }
+
+/// A TCP connection to `to` from the loopback address `from` (any of 127.0.0.0/8 works
+/// on loopback), so a test can play clients with addresses of their own.
+pub fn connect_from(from: &str, to: std::net::SocketAddr) -> std::io::Result<std::net::TcpStream> {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)?;
+    let local: std::net::SocketAddr = format!("{from}:0")
+        .parse()
+        .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+    socket.bind(&local.into())?;
+    socket.connect_timeout(&to.into(), std::time::Duration::from_secs(5))?;
+    Ok(socket.into())
+}

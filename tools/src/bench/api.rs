@@ -13,6 +13,20 @@ use std::time::{Duration, Instant};
 
 use super::{Percentiles, fmt};
 
+/// The `host:port` of a `--url` and the address it resolves to.
+pub async fn resolve(url: &str) -> Result<(String, SocketAddr)> {
+    let uri: http::Uri = url.trim_end_matches('/').parse().context("bad --url")?;
+    let host = uri
+        .authority()
+        .context("--url needs host:port")?
+        .to_string();
+    let addr = tokio::net::lookup_host(host.as_str())
+        .await?
+        .next()
+        .context("cannot resolve --url")?;
+    Ok((host, addr))
+}
+
 /// One keep-alive connection, requests one at a time.
 pub struct Client {
     addr: SocketAddr,
@@ -37,15 +51,7 @@ impl Answer {
 
 impl Client {
     pub async fn new(url: &str) -> Result<Client> {
-        let uri: http::Uri = url.trim_end_matches('/').parse().context("bad --url")?;
-        let host = uri
-            .authority()
-            .context("--url needs host:port")?
-            .to_string();
-        let addr = tokio::net::lookup_host(host.as_str())
-            .await?
-            .next()
-            .context("cannot resolve --url")?;
+        let (host, addr) = resolve(url).await?;
         Ok(Client {
             addr,
             host,

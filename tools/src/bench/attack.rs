@@ -12,7 +12,7 @@
 //! and sign-in latencies (p50/p99/max) and statuses, and how the attack's connections
 //! ended (408, 503, closed).
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
+use super::api::resolve;
 use super::{Percentiles, fmt};
 
 #[derive(clap::Args, Debug)]
@@ -52,19 +53,7 @@ struct Outcomes {
 }
 
 pub async fn attack(args: AttackArgs) -> Result<()> {
-    let uri: http::Uri = args
-        .url
-        .trim_end_matches('/')
-        .parse()
-        .context("bad --url")?;
-    let authority = uri
-        .authority()
-        .context("--url needs host:port")?
-        .to_string();
-    let target = tokio::net::lookup_host(authority.as_str())
-        .await?
-        .next()
-        .context("cannot resolve --url")?;
+    let (authority, target) = resolve(&args.url).await?;
     let loopback = target.ip().is_loopback() && target.is_ipv4();
     let from = move |base: [u8; 3], n: usize| -> Option<IpAddr> {
         loopback.then(|| IpAddr::V4(Ipv4Addr::new(127, base[1], base[2], (1 + n % 250) as u8)))

@@ -27,23 +27,14 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
-use super::mixed::{self, Route, Session, mix_bits};
+use super::api::resolve;
+use super::mixed::{self, Route, Session, StaffArgs, mix_bits};
 use super::{Percentiles, fmt};
 
 #[derive(clap::Args, Debug)]
 pub struct LoadArgs {
-    /// Base URL of the app, e.g. http://127.0.0.1:3000.
-    #[arg(long)]
-    url: String,
-    /// Staff code to sign in as; repeat it (users take turns among them).
-    #[arg(long = "code", value_name = "CODE", required = true)]
-    codes: Vec<String>,
-    /// The password of each `--code`, in the same order.
-    #[arg(long = "password", value_name = "PASSWORD", required = true)]
-    passwords: Vec<String>,
-    /// The password set when the app asks for a change.
-    #[arg(long, default_value = "Bench2026pw")]
-    new_password: String,
+    #[command(flatten)]
+    staff: StaffArgs,
     /// Simulated people online.
     #[arg(long, default_value_t = 2000)]
     users: usize,
@@ -214,21 +205,8 @@ pub async fn load(args: LoadArgs) -> Result<()> {
         bail!("--users and --interval must be above 0");
     }
     let month = mixed::month_or_current(args.month.clone());
-    let sessions =
-        mixed::sessions(&args.url, &args.codes, &args.passwords, &args.new_password).await?;
-    let uri: http::Uri = args
-        .url
-        .trim_end_matches('/')
-        .parse()
-        .context("bad --url")?;
-    let host = uri
-        .authority()
-        .context("--url needs host:port")?
-        .to_string();
-    let addr = tokio::net::lookup_host(host.as_str())
-        .await?
-        .next()
-        .context("cannot resolve --url")?;
+    let sessions = mixed::sessions(&args.staff).await?;
+    let (host, addr) = resolve(&args.staff.url).await?;
     // Which sessions may write contact records: those serving the customers they open.
     let pool = Arc::new(Pool {
         addr,
@@ -250,7 +228,7 @@ pub async fn load(args: LoadArgs) -> Result<()> {
         args.users,
         args.interval,
         args.duration,
-        args.codes.join(", "),
+        args.staff.codes.join(", "),
         OPEN_MIX
             .iter()
             .map(|(a, w)| format!("{a:?} {w}%"))
@@ -369,7 +347,7 @@ pub async fn load(args: LoadArgs) -> Result<()> {
 
     if args.saturation_duration > 0 {
         let report = mixed::saturation(
-            &args.url,
+            &args.staff.url,
             sessions,
             args.saturation_connections,
             args.saturation_duration,
@@ -380,7 +358,7 @@ pub async fn load(args: LoadArgs) -> Result<()> {
             "\n== saturation: read mix, {} connections, closed loop ==",
             args.saturation_connections
         );
-        report.print(&format!("{} (the read mix of bench mixed)", args.url));
+        report.print(&format!("{} (the read mix of bench mixed)", args.staff.url));
         println!("after: {}", rss_text(rss_mib(args.server_pid)));
         report.check()?;
     }

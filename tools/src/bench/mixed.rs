@@ -20,22 +20,29 @@ use super::customers::{PREFIXES, customer_ids, last_page, percent};
 use super::{Report, RequestMaker, load_requests};
 use crate::generate;
 
+/// The running app and the staff a load signs in as.
 #[derive(clap::Args, Debug)]
-pub struct MixedArgs {
+pub struct StaffArgs {
     /// Base URL of the app, e.g. http://127.0.0.1:3000.
     #[arg(long)]
-    url: String,
+    pub url: String,
     /// Staff code to sign in as; repeat it for several roles (connections take turns).
     #[arg(long = "code", value_name = "CODE", required = true)]
-    codes: Vec<String>,
+    pub codes: Vec<String>,
     /// The password of each `--code`, in the same order (the initial one is the 8-digit
     /// birth date).
     #[arg(long = "password", value_name = "PASSWORD", required = true)]
-    passwords: Vec<String>,
+    pub passwords: Vec<String>,
     /// The password set when the app asks for a change (and tried when `--password`
     /// no longer works because an earlier run changed it).
     #[arg(long, default_value = "Bench2026pw")]
-    new_password: String,
+    pub new_password: String,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct MixedArgs {
+    #[command(flatten)]
+    staff: StaffArgs,
     /// Keep-alive connections, each sending its next request when the last is answered.
     #[arg(short = 'c', long, default_value_t = 64)]
     connections: usize,
@@ -123,14 +130,15 @@ pub(super) fn path(route: Route, session: &Session, n: u64, month: &str) -> Stri
     }
 }
 
-/// Signs in as each of `codes` (changing an initial password to `new_password` when
+/// Signs in as each `--code` (changing an initial password to `--new-password` when
 /// the app asks) and collects the customers each one opens.
-pub(super) async fn sessions(
-    url: &str,
-    codes: &[String],
-    passwords: &[String],
-    new_password: &str,
-) -> Result<Vec<Session>> {
+pub(super) async fn sessions(staff: &StaffArgs) -> Result<Vec<Session>> {
+    let (url, codes, passwords, new_password) = (
+        &staff.url,
+        &staff.codes,
+        &staff.passwords,
+        &staff.new_password,
+    );
     if codes.len() != passwords.len() {
         bail!("give one --password for each --code");
     }
@@ -167,18 +175,18 @@ pub async fn mixed(args: MixedArgs) -> Result<()> {
         bail!("-c must be at least 1");
     }
     let month = month_or_current(args.month);
-    let sessions = sessions(&args.url, &args.codes, &args.passwords, &args.new_password).await?;
+    let sessions = sessions(&args.staff).await?;
     let weights: Vec<String> = MIX.iter().map(|(r, w)| format!("{r:?} {w}%")).collect();
     println!(
         "zhanye bench mixed: {} connections as {}, {} s; mix {}",
         args.connections,
-        args.codes.join(", "),
+        args.staff.codes.join(", "),
         args.duration,
         weights.join(", ")
     );
 
     let report = saturation(
-        &args.url,
+        &args.staff.url,
         Arc::new(sessions),
         args.connections,
         args.duration,
@@ -186,7 +194,7 @@ pub async fn mixed(args: MixedArgs) -> Result<()> {
     )
     .await?;
     println!("\n== mixed read load ({} connections) ==", args.connections);
-    report.print(&format!("{} (the mix above)", args.url));
+    report.print(&format!("{} (the mix above)", args.staff.url));
     report.check()
 }
 
