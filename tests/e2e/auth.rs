@@ -728,13 +728,19 @@ fn branch_admins_reset_passwords_by_hand_within_their_branch() {
             .contains(&temporary)
     );
 
-    // HQ reaches everyone.
+    // HQ reaches everyone but itself: its own password is not reset by hand.
     let hq = as_user(&app, &ready(&app, HQ));
     assert_eq!(
         hq.post_json("/api/auth/admin/resets", &json!({"code": "A0004"}))
             .status,
         200
     );
+    assert_problem(
+        &hq.post_json("/api/auth/admin/resets", &json!({"code": HQ.code})),
+        403,
+        "forbidden",
+    );
+    assert_eq!(login(&client, HQ.code, NEW_PASSWORD).status, 200);
 }
 
 #[test]

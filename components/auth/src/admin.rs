@@ -118,6 +118,17 @@ pub async fn reset(request: Request) -> ApiResult<Reply> {
     let ctx = admin(&request).await?;
     let (caller, db) = (ctx.principal(), &ctx.db);
     let body: ResetBody = read_json(request, BODY_LIMIT).await?;
+    // Not one's own: a stolen admin session would otherwise set a password it knows and
+    // drop the second factor. One's own password is changed with the old one, or reset
+    // by SMS or by another admin.
+    if StaffCode::attempt_key(&body.code) == caller.code {
+        return Err(
+            ApiError::forbidden().with_detail(zhanye_platform::Localized::new(
+                "不能重置本人的密码，请在“修改密码”中修改，或使用“忘记密码”。",
+                "You cannot reset your own password: change it under Change password, or use Forgot password.",
+            )),
+        );
+    }
     let staff = staff_in_scope(db, caller, &body.code).await?;
     let temporary = password::temporary_password(&random::bytes::<16>()?);
     let new_hash = password::hash(&temporary, &random::bytes::<16>()?);
