@@ -5,7 +5,7 @@
 
 use crate::common::*;
 use serde_json::{Value, json};
-use zhanye_test_support::TestApp;
+use zhanye_test_support::{Client, TestApp};
 
 /// The fixture (demo staff: A0001 and A0002 in team 8, A0003 in team 9 — all branch
 /// 4 — and A0004 in branch 6):
@@ -321,6 +321,83 @@ fn search_filters_sort_and_pages() {
         ),
         json!(1)
     );
+}
+
+/// The names of a list answer, sorted (lists order by name in the database's own
+/// collation, which this does not need to know).
+fn sorted_names(reply: &zhanye_test_support::Reply) -> Vec<String> {
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let mut names = names(reply);
+    names.sort();
+    names
+}
+
+#[test]
+fn search_finds_any_part_of_a_name_and_the_last_digits_of_an_account() {
+    let app = app_without_demo_customers();
+    load_fixture(&app);
+    let rep = signed_in(&app, A0001);
+    let lead = signed_in(&app, LEAD);
+    let hq = signed_in(&app, HQ);
+    let q = |client: &Client, query: &str| {
+        sorted_names(&client.get(&format!("/api/customers?{query}")))
+    };
+    // A given name, within a scope (the rep's) and firm-wide (HQ, by the name's grams).
+    for client in [&rep, &hq] {
+        assert_eq!(q(client, "q=%E4%BC%9F"), ["张伟"]);
+        assert_eq!(q(client, "q=%E4%B8%89"), ["张三"]);
+        assert_eq!(q(client, "q=%20%E5%BC%A0%E4%BC%9F%20"), ["张伟"]);
+        // LIKE's wildcards are only characters here.
+        assert_eq!(q(client, "q=%25"), Vec::<String>::new());
+        assert_eq!(q(client, "q=_"), Vec::<String>::new());
+    }
+    // The last four digits or more of an account number, and still its start.
+    assert_eq!(q(&rep, "q=0001"), ["张三"]);
+    assert_eq!(q(&rep, "q=00000003"), ["李四"]);
+    assert_eq!(q(&hq, "q=0001"), sorted(["张三", "王五", "赵六", "孙七"]));
+    assert_eq!(q(&hq, "q=20000000001"), ["王五"]);
+    assert_eq!(q(&hq, "q=1100"), sorted(["张三", "张伟", "李四"]));
+    assert_eq!(q(&hq, "q=001"), Vec::<String>::new());
+    let counted = hq.get("/api/customers?q=0001&page_size=1");
+    assert_eq!(counted.value()["total"], 4, "{}", counted.text());
+
+    // A renamed customer is found by its new name only.
+    push_ok(
+        &app,
+        "customers",
+        "cust-rename",
+        &json!([{"account_no": "110000000002", "name": "张建国"}]),
+    );
+    for client in [&rep, &hq] {
+        assert_eq!(q(client, "q=%E4%BC%9F"), Vec::<String>::new());
+        assert_eq!(q(client, "q=%E5%BB%BA%E5%9B%BD"), ["张建国"]);
+        assert_eq!(q(client, "q=%E5%9B%BD"), ["张建国"]);
+    }
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM customer_name_grams WHERE name = '张伟'"
+        ),
+        0
+    );
+
+    // One member's book, for their lead; never past the caller's own scope.
+    assert_eq!(q(&lead, "owner=A0001"), sorted(["张三", "张建国", "李四"]));
+    assert_eq!(q(&lead, "owner=A0001&q=%E5%BB%BA"), ["张建国"]);
+    assert_eq!(q(&rep, "owner=A0002"), Vec::<String>::new());
+    assert_eq!(q(&hq, "owner=A0002"), ["王五"]);
+
+    // A deleted customer is not found through its grams either.
+    let manager = signed_in(&app, MANAGER);
+    let id = customer_id(&app, "110000000002");
+    assert_eq!(manager.delete(&format!("/api/customers/{id}")).status, 204);
+    assert_eq!(q(&hq, "q=%E5%BB%BA%E5%9B%BD"), Vec::<String>::new());
+}
+
+fn sorted<const N: usize>(names: [&str; N]) -> Vec<String> {
+    let mut names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    names.sort();
+    names
 }
 
 #[test]

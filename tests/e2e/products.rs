@@ -109,6 +109,28 @@ fn the_catalog_is_searched_filtered_paged_and_reset() {
         list("name=%E6%B5%B7%E9%80%9A%E6%B5%B7%E8%9E%8D"),
         ["OTC452"]
     );
+    // Any part of the name or the code (富国 in the middle of 海通OTC富国…), any case.
+    let containing = |part: &str| -> Vec<String> {
+        all.value()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["name"].as_str().unwrap().contains(part))
+            .map(|p| p["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let fuguo = containing("富国");
+    assert!(fuguo.contains(&"S19108".to_owned()), "{fuguo:?}");
+    assert_eq!(list("name=%E5%AF%8C%E5%9B%BD"), fuguo);
+    assert_eq!(
+        list("name=%E7%90%86%E8%B4%A2%E5%AE%9D1%E5%8F%B7"),
+        containing("理财宝1号")
+    );
+    assert_eq!(list("name=otc"), containing("OTC"));
+    assert_eq!(list("code=9108"), ["S19108"]);
+    assert_eq!(list("code=0001"), ["TG0001", "ZX0001"]);
+    assert_eq!(list("name=%25"), Vec::<String>::new());
+    assert_eq!(list("code=_"), Vec::<String>::new());
     // Each filter, in each form staff may type it.
     assert_eq!(
         list("status=on_sale"),

@@ -255,6 +255,13 @@ fn a_task_from_set_up_to_history_as_the_seed_shows_it() {
     assert_eq!(search("q=12"), Vec::<i64>::new());
     assert_eq!(search("q=%E5%BC%A0"), [task]);
     assert_eq!(search("q=%E6%9D%8E"), Vec::<i64>::new());
+    // Any part of the name, the last digits of the account number.
+    assert_eq!(search("q=%E4%B8%89"), [task]);
+    assert_eq!(search("q=%20%E4%B8%89%20"), [task]);
+    assert_eq!(search("q=0001"), [task]);
+    assert_eq!(search("q=00000001"), [task]);
+    assert_eq!(search("q=0002"), Vec::<i64>::new());
+    assert_eq!(search("q=%25"), Vec::<i64>::new());
     // The to-dos search the same way, by planned day.
     assert_eq!(
         ids(&rep.get("/api/tasks?q=%E5%BC%A0%E6%80%9D")),
@@ -611,6 +618,98 @@ fn a_lead_assigns_tasks_and_reads_the_teams_activity() {
 
     assert_eq!(audits(&app, "0010001", "task.create"), 2);
     assert_eq!(audits(&app, "0010001", "task.cancel"), 1);
+}
+
+/// `(execute, cancel)` of a task's `permissions` as `client` reads it.
+fn permissions(client: &Client, id: i64) -> (bool, bool) {
+    let reply = client.get(&format!("/api/tasks/{id}"));
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let permissions = &reply.value()["permissions"];
+    (
+        permissions["execute"].as_bool().unwrap(),
+        permissions["cancel"].as_bool().unwrap(),
+    )
+}
+
+#[test]
+fn a_lead_lists_the_tasks_they_assigned_and_each_sees_what_they_may_do() {
+    let app = app_without_demo_customers();
+    load_customers(&app);
+    let rep = signed_in(&app, A0001);
+    let member = signed_in(&app, A0002);
+    let lead = signed_in(&app, LEAD);
+    let manager = signed_in(&app, MANAGER);
+
+    // The lead's own task stays on their own list only; the two they set up for A0001
+    // and A0002 leave it and are under 我发起的, by planned time.
+    let own = create(&lead, &plan("钱八", &china_clock(&app, "+1 hour").0));
+    let later = create(
+        &lead,
+        &json!({"customer_name": "周九", "planned_address": "营业部", "planned_at": china_clock(&app, "+5 hours").0,
+                "responsible_code": "A0001", "content": "开户见证"}),
+    );
+    let sooner = create(
+        &lead,
+        &json!({"customer_name": "吴十", "planned_address": "客户公司", "planned_at": china_clock(&app, "+2 hours").0,
+                "responsible_code": "A0002", "content": "陪同拜访"}),
+    );
+    // A rep's own task is nobody's assignment.
+    let by_rep = create(&rep, &plan("郑十一", &china_clock(&app, "+3 hours").0));
+    assert_eq!(ids(&lead.get("/api/tasks")), [id_of(&own)]);
+    let assigned = lead.get("/api/tasks?scope=assigned");
+    assert_eq!(ids(&assigned), [id_of(&sooner), id_of(&later)]);
+    assert_eq!(assigned.value()["scope"], "assigned");
+    assert_eq!(assigned.value()["total"], 2);
+    assert_eq!(assigned.value()["items"][0]["responsible_code"], "A0002");
+    assert_eq!(ids(&rep.get("/api/tasks")), [id_of(&by_rep), id_of(&later)]);
+    for client in [&rep, &member, &manager] {
+        assert_eq!(
+            ids(&client.get("/api/tasks?scope=assigned")),
+            Vec::<i64>::new()
+        );
+    }
+    assert_eq!(
+        ids(&lead.get("/api/tasks?scope=assigned&q=%E5%91%A8")),
+        [id_of(&later)]
+    );
+
+    // Who may do what, as each reads the task: the responsible executes and cancels,
+    // the creator only cancels, the branch manager neither.
+    let task = id_of(&later);
+    assert_eq!(permissions(&rep, task), (true, true));
+    assert_eq!(permissions(&lead, task), (false, true));
+    assert_eq!(permissions(&manager, task), (false, false));
+    assert_eq!(permissions(&lead, id_of(&own)), (true, true));
+    // The detail offers nothing the server then refuses.
+    assert_problem(
+        &execute(&lead, task, &execution(&app, &[])),
+        403,
+        "forbidden",
+    );
+    let done = execute(&rep, task, &execution(&app, &[]));
+    assert_eq!(done.status, 200, "{}", done.text());
+    assert_eq!(
+        done.value()["permissions"],
+        json!({"execute": false, "cancel": false})
+    );
+    assert_eq!(permissions(&lead, task), (false, false));
+
+    // Done, it moves to the history of 我发起的; cancelling the other moves it too.
+    let by_lead = cancel(&lead, id_of(&sooner), &json!({"reason": "客户改期"}));
+    assert_eq!(by_lead.status, 200, "{}", by_lead.text());
+    assert_eq!(
+        ids(&lead.get("/api/tasks?scope=assigned")),
+        Vec::<i64>::new()
+    );
+    assert_eq!(
+        ids(&lead.get("/api/tasks?scope=assigned&status=closed")),
+        [id_of(&sooner), task]
+    );
+    assert_eq!(
+        ids(&lead.get("/api/tasks?scope=assigned&status=done")),
+        [task]
+    );
+    assert_problem(&lead.get("/api/tasks?scope=mine"), 422, "validation_failed");
 }
 
 #[test]

@@ -118,8 +118,12 @@ fn browser_suite() {
         }
     }
     let web = repo_root().join("web");
+    // ZHANYE_WEB_SPECS (space-separated file filters, e.g. `15-lead`) runs only those
+    // files: for working on one screen; unset, the whole suite runs.
+    let only = std::env::var("ZHANYE_WEB_SPECS").unwrap_or_default();
     let output = Command::new("npx")
         .args(["playwright", "test"])
+        .args(only.split_whitespace())
         .current_dir(&web)
         .env("BASE_URL", &app.base_url)
         .env("CHROMIUM_PATH", &chromium)

@@ -1,7 +1,7 @@
 //! Which task the one asking sees (ORG-4), as lookups on the request context.
 
 use zhanye_platform::{ApiError, ApiResult, RequestContext};
-use zhanye_tasks::access::sees;
+use zhanye_tasks::access::{Permissions, sees};
 use zhanye_tasks::store::records::{self, TaskRecord};
 use zhanye_tasks::view::TaskView;
 
@@ -14,7 +14,7 @@ pub(crate) trait TaskAccess {
     /// Task `id` if the caller sees it; 404 when it does not exist or they do not, alike.
     async fn visible(&self, id: i64) -> ApiResult<TaskRecord>;
 
-    /// The task as answered, with its co-workers.
+    /// The task as answered, with its co-workers and what the caller may do with it.
     async fn view(&self, task: &TaskRecord) -> ApiResult<TaskView>;
 }
 
@@ -38,6 +38,7 @@ impl TaskAccess for RequestContext {
 
     async fn view(&self, task: &TaskRecord) -> ApiResult<TaskView> {
         let coworkers = records::coworkers(&self.db, task.id).await?;
-        Ok(TaskView::of(task, coworkers, &self.stamp()))
+        let permissions = Permissions::of(self.principal(), task.parties(false), task.status);
+        Ok(TaskView::of(task, coworkers, &self.stamp(), permissions))
     }
 }

@@ -1,7 +1,8 @@
 //! `GET /api/tasks`: the caller's open tasks (待办, TASK-2) by planned time with the
 //! overdue flagged, or their history (历史任务, TASK-4) newest first, searchable by date
 //! and customer; `scope=team` for a lead's team, a manager's branch or HQ's firm,
-//! `scope=coworked` for the tasks the caller helped with (see `zhanye_tasks::listing`).
+//! `scope=coworked` for the tasks the caller helped with, `scope=assigned` for those
+//! they set up for someone else (我发起的; see `zhanye_tasks::listing`).
 
 use serde::Serialize;
 use zhanye_platform::Request;
@@ -30,6 +31,7 @@ pub async fn list(request: Request) -> ApiResult<Reply> {
         ListScope::Own => Whose::Responsible(&ctx.principal().code),
         ListScope::Team => Whose::Unit(ctx.principal().readable_subtree().ok_or_else(no_team)?),
         ListScope::Coworked => Whose::Coworker(&ctx.principal().code),
+        ListScope::Assigned => Whose::AssignedBy(&ctx.principal().code),
     };
     let now = ctx.stamp();
     let found = lists::list(&ctx.db, whose, &query, &now, page).await?;

@@ -33,6 +33,11 @@ fn list_pages_and_counts_never_scan_the_customers() {
         "",
         "q=%E5%BC%A0",
         "q=1100",
+        "q=%E5%BB%BA%E5%9B%BD",
+        "q=%E5%BB%BA%E5%9B%BD&sort=-total_assets",
+        "q=12345678",
+        "q=110&status=existing",
+        "owner=A0001",
         "status=existing",
         "grade=%E9%87%91%E6%89%8B%E6%8C%87&level=VIP",
         "tag=VIP",
@@ -70,6 +75,7 @@ fn list_pages_and_counts_never_scan_the_customers() {
                         l.contains(expected)
                             || l.contains("customers_name")
                             || l.contains("sqlite_autoindex_customers")
+                            || l.contains("customers_owner")
                             || l.contains("SEARCH t USING PRIMARY KEY (tag=?)")
                             || l.contains("positions_security")
                     });
@@ -101,6 +107,45 @@ fn list_pages_and_counts_never_scan_the_customers() {
         customer_lines(&counted),
         ["SEARCH c USING COVERING INDEX customers_status_live (status=?)"]
     );
+}
+
+#[test]
+fn hq_finds_any_part_of_a_name_or_an_account_numbers_end_by_index() {
+    let db = schema();
+    let page = |query: &str| {
+        let filters = Filters::from_params(&QueryParams::parse(Some(query))).unwrap();
+        (
+            plan(&db, &page_sql("0010003", None, &filters, 20, 0)),
+            plan(&db, &count_sql(None, &filters)),
+        )
+    };
+    // A given name: its gram rows, already in name order (no sort of every match).
+    let (lines, count) = page("q=%E5%BB%BA%E5%9B%BD");
+    let context = format!("{lines:#?} {count:#?}");
+    for lines in [&lines, &count] {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("SEARCH g USING PRIMARY KEY (gram=?)")),
+            "{context}"
+        );
+        assert!(!scans_customers(lines), "{context}");
+    }
+    // The page's ids come in order (only the page's own twenty rows are sorted after).
+    let choosing: Vec<&String> = lines.iter().take_while(|l| *l != "SCAN page").collect();
+    assert!(
+        !choosing.iter().any(|l| l.contains("TEMP B-TREE")),
+        "the page sorts its matches: {context}"
+    );
+    // The last digits of an account number: the tail index, or the number's start.
+    let (lines, count) = page("q=12345678");
+    for lines in [&lines, &count] {
+        assert!(!scans_customers(lines), "{lines:#?}");
+        assert!(
+            lines.iter().any(|l| l.contains("customers_account_tail")),
+            "{lines:#?}"
+        );
+    }
 }
 
 #[test]
@@ -169,6 +214,23 @@ fn counts_stop_past_the_cap() {
          SELECT printf('%012d', i), '王' || i, 'existing', '', '' FROM n",
     )
     .unwrap();
+    // Their names' search grams, as the ingest writes them.
+    let mut names = db.prepare("SELECT id, name FROM customers").unwrap();
+    let rows: Vec<(i64, String)> = names
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    drop(names);
+    let mut add = db
+        .prepare("INSERT INTO customer_name_grams (gram, name, customer_id) VALUES (?1, ?2, ?3)")
+        .unwrap();
+    for (id, name) in &rows {
+        for gram in zhanye_platform::grams::grams(name) {
+            add.execute(rusqlite::params![gram, name, id]).unwrap();
+        }
+    }
+    drop(add);
     // HQ reads every customer: no scope filter.
     let count = |query: &str| -> i64 {
         let filters = Filters::from_params(&QueryParams::parse(Some(query))).unwrap();

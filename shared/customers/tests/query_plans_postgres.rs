@@ -19,8 +19,13 @@ fn no_list_path_scans_the_customers_at_100k() {
     let today = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
     let queries = [
         "",
-        "q=%E5%AE%A2%E6%88%B7123",
+        "q=%E7%8E%8B",
         "q=0000001",
+        "q=%E4%BC%9F%E5%BB%BA",
+        "q=%E7%8E%8B%E4%BC%9F%E5%BB%BA",
+        "q=%E4%BC%9F%E5%BB%BA&sort=-total_assets",
+        "q=12345678",
+        "owner=A0001",
         "status=existing",
         "grade=%E9%87%91%E6%89%8B%E6%8C%87&level=VIP",
         "tag=VIP",

@@ -35,6 +35,7 @@ pub mod caller;
 pub mod context;
 pub mod csv;
 pub mod db;
+pub mod grams;
 pub mod json;
 pub mod kv;
 pub mod lang;

@@ -15,9 +15,9 @@ pub const NAME_MAX_CHARS: usize = 64;
 /// The filters of a product list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filters {
-    /// A code prefix, upper case (codes are stored so).
+    /// Any part of the code, upper case (codes are stored so).
     pub code: Option<String>,
-    /// A name prefix.
+    /// Any part of the name.
     pub name: Option<String>,
     pub status: Option<ProductStatus>,
     pub risk: Option<RiskLevel>,

@@ -21,8 +21,11 @@ fn filters(query: &str) -> Filters {
 
 /// (query, the index the page and the count must use)
 const QUERIES: &[(&str, &str)] = &[
-    ("code=S19", "PRIMARY KEY"),
-    ("name=%E6%B5%B7%E9%80%9A", "products_name"),
+    // Any part of the code or the name: the gram's rows, each product by its key.
+    ("code=S19", "PRIMARY KEY (gram=?)"),
+    ("code=19", "PRIMARY KEY (gram=?)"),
+    ("name=%E6%B5%B7%E9%80%9A", "PRIMARY KEY (gram=?)"),
+    ("name=%E5%AF%8C%E5%9B%BD", "PRIMARY KEY (gram=?)"),
     ("status=on_sale", "products_status"),
     ("risk=R2", "products_risk"),
     ("category=advisory", "products_category"),
@@ -38,7 +41,12 @@ fn every_filter_narrows_by_its_index() {
             assert!(
                 lines
                     .iter()
-                    .any(|l| l.starts_with("SEARCH p") && l.contains(index)),
+                    .any(|l| (l.starts_with("SEARCH p") || l.starts_with("SEARCH g"))
+                        && l.contains(index)),
+                "{query}: {lines:?}"
+            );
+            assert!(
+                !lines.iter().any(|l| l.starts_with("SCAN p")),
                 "{query}: {lines:?}"
             );
         }
@@ -51,6 +59,7 @@ fn pages_and_exports_need_no_sort() {
     for query in [
         "",
         "code=S19",
+        "name=%E5%AF%8C%E5%9B%BD",
         "status=on_sale",
         "risk=1",
         "category=financial",

@@ -87,7 +87,12 @@ impl PgPlanner {
                                    COUNT(*) OVER () AS total FROM staff) \
                  INSERT INTO customers (account_no, name, status, grade, level, owner_code, \
                      unit_path, open_date, total_assets, tags, created_at, updated_at) \
-                 SELECT lpad(i::text, 12, '0'), '客户' || i, \
+                 SELECT lpad(i::text, 12, '0'), \
+                        (ARRAY['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周'])[1 + i % 10] \
+                        || (ARRAY['伟', '芳', '娜', '敏', '静', '强', '磊', '军', '洋', '勇', \
+                                  '艳', '杰', '涛', '明', '超', '霞', '平', '刚', '桂', '英'])[1 + (i / 10) % 20] \
+                        || (ARRAY['建', '国', '华', '丽', '秀', '文', '玉', '兰', '春', '海', \
+                                  '红', '金', '林', '梅', '燕', '云', '辉', '飞', '鹏', '宇'])[1 + (i / 200) % 20], \
                         (ARRAY['potential', 'target', 'existing', 'lost'])[1 + i % 4], \
                         (ARRAY['金手指', '普通', NULL])[1 + i % 3], \
                         (ARRAY['VIP', '普通'])[1 + i % 2], \
@@ -96,6 +101,11 @@ impl PgPlanner {
                         (i * 7919) % 10000000, '', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' \
                  FROM generate_series(1, {customers}) AS i \
                  JOIN s ON s.n = i % s.total; \
+                 INSERT INTO customer_name_grams (gram, name, customer_id) \
+                 SELECT DISTINCT substr(c.name, p.n, w.w), c.name, c.id \
+                 FROM customers AS c CROSS JOIN generate_series(1, 12) AS p(n) \
+                 CROSS JOIN (VALUES (1), (2)) AS w(w) \
+                 WHERE p.n + w.w - 1 <= length(c.name); \
                  INSERT INTO customer_tags (tag, customer_id) \
                  SELECT CASE WHEN id % 2 = 0 THEN 'VIP' ELSE 'x' || (id % 50) END, id \
                  FROM customers WHERE id % 10 = 0; \

@@ -10,12 +10,14 @@
 //!
 //! Each rule takes the [`Principal`] asking.
 
+use serde::Serialize;
 use zhanye_customers::rules::StaffFacts;
 use zhanye_platform::{ApiError, Localized};
 use zhanye_staff::org::is_within;
 use zhanye_staff::{Principal, Role};
 
 use crate::fields::why;
+use crate::status::TaskStatus;
 
 /// A task as access needs to see it.
 #[derive(Debug, Clone, Copy)]
@@ -45,6 +47,26 @@ pub fn may_execute(who: &Principal, task: Parties<'_>) -> bool {
 
 pub fn may_cancel(who: &Principal, task: Parties<'_>) -> bool {
     who.code == task.responsible_code || who.code == task.created_by
+}
+
+/// What the one asking may do with a task as it stands (a task's `permissions`), so a
+/// screen offers 执行 and 取消 only to whom the server would let do them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Permissions {
+    /// 执行: the responsible, while the task is open.
+    pub execute: bool,
+    /// 取消: the responsible or the creator, while the task is open.
+    pub cancel: bool,
+}
+
+impl Permissions {
+    pub fn of(who: &Principal, task: Parties<'_>, status: TaskStatus) -> Permissions {
+        let open = !status.is_final();
+        Permissions {
+            execute: open && may_execute(who, task),
+            cancel: open && may_cancel(who, task),
+        }
+    }
 }
 
 /// Whether `who` sets up tasks for others (a lead, branch manager or HQ).
@@ -152,6 +174,12 @@ mod tests {
             assert_eq!(sees(who, task), seen, "row {i} sees");
             assert_eq!(may_execute(who, task), executes, "row {i} executes");
             assert_eq!(may_cancel(who, task), cancels, "row {i} cancels");
+            let open = Permissions::of(who, task, TaskStatus::Open);
+            assert_eq!((open.execute, open.cancel), (executes, cancels), "row {i}");
+            for closed in [TaskStatus::Done, TaskStatus::Cancelled] {
+                let after = Permissions::of(who, task, closed);
+                assert!(!after.execute && !after.cancel, "row {i} {closed:?}");
+            }
         }
     }
 

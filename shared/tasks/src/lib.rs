@@ -8,11 +8,11 @@
 //! | [`plan`] | 营销任务发起: the set-up form (工作设置) |
 //! | [`execution`] | 营销任务执行: the execution form (工作执行) and its co-workers |
 //! | [`access`] | who sees, executes, cancels and assigns a task (ORG-4) |
-//! | [`listing`] | what a task list asks for: to-dos, history, team, co-worked |
+//! | [`listing`] | what a task list asks for: to-dos, history, team, co-worked, assigned (我发起的) |
 //! | [`period`] | the period of a team's activity (活动量) |
 //! | [`when`] | times as typed (RFC 3339, or China-time wall clocks) and as stored |
 //! | [`fields`] | the forms' text fields and refusal reasons |
-//! | [`view`] | a task as answered: plan, execution, history |
+//! | [`view`] | a task as answered: plan, execution, history, what the caller may do |
 //! | [`store`] | the SQL |
 
 pub mod access;

@@ -9,8 +9,9 @@
 //! - `from`, `to`: China-time days `YYYY-MM-DD`, both included;
 //! - `q`: the customer — digits are an account-number (资金账号) prefix, anything else a
 //!   customer-name prefix;
-//! - `scope=own` (default), `team` (a lead's team, a manager's branch, HQ all) or
-//!   `coworked` (tasks the caller was a co-worker on).
+//! - `scope=own` (default), `team` (a lead's team, a manager's branch, HQ all),
+//!   `coworked` (tasks the caller was a co-worker on) or `assigned` (我发起的: tasks the
+//!   caller set up for someone else, which leave their own list).
 
 use chrono::NaiveDate;
 use zhanye_platform::problem::reason;
@@ -61,6 +62,8 @@ pub enum ListScope {
     Team,
     /// Tasks the caller was a co-worker on.
     Coworked,
+    /// 我发起的: tasks the caller set up with someone else responsible.
+    Assigned,
 }
 
 impl ListScope {
@@ -69,6 +72,7 @@ impl ListScope {
             "own" => Some(ListScope::Own),
             "team" => Some(ListScope::Team),
             "coworked" => Some(ListScope::Coworked),
+            "assigned" => Some(ListScope::Assigned),
             _ => None,
         }
     }
@@ -78,6 +82,7 @@ impl ListScope {
             ListScope::Own => "own",
             ListScope::Team => "team",
             ListScope::Coworked => "coworked",
+            ListScope::Assigned => "assigned",
         }
     }
 }
@@ -85,9 +90,9 @@ impl ListScope {
 /// What `q` searches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CustomerText {
-    /// A 资金账号 prefix.
+    /// A 资金账号: its start, or with four digits or more its end.
     AccountNo(String),
-    /// A 客户/公司名称 prefix.
+    /// Any part of the 客户/公司名称.
     Name(String),
 }
 
@@ -133,7 +138,11 @@ impl ListQuery {
         {
             errors.push(FieldError::new("to", reason::OUT_OF_RANGE));
         }
-        let text = match params.get_non_empty("q") {
+        let q = params
+            .get_non_empty("q")
+            .map(str::trim)
+            .filter(|q| !q.is_empty());
+        let text = match q {
             None => None,
             Some(q) if q.chars().count() > TEXT_FILTER_MAX_CHARS => {
                 errors.push(FieldError::new("q", reason::TOO_LONG));
@@ -194,6 +203,10 @@ mod tests {
         assert_eq!(q.status, Listed::Closed);
         assert_eq!(q.scope, ListScope::Coworked);
         assert_eq!(q.text, Some(CustomerText::Name("张".into())));
+        let assigned = query("scope=assigned&status=done").unwrap();
+        assert_eq!(assigned.scope, ListScope::Assigned);
+        assert_eq!(assigned.scope.as_str(), "assigned");
+        assert_eq!(assigned.status, Listed::One(TaskStatus::Done));
         let (start, end) = q.range.unwrap();
         assert_eq!(start, "2026-03-09T16:00:00Z");
         assert_eq!(end, "9999-12-31T23:59:59Z");

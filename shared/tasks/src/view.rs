@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::access::Permissions;
 use crate::status::{TaskStatus, is_overdue};
 use crate::store::records::{Person, TaskRecord};
 
@@ -77,11 +78,19 @@ pub struct TaskView {
     pub history: Vec<HistoryEntry>,
     pub created_at: String,
     pub updated_at: String,
+    /// What the one asking may do with it.
+    pub permissions: Permissions,
 }
 
 impl TaskView {
-    /// The view of `task` with its `coworkers`, at `now` (stored form).
-    pub fn of(task: &TaskRecord, coworkers: Vec<Person>, now: &str) -> TaskView {
+    /// The view of `task` with its `coworkers`, at `now` (stored form), for one who may
+    /// do `permissions`.
+    pub fn of(
+        task: &TaskRecord,
+        coworkers: Vec<Person>,
+        now: &str,
+        permissions: Permissions,
+    ) -> TaskView {
         let responsible = Person {
             code: task.responsible_code.clone(),
             name: task.responsible_name.clone(),
@@ -152,6 +161,7 @@ impl TaskView {
             history,
             created_at: task.created_at.clone(),
             updated_at: task.updated_at.clone(),
+            permissions,
         }
     }
 }
@@ -202,6 +212,11 @@ impl TaskSummary {
 mod tests {
     use super::*;
 
+    const NOTHING: Permissions = Permissions {
+        execute: false,
+        cancel: false,
+    };
+
     fn open_task() -> TaskRecord {
         TaskRecord {
             id: 7,
@@ -233,7 +248,15 @@ mod tests {
 
     #[test]
     fn an_open_task_is_its_plan() {
-        let view = TaskView::of(&open_task(), Vec::new(), "2026-03-10T07:00:00Z");
+        let view = TaskView::of(
+            &open_task(),
+            Vec::new(),
+            "2026-03-10T07:00:00Z",
+            Permissions {
+                execute: true,
+                cancel: true,
+            },
+        );
         assert!(view.overdue);
         assert_eq!(view.plan.address, "上海市合肥路1034号");
         assert_eq!(view.customer.name, "张思");
@@ -249,7 +272,11 @@ mod tests {
         assert_eq!(doc["status"], "open");
         assert_eq!(doc["responsible"]["name"], "李明");
         assert!(doc["execution"].is_null());
-        let early = TaskView::of(&open_task(), Vec::new(), "2026-03-10T05:00:00Z");
+        assert_eq!(
+            doc["permissions"],
+            serde_json::json!({"execute": true, "cancel": true})
+        );
+        let early = TaskView::of(&open_task(), Vec::new(), "2026-03-10T05:00:00Z", NOTHING);
         assert!(!early.overdue);
     }
 
@@ -268,7 +295,7 @@ mod tests {
             code: "A0002".into(),
             name: Some("王芳".into()),
         };
-        let view = TaskView::of(&done, vec![helper.clone()], "2026-03-11T00:00:00Z");
+        let view = TaskView::of(&done, vec![helper.clone()], "2026-03-11T00:00:00Z", NOTHING);
         assert!(!view.overdue);
         assert_eq!(view.plan.content, "客户预约拜访");
         let execution = view.execution.unwrap();
@@ -293,7 +320,7 @@ mod tests {
             closed_at: Some("2026-03-09T02:00:00Z".into()),
             ..open_task()
         };
-        let view = TaskView::of(&cancelled, Vec::new(), "2026-03-11T00:00:00Z");
+        let view = TaskView::of(&cancelled, Vec::new(), "2026-03-11T00:00:00Z", NOTHING);
         assert!(!view.overdue && view.execution.is_none());
         let cancellation = view.cancellation.unwrap();
         assert_eq!(cancellation.by.code, "0010001");

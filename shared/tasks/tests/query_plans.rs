@@ -84,6 +84,22 @@ fn lists_read_their_index() {
             "status=closed&from=2026-03-01",
             "task_coworkers_staff",
         ),
+        (Whose::AssignedBy("0010001"), "", "tasks_creator_open"),
+        (
+            Whose::AssignedBy("0010001"),
+            "from=2026-03-01&q=%E5%BC%A0",
+            "tasks_creator_open",
+        ),
+        (
+            Whose::AssignedBy("0010001"),
+            "status=closed&to=2026-03-31",
+            "tasks_creator_closed",
+        ),
+        (
+            Whose::AssignedBy("0010001"),
+            "status=done",
+            "tasks_creator_closed",
+        ),
     ];
     for (whose, text, index) in cases {
         let q = query(text);
@@ -204,6 +220,7 @@ fn statements_bind_every_parameter() {
             Whose::Responsible("A0001"),
             Whose::Unit("/1/"),
             Whose::Coworker("A0001"),
+            Whose::AssignedBy("0010001"),
         ] {
             let q = query(text);
             for sql in [

@@ -68,6 +68,16 @@ pub(super) const PREFIXES: &[&str] = &[
     "陈静", "杨帆", "黄磊", "赵丽", "吴婷", "周杰",
 ];
 
+/// Given names searched without the surname: one character (the broadest), two.
+pub(super) const GIVEN_NAMES: &[&str] = &[
+    "伟", "芳", "建国", "丽娜", "志强", "秀英", "晓明", "雨", "子涵", "海",
+];
+
+/// Ends of account numbers (4 to 6 digits), as read off a statement.
+pub(super) const ACCOUNT_ENDS: &[&str] = &[
+    "0417", "2025", "8888", "13579", "660021", "1001", "4321", "97531",
+];
+
 pub async fn customers(args: CustomersArgs) -> Result<()> {
     let mut client = Client::new(&args.url).await?;
     client
@@ -91,6 +101,20 @@ pub async fn customers(args: CustomersArgs) -> Result<()> {
     scenario(&mut client, "GET /api/customers?q=<name prefix>", n, |k| {
         format!("/api/customers?q={}", percent(PREFIXES[k % PREFIXES.len()]))
     })
+    .await?;
+    scenario(&mut client, "GET /api/customers?q=<given name>", n, |k| {
+        format!(
+            "/api/customers?q={}",
+            percent(GIVEN_NAMES[k % GIVEN_NAMES.len()])
+        )
+    })
+    .await?;
+    scenario(
+        &mut client,
+        "GET /api/customers?q=<last digits of an account>",
+        n,
+        |k| format!("/api/customers?q={}", ACCOUNT_ENDS[k % ACCOUNT_ENDS.len()]),
+    )
     .await?;
     scenario(
         &mut client,

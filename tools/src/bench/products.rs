@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use super::api::{Client, scenario};
+use super::customers::percent;
 use super::fmt;
 
 #[derive(clap::Args, Debug)]
@@ -169,6 +170,25 @@ pub async fn products(args: ProductsArgs) -> Result<()> {
     scenario(&mut client, "GET /api/products?name=<prefix>", n, |k| {
         format!("/api/products?name={}", NAMES[k % NAMES.len()])
     })
+    .await?;
+    // A word from the middle of a generated name, and the end of a code.
+    const PARTS: [&str; 4] = ["理财", "对冲", "收益凭证", "富通"];
+    scenario(&mut client, "GET /api/products?name=<part>", n, |k| {
+        format!("/api/products?name={}", percent(PARTS[k % PARTS.len()]))
+    })
+    .await?;
+    scenario(
+        &mut client,
+        "GET /api/products?code=<last digits>",
+        n,
+        |k| {
+            let code = &codes[k % codes.len()];
+            format!(
+                "/api/products?code={}",
+                &code[code.len().saturating_sub(4)..]
+            )
+        },
+    )
     .await?;
     scenario(
         &mut client,

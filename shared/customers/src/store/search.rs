@@ -6,8 +6,11 @@
 //! | filter | index |
 //! |---|---|
 //! | scope own / subtree | `customers_owner` / `customers_unit` |
-//! | `q` name prefix | `customers_name` (range `name >= q AND name < q‥`) |
+//! | `q` any part of the name, HQ | `customer_name_grams` (the query's first pair of characters, in name order), checked with `LIKE` |
+//! | `q` any part of the name, within a scope | the scope's, checked with `LIKE` |
 //! | `q` digits: account-number prefix | the unique index on `account_no` |
+//! | `q` 4+ digits: account-number suffix too | `customers_account_tail` (the last four digits) |
+//! | `owner` | `customers_owner` |
 //! | `grade` and `level` (HQ) | `customers_grade_level_live` |
 //! | `tag` | `customer_tags` primary key (`tag`, `customer_id`) |
 //! | `stock` | `positions_security` (held, quantity > 0) |
@@ -23,6 +26,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 use zhanye_money::Money;
+use zhanye_platform::grams;
 use zhanye_platform::problem::reason;
 use zhanye_platform::{ApiError, Db, FieldError, Localized, Page, PageQuery, QueryParams, Row};
 use zhanye_staff::Principal;
@@ -87,11 +91,15 @@ impl Sort {
 /// What `q` searches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Text {
-    /// A name prefix.
+    /// Any part of the name (客户名称): a surname, a given name, a word of a firm's name.
     Name(String),
-    /// An account-number (资金账号) prefix: `q` of digits only.
+    /// An account number (资金账号) `q` of digits only: its start, or with four digits or
+    /// more its end too (the last digits people read off a statement).
     AccountNo(String),
 }
+
+/// Account-number searches this long match the number's end as well as its start.
+pub const ACCOUNT_TAIL_DIGITS: usize = 4;
 
 /// The filters of a customer list (CUST-1), as the query string gives them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -103,12 +111,14 @@ pub struct Filters {
     pub tag: Option<String>,
     /// A held security's code.
     pub stock: Option<String>,
+    /// The owner's staff code (a lead's look at one member's book).
+    pub owner: Option<String>,
     pub sort: Sort,
 }
 
 impl Filters {
-    /// Reads `q`, `status`, `grade`, `level`, `tag`, `stock` and `sort`; empty ones are
-    /// absent. Unknown statuses and sort keys and over-long texts are 422s naming the
+    /// Reads `q`, `status`, `grade`, `level`, `tag`, `stock`, `owner` and `sort`; empty
+    /// ones (and a `q` of spaces) are absent. Unknown statuses and sort keys and over-long texts are 422s naming the
     /// parameter.
     pub fn from_params(params: &QueryParams) -> Result<Filters, ApiError> {
         let mut errors = Vec::new();
@@ -120,11 +130,14 @@ impl Filters {
             }
             Some(value.to_owned())
         };
-        let q = text("q");
+        let q = text("q")
+            .map(|q| q.trim().to_owned())
+            .filter(|q| !q.is_empty());
         let grade = text("grade");
         let level = text("level");
         let tag = text("tag");
         let stock = text("stock");
+        let owner = text("owner");
         let status = params.get_non_empty("status").and_then(|s| {
             let parsed = CustomerStatus::parse(s);
             if parsed.is_none() {
@@ -156,6 +169,7 @@ impl Filters {
             level,
             tag,
             stock,
+            owner,
             sort,
         })
     }
@@ -173,6 +187,7 @@ impl Filters {
             "level": self.level,
             "tag": self.tag,
             "stock": self.stock,
+            "owner": self.owner,
         })
     }
 }
@@ -184,14 +199,38 @@ pub fn prefix_range(prefix: &str) -> (String, String) {
     (prefix.to_owned(), format!("{prefix}\u{10FFFF}"))
 }
 
-/// `WHERE …` of a list: not deleted, in scope (`scope`, `None` for all), and every
-/// filter. Within a scope the status, grade and level terms are written
-/// `c.status || ''` (an expression, so no index on them is chosen over the scope's own;
-/// SQLite's `+c.status` is not PostgreSQL) (a rep's few hundred
-/// customers must not be found by walking every existing customer of the firm).
-fn conditions(scope: Option<&Sql>, filters: &Filters) -> Sql {
+/// Where a list's ids come from: the customers, or for HQ's search by a part of the
+/// name (no scope to narrow it) that part's gram rows joined to them, read in name
+/// order so a page stops where it is full.
+fn source(scope: Option<&Sql>, filters: &Filters) -> (Sql, Option<&'static str>) {
     let mut sql = Sql::new();
-    sql.push(" WHERE c.deleted_at IS NULL");
+    match (&filters.text, scope) {
+        (Some(Text::Name(q)), None) => match grams::lookup_gram(q) {
+            Some(gram) => {
+                sql.bind(
+                    " FROM customer_name_grams AS g JOIN customers AS c ON c.id = g.customer_id \
+                     WHERE g.gram = ? AND",
+                    gram,
+                );
+                let order = (filters.sort == Sort::Name).then_some("g.name, g.customer_id");
+                return (sql, order);
+            }
+            None => sql.push(" FROM customers AS c WHERE"),
+        },
+        _ => sql.push(" FROM customers AS c WHERE"),
+    };
+    (sql, None)
+}
+
+/// `FROM … WHERE …` of a list: not deleted, in scope (`scope`, `None` for all), and
+/// every filter; and the order its source reads in when that is the list's own.
+/// Within a scope the status, grade and level terms are written `c.status || ''` (an
+/// expression, so no index on them is chosen over the scope's own; SQLite's
+/// `+c.status` is not PostgreSQL) (a rep's few hundred customers must not be found by
+/// walking every existing customer of the firm).
+fn conditions(scope: Option<&Sql>, filters: &Filters) -> (Sql, Option<&'static str>) {
+    let (mut sql, order) = source(scope, filters);
+    sql.push(" c.deleted_at IS NULL");
     if let Some(scope) = scope {
         sql.push(" AND ").append(scope);
     }
@@ -202,26 +241,42 @@ fn conditions(scope: Option<&Sql>, filters: &Filters) -> Sql {
             format!(" AND c.{name} = ?")
         }
     };
-    // Likewise a name or account-number prefix: a common surname matches hundreds of
-    // thousands firm-wide, far more than any scope holds.
+    // Likewise an account-number prefix: a short one matches hundreds of thousands
+    // firm-wide, far more than any scope holds.
     let range = |name: &str| {
         let column = if scope.is_some() {
             format!("c.{name} || ''")
         } else {
             format!("c.{name}")
         };
-        (format!(" AND {column} >= ?"), format!(" AND {column} < ?"))
+        (format!(" {column} >= ?"), format!(" AND {column} < ?"))
     };
     match &filters.text {
         Some(Text::Name(q)) => {
-            let (low, high) = prefix_range(q);
-            let (from, to) = range("name");
-            sql.bind(&from, low).bind(&to, high);
+            // Found through its gram (HQ) or within the scope; either way the whole
+            // part must be in the name, which a gram of the whole part already says.
+            let whole_part_is_the_gram =
+                scope.is_none() && grams::lookup_gram(q).is_some_and(|g| g == grams::fold(q));
+            if !whole_part_is_the_gram {
+                sql.bind(
+                    " AND lower(c.name) LIKE ? ESCAPE '\\'",
+                    grams::contains_pattern(q),
+                );
+            }
         }
         Some(Text::AccountNo(q)) => {
             let (low, high) = prefix_range(q);
             let (from, to) = range("account_no");
-            sql.bind(&from, low).bind(&to, high);
+            sql.push(" AND (").bind(&from, low).bind(&to, high);
+            if q.len() >= ACCOUNT_TAIL_DIGITS {
+                let tail = &q[q.len() - ACCOUNT_TAIL_DIGITS..];
+                sql.bind(
+                    " OR (substr(c.account_no, length(c.account_no) - 3) = ?",
+                    tail.to_owned(),
+                )
+                .bind(" AND c.account_no LIKE ?)", format!("%{q}"));
+            }
+            sql.push(")");
         }
         None => {}
     }
@@ -233,6 +288,10 @@ fn conditions(scope: Option<&Sql>, filters: &Filters) -> Sql {
     }
     if let Some(level) = &filters.level {
         sql.bind(&column("level"), level.as_str());
+    }
+    if let Some(owner) = &filters.owner {
+        // One person's book: never more than the scope, so its own index leads.
+        sql.bind(" AND c.owner_code = ?", owner.as_str());
     }
     if let Some(tag) = &filters.tag {
         sql.bind(
@@ -247,7 +306,7 @@ fn conditions(scope: Option<&Sql>, filters: &Filters) -> Sql {
             stock.as_str(),
         );
     }
-    sql
+    (sql, order)
 }
 
 /// One row of a customer list.
@@ -315,17 +374,18 @@ pub fn page_sql(
     offset: u64,
 ) -> Sql {
     let order = filters.sort.order_by();
+    let (conditions, source_order) = conditions(scope, filters);
     let mut sql = Sql::new();
     sql.bind(
         "SELECT c.id, c.account_no, c.name, c.status, c.grade, c.level, c.risk_tolerance, \
                 c.owner_code, s.name AS owner_name, c.total_assets, c.open_date, c.tags, c.mobile, \
                 EXISTS (SELECT 1 FROM follows AS f WHERE f.staff_code = ? AND f.customer_id = c.id) \
                   AS followed \
-         FROM (SELECT c.id FROM customers AS c",
+         FROM (SELECT c.id",
         code,
     )
-    .append(&conditions(scope, filters))
-    .push(&format!(" ORDER BY {order}"))
+    .append(&conditions)
+    .push(&format!(" ORDER BY {}", source_order.unwrap_or(order)))
     .bind(" LIMIT ?", i64::from(limit))
     .bind(" OFFSET ?", i64::try_from(offset).unwrap_or(i64::MAX))
     .push(
@@ -344,8 +404,8 @@ pub const COUNT_CAP: u64 = 10_000;
 /// How many customers pass the filters, counting at most [`COUNT_CAP`] + 1.
 pub fn count_sql(scope: Option<&Sql>, filters: &Filters) -> Sql {
     let mut sql = Sql::new();
-    sql.push("SELECT COUNT(*) FROM (SELECT 1 FROM customers AS c")
-        .append(&conditions(scope, filters))
+    sql.push("SELECT COUNT(*) FROM (SELECT 1")
+        .append(&conditions(scope, filters).0)
         .bind(
             " LIMIT ?) AS matching",
             i64::try_from(COUNT_CAP + 1).unwrap_or(i64::MAX),

@@ -6,8 +6,8 @@
 //!
 //! | filter | index |
 //! |---|---|
-//! | none, or a `code` prefix | the primary key (a range of it) |
-//! | `name` prefix | `products_name` (range `name >= q AND name < q‥`) |
+//! | none | the primary key |
+//! | any part of the `code` or the `name` | `product_grams` (the part's first pair of characters, or its one character), checked with `LIKE` |
 //! | `status` / `risk` / `category` | `products_status` / `products_risk` / `products_category` |
 //!
 //! Lists count at most [`COUNT_CAP`] matches and page within them, as customer lists
@@ -17,7 +17,7 @@
 
 use serde::Serialize;
 use zhanye_customers::store::scope::Sql;
-use zhanye_customers::store::search::prefix_range;
+use zhanye_platform::grams;
 use zhanye_platform::problem::reason;
 use zhanye_platform::{ApiError, Db, Lang, Localized, Page, PageQuery, Row, params};
 
@@ -105,24 +105,37 @@ impl ProductSummary {
     }
 }
 
-/// `WHERE …` of a list. `keyset`: for an export walking the primary key, the name
-/// prefix is written `p.name || ''` so that SQLite keeps to the key's order instead of
-/// reading the whole name range and sorting it for every page (the unary `+` SQLite
-/// also takes is not defined for text on PostgreSQL).
-fn conditions(filters: &Filters, keyset: bool) -> Sql {
+/// `WHERE …` of a list: every filter. Each keeps the list's code order (the export
+/// walks the primary key in keyset pages with the same conditions).
+fn conditions(filters: &Filters) -> Sql {
     let mut sql = Sql::new();
     sql.push(" WHERE 1 = 1");
+    // Any part of the code or the name: the products holding its gram (in code order,
+    // as the list is), checked against the whole part.
+    let mut part = |gram: Option<String>, check: &str, pattern: String| {
+        if let Some(gram) = gram {
+            sql.bind(
+                " AND p.code IN (SELECT g.code FROM product_grams AS g WHERE g.gram = ?)",
+                gram,
+            );
+        }
+        sql.bind(check, pattern);
+    };
     if let Some(code) = &filters.code {
-        let (low, high) = prefix_range(code);
-        sql.bind(" AND p.code >= ?", low)
-            .bind(" AND p.code < ?", high);
+        part(
+            grams::lookup_gram(code),
+            " AND p.code LIKE ? ESCAPE '\\'",
+            grams::contains_pattern(code).to_ascii_uppercase(),
+        );
     }
     if let Some(name) = &filters.name {
-        let (low, high) = prefix_range(name);
-        let column = if keyset { "p.name || ''" } else { "p.name" };
-        sql.bind(&format!(" AND {column} >= ?"), low)
-            .bind(&format!(" AND {column} < ?"), high);
+        part(
+            grams::lookup_gram(name),
+            " AND lower(p.name) LIKE ? ESCAPE '\\'",
+            grams::contains_pattern(name),
+        );
     }
+
     if let Some(status) = filters.status {
         sql.bind(" AND p.status = ?", status.as_str());
     }
@@ -145,7 +158,7 @@ pub fn page_sql(staff_code: &str, filters: &Filters, limit: u32, offset: u64) ->
              FROM products AS p",
             staff_code,
         )
-        .append(&conditions(filters, false))
+        .append(&conditions(filters))
         .bind(" ORDER BY p.code LIMIT ?", i64::from(limit))
         .bind(" OFFSET ?", i64::try_from(offset).unwrap_or(i64::MAX));
     sql
@@ -155,7 +168,7 @@ pub fn page_sql(staff_code: &str, filters: &Filters, limit: u32, offset: u64) ->
 pub fn count_sql(filters: &Filters) -> Sql {
     let mut sql = Sql::new();
     sql.push("SELECT COUNT(*) FROM (SELECT 1 FROM products AS p")
-        .append(&conditions(filters, false))
+        .append(&conditions(filters))
         .bind(
             " LIMIT ?) AS matching",
             i64::try_from(COUNT_CAP + 1).unwrap_or(i64::MAX),
@@ -167,7 +180,7 @@ pub fn count_sql(filters: &Filters) -> Sql {
 pub fn total_sql(filters: &Filters) -> Sql {
     let mut sql = Sql::new();
     sql.push("SELECT COUNT(*) FROM products AS p")
-        .append(&conditions(filters, false));
+        .append(&conditions(filters));
     sql
 }
 
@@ -182,7 +195,7 @@ pub async fn total(db: &Db, filters: &Filters) -> Result<u64, ApiError> {
 pub fn export_page_sql(filters: &Filters, after: Option<&str>, limit: u32) -> Sql {
     let mut sql = Sql::new();
     sql.push(&format!("SELECT {SUMMARY_COLUMNS} FROM products AS p"))
-        .append(&conditions(filters, true));
+        .append(&conditions(filters));
     if let Some(after) = after {
         sql.bind(" AND p.code > ?", after);
     }

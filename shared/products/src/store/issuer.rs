@@ -4,7 +4,8 @@
 //! `INSERT … SELECT … FROM json_each`, never one statement per record; documents are
 //! bound one at a time as blobs (see [`documents::put`]). A record replaces every
 //! field of its product (optional fields left out are cleared) and only writes when
-//! something differs, so a redelivered catalog leaves `updated_at` alone.
+//! something differs, so a redelivered catalog leaves `updated_at` alone. The search
+//! grams of its name and code (`product_grams`) follow the name.
 
 use std::collections::HashSet;
 
@@ -12,6 +13,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use zhanye_ingest::Report;
 use zhanye_ingest::topics::products::ProductRecord;
+use zhanye_platform::grams::grams;
 use zhanye_platform::{ApiError, Db, Row, params};
 
 use crate::store::documents;
@@ -47,11 +49,37 @@ pub struct Applied {
     pub documents: usize,
 }
 
+/// The search grams of products whose name changes go, before the change…
+const CLEAR_STALE_GRAMS: &str = "\
+    DELETE FROM product_grams WHERE code IN ( \
+        SELECT p.code FROM json_each(?1) AS j JOIN products AS p ON p.code = j.value ->> 'code' \
+        WHERE p.name <> j.value ->> 'name')";
+
+/// …and every product of the batch has its own (unchanged ones find them there).
+const ADD_GRAMS: &str = "\
+    INSERT INTO product_grams (gram, code) \
+    SELECT DISTINCT g.atom, j.value ->> 'code' \
+    FROM json_each(?1) AS j CROSS JOIN json_each(j.value ->> 'search_grams') AS g \
+    WHERE g.atom IS NOT NULL \
+    ON CONFLICT DO NOTHING";
+
+/// Any part of the name or the code finds the product (PROD-2): the grams of both.
+fn search_grams(record: &ProductRecord) -> Vec<String> {
+    let mut all = grams(&record.name);
+    for gram in grams(&record.code) {
+        if !all.contains(&gram) {
+            all.push(gram);
+        }
+    }
+    all
+}
+
 fn row(record: &ProductRecord) -> Value {
     let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
     json!({
         "code": record.code,
         "name": record.name,
+        "search_grams": search_grams(record),
         "manager": record.manager,
         "risk_level": record.risk_level,
         "term": record.term,
@@ -157,10 +185,13 @@ pub async fn apply(
         .ok_or_else(|| ApiError::internal("an aggregate answered no row"))?;
     let existing: HashSet<usize> = positions(&found, 0)?.into_iter().collect();
     let same: HashSet<usize> = positions(&found, 1)?.into_iter().collect();
+    db.execute(CLEAR_STALE_GRAMS, params![rows.as_str()])
+        .await?;
     db.execute(&update_sql(), params![rows.as_str(), now])
         .await?;
     db.execute(&insert_sql(), params![rows.as_str(), now])
         .await?;
+    db.execute(ADD_GRAMS, params![rows.as_str()]).await?;
 
     let mut applied = Applied::default();
     for (position, record) in records.iter().enumerate() {

@@ -7,6 +7,7 @@
 //! | a team's or branch's | `tasks_unit_open` | `tasks_unit_closed` |
 //! | a region's or the firm's (page) | `tasks_open_by_time` | `tasks_closed_by_time` |
 //! | a co-worker's | `task_coworkers_staff`, then the primary key | the same |
+//! | set up by someone for others (我发起的) | `tasks_creator_open` | `tasks_creator_closed` |
 //!
 //! A team's or branch's tasks are few enough to be gathered by unit range and sorted;
 //! a region's or the whole firm's are not, so their page walks the time index from its
@@ -17,7 +18,8 @@
 //! Counts stop at [`COUNT_CAP`] (`total_capped` beyond), so a firm-wide list costs
 //! what a team's does. The customer filter (`q`) narrows within the range.
 
-use zhanye_customers::store::search::prefix_range;
+use zhanye_customers::store::search::{ACCOUNT_TAIL_DIGITS, prefix_range};
+use zhanye_platform::grams;
 use zhanye_platform::{ApiError, Db, Dialect, Page, PageQuery};
 use zhanye_staff::org::{path_ids, subtree_range};
 
@@ -37,6 +39,8 @@ pub enum Whose<'a> {
     Unit(&'a str),
     /// The tasks a staff member was a co-worker on.
     Coworker(&'a str),
+    /// The tasks a staff member set up with someone else responsible (我发起的).
+    AssignedBy(&'a str),
 }
 
 /// One page of a list, with how many of its tasks are overdue (of those counted).
@@ -90,6 +94,15 @@ fn parts(whose: Whose<'_>, query: &ListQuery, purpose: Purpose, dialect: Dialect
                 open_or_closed(&mut sql, open),
             )
         }
+        Whose::AssignedBy(code) => {
+            // Their own tasks are on their own list already.
+            sql.bind(" WHERE t.created_by = ?", code)
+                .bind(" AND t.responsible_code <> ?", code);
+            (
+                " FROM tasks AS t".to_owned(),
+                open_or_closed(&mut sql, open),
+            )
+        }
         Whose::Unit(root) => {
             let (low, high) = subtree_range(root);
             sql.bind(" WHERE t.unit_path >= ?", low)
@@ -122,14 +135,25 @@ fn parts(whose: Whose<'_>, query: &ListQuery, purpose: Purpose, dialect: Dialect
         sql.bind(&format!(" AND {time} >= ?"), start.as_str())
             .bind(&format!(" AND {time} < ?"), end.as_str());
     }
-    if let Some(text) = &query.text {
-        let (column, prefix) = match text {
-            CustomerText::AccountNo(q) => ("t.account_no", q),
-            CustomerText::Name(q) => ("t.customer_name", q),
-        };
-        let (low, high) = prefix_range(prefix);
-        sql.bind(&format!(" AND {column} >= ?"), low)
-            .bind(&format!(" AND {column} < ?"), high);
+    // The customer: any part of the name, or the start (or, with four digits or more,
+    // the end) of the account number; checked on the rows the list's own index reads.
+    match &query.text {
+        Some(CustomerText::Name(q)) => {
+            sql.bind(
+                " AND lower(t.customer_name) LIKE ? ESCAPE '\\'",
+                grams::contains_pattern(q),
+            );
+        }
+        Some(CustomerText::AccountNo(q)) => {
+            let (low, high) = prefix_range(q);
+            sql.bind(" AND (t.account_no >= ?", low)
+                .bind(" AND t.account_no < ?", high);
+            if q.len() >= ACCOUNT_TAIL_DIGITS {
+                sql.bind(" OR t.account_no LIKE ?", format!("%{q}"));
+            }
+            sql.push(")");
+        }
+        None => {}
     }
     let order = match (open, whose) {
         (true, _) => " ORDER BY t.planned_at, t.id",
@@ -143,7 +167,7 @@ fn parts(whose: Whose<'_>, query: &ListQuery, purpose: Purpose, dialect: Dialect
     }
 }
 
-/// The status condition of the responsible's and a unit's lists, matching the partial
+/// The status condition of the responsible's, the creator's and a unit's lists, matching the partial
 /// indexes; answers the column the date range applies to.
 fn open_or_closed(sql: &mut Sql, open: bool) -> &'static str {
     if open {

@@ -2,13 +2,15 @@
 //! stored (new customers take the defaults: `individual`, `existing`, no owner). The
 //! owner's unit becomes the customer's (`unit_path`, `/` while unowned); the ID number
 //! is kept only as a verifier and a masked copy; `tags` is stored joined by commas and
-//! as one `customer_tags` row per tag (replaced when sent). A status other than `lost`
+//! as one `customer_tags` row per tag (replaced when sent); the name's search grams
+//! (`customer_name_grams`) follow the name. A status other than `lost`
 //! ends an earlier loss (the loss date and assets are cleared). The HOME-1 figures of
 //! the customers whose owner, dates or loss change follow.
 
 use serde_json::{Map, Value, json};
 use zhanye_ingest::Report;
 use zhanye_ingest::topics::customers::CustomerRecord;
+use zhanye_platform::grams::grams;
 use zhanye_platform::{ApiError, Db, params};
 use zhanye_staff::identity::{id_verifier, mask_id_number};
 
@@ -137,6 +139,24 @@ const ADD_TAGS: &str = "\
     WHERE t.atom IS NOT NULL \
     ON CONFLICT DO NOTHING";
 
+/// The search grams of names that changed go (rows keyed by the old name)…
+const CLEAR_STALE_GRAMS: &str = "\
+    DELETE FROM customer_name_grams WHERE customer_id IN ( \
+        SELECT c.id FROM json_each(?1) AS j \
+        JOIN customers AS c ON c.account_no = j.value ->> 'account_no') \
+      AND name <> (SELECT c.name FROM customers AS c \
+                   WHERE c.id = customer_name_grams.customer_id)";
+
+/// …and every stored name has its own (a name sent again unchanged finds them there).
+const ADD_GRAMS: &str = "\
+    INSERT INTO customer_name_grams (gram, name, customer_id) \
+    SELECT g.atom, c.name, c.id \
+    FROM json_each(?1) AS j \
+    JOIN customers AS c ON c.account_no = j.value ->> 'account_no' \
+    CROSS JOIN json_each(j.value ->> 'name_grams') AS g \
+    WHERE g.atom IS NOT NULL \
+    ON CONFLICT DO NOTHING";
+
 /// One record as a row object: only what was sent.
 fn row(record: &CustomerRecord, pii_key: &[u8]) -> Value {
     let mut row = Map::new();
@@ -149,6 +169,7 @@ fn row(record: &CustomerRecord, pii_key: &[u8]) -> Value {
     let day = |value: &Option<chrono::NaiveDate>| value.map(|d| json!(d.to_string()));
     put("account_no", Some(json!(record.account_no)));
     put("name", Some(json!(record.name)));
+    put("name_grams", Some(json!(grams(&record.name))));
     put("kind", record.kind.map(|v| json!(v)));
     put("gender", record.gender.map(|v| json!(v)));
     put("birth_date", day(&record.birth_date));
@@ -220,6 +241,9 @@ pub async fn apply(
         .await?;
     db.execute(CLEAR_TAGS, params![rows.as_str()]).await?;
     db.execute(ADD_TAGS, params![rows.as_str()]).await?;
+    db.execute(CLEAR_STALE_GRAMS, params![rows.as_str()])
+        .await?;
+    db.execute(ADD_GRAMS, params![rows.as_str()]).await?;
     stats::contributions(db, &touched, None, 1, &mut deltas).await?;
     stats::apply(db, &deltas).await?;
 
@@ -292,6 +316,7 @@ mod tests {
                 "id_number_verifier",
                 "mobile",
                 "name",
+                "name_grams",
                 "open_date",
                 "tag_list",
                 "tags"
