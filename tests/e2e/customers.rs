@@ -401,6 +401,65 @@ fn sorted<const N: usize>(names: [&str; N]) -> Vec<String> {
 }
 
 #[test]
+fn the_owner_a_customer_leaves_is_told() {
+    let app = app_without_demo_customers();
+    load_fixture(&app);
+    let (a1, a2, a3) = (
+        signed_in(&app, A0001),
+        signed_in(&app, A0002),
+        signed_in(&app, A0003),
+    );
+    let left = |who: &Client| -> Vec<(String, String)> {
+        let inbox = who.get("/api/alerts?kind=left_book");
+        assert_eq!(inbox.status, 200, "{}", inbox.text());
+        inbox.value()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["customer_name"].as_str().unwrap().to_owned(),
+                    a["detail"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    // The partner's customer record names another owner; sending the same owner
+    // again tells nobody.
+    push_ok(
+        &app,
+        "customers",
+        "left-1",
+        &json!([{"account_no": "120000000001", "name": "王五", "owner_code": "A0003"},
+                {"account_no": "110000000003", "name": "李四", "owner_code": "A0001"}]),
+    );
+    assert_eq!(left(&a2), [("王五".to_owned(), "reassigned".to_owned())]);
+    assert!(left(&a1).is_empty());
+    // The partner's customer–staff relation.
+    push_ok(
+        &app,
+        "customer-relations",
+        "left-2",
+        &json!([{"account_no": "130000000001", "staff_code": "A0001"}]),
+    );
+    assert_eq!(left(&a3), [("赵六".to_owned(), "reassigned".to_owned())]);
+    // The branch manager deletes one: its owner still reads why it went.
+    let manager = signed_in(&app, MANAGER);
+    let id = customer_id(&app, "110000000002");
+    assert_eq!(
+        manager.delete(&format!("/api/customers/{id}")).status,
+        204
+    );
+    assert_eq!(left(&a1), [("张伟".to_owned(), "deleted".to_owned())]);
+    // Counted unread on home like every alert.
+    let month = china_day(&app, 0)[..7].to_owned();
+    assert_eq!(
+        a2.get(&format!("/api/home?month={month}")).value()["unread_alerts"],
+        1
+    );
+}
+
+#[test]
 fn detail_masks_contact_data_and_unmasking_is_audited() {
     let app = app_without_demo_customers();
     load_fixture(&app);
@@ -980,6 +1039,13 @@ fn an_approved_transfer_moves_the_customer_and_its_home_figures() {
     assert_eq!(approved.status, 200, "{}", approved.text());
     assert_eq!(approved.value()["status"], "approved");
     assert_eq!(approved.value()["outcome"]["new_owner_code"], "A0002");
+    // The owner it left is told why (客户移出), the new one is not.
+    let moved = owner.get("/api/alerts?kind=left_book");
+    assert_eq!(item_texts(&moved, "detail"), ["transferred"], "{}", moved.text());
+    assert_eq!(
+        new_owner.get("/api/alerts?kind=left_book").value()["total"],
+        0
+    );
     assert_eq!(
         approved.value()["chain"][0]["decided_by"]["code"],
         "0010002"

@@ -12,8 +12,11 @@ use crate::rules::optional_text;
 pub const ACTUAL_CHURN: &str = "actual_churn";
 /// 权益事件: a dividend, rights issue or IPO allotment on the customer's account.
 pub const EQUITY_EVENT: &str = "equity_event";
+/// 客户移出: the customer left the owner's book (transferred, given another owner,
+/// deleted); `store::left_book` raises it.
+pub const LEFT_BOOK: &str = "left_book";
 /// Every kind raised today; a later issue adds more.
-pub const KINDS: &[&str] = &[ACTUAL_CHURN, EQUITY_EVENT];
+pub const KINDS: &[&str] = &[ACTUAL_CHURN, EQUITY_EVENT, LEFT_BOOK];
 /// 确认备注, characters.
 pub const NOTE_MAX_CHARS: usize = 200;
 

@@ -3,6 +3,7 @@
 //! with it.
 
 use serde_json::{Value, json};
+use zhanye_customers::store::left_book::Why;
 use zhanye_customers::store::{owners, transfers};
 use zhanye_platform::{ApiError, Db, Localized};
 
@@ -102,7 +103,7 @@ pub async fn run(db: &Db, effect: &Effect, now: &str) -> Result<(), ApiError> {
             if !prospects::confirm(db, *prospect_id, *customer_id, now).await? {
                 return Err(prospect_moved_on());
             }
-            owners::reassign(db, &[*customer_id], owner_code, now).await?;
+            owners::reassign(db, &[*customer_id], owner_code, Why::Reassigned, now).await?;
             Ok(())
         }
         Effect::HandOver {

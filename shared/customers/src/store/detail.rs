@@ -285,6 +285,14 @@ pub async fn soft_delete(db: &Db, customer_id: i64, now: &str) -> Result<bool, A
     if deleted == 0 {
         return Ok(false);
     }
+    crate::store::left_book::by_id(
+        db,
+        &[customer_id],
+        None,
+        crate::store::left_book::Why::Deleted,
+        now,
+    )
+    .await?;
     stats::apply(db, &deltas).await?;
     crate::store::delegations::end_all(db, customer_id, now).await?;
     Ok(true)

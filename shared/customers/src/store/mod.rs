@@ -8,6 +8,7 @@ pub mod delegations;
 pub mod detail;
 pub mod follows;
 pub mod home;
+pub mod left_book;
 pub mod ingest;
 pub mod notes;
 pub mod owners;

@@ -4,14 +4,16 @@
 
 use zhanye_platform::{ApiError, Db, params};
 
+use crate::store::left_book::{self, Why};
 use crate::store::stats::{self, Deltas};
 
-/// Makes `owner_code` the owner of `customer_ids` (which must exist). Answers how many
-/// changed owner. Run it in a transaction.
+/// Makes `owner_code` the owner of `customer_ids` (which must exist); the owners they
+/// leave are told `why`. Answers how many changed owner. Run it in a transaction.
 pub async fn reassign(
     db: &Db,
     customer_ids: &[i64],
     owner_code: &str,
+    why: Why,
     now: &str,
 ) -> Result<usize, ApiError> {
     if customer_ids.is_empty() {
@@ -31,6 +33,7 @@ pub async fn reassign(
     if moving.is_empty() {
         return Ok(0);
     }
+    left_book::by_id(db, &moving, Some(owner_code), why, now).await?;
     let mut deltas = Deltas::new();
     stats::contributions(db, &moving, None, -1, &mut deltas).await?;
     let moving_json = serde_json::to_string(&moving).unwrap_or_default();

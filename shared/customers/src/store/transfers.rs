@@ -5,17 +5,18 @@
 
 use zhanye_platform::{ApiError, Db};
 
+use crate::store::left_book::Why;
 use crate::store::{delegations, owners};
 
 /// An approved transfer: `new_owner` takes the customer (and its HOME-1 figures, see
-/// [`owners::reassign`]); its delegations end. Run it in the deciding transaction.
+/// [`owners::reassign`]; the old owner is told); its delegations end. Run it in the deciding transaction.
 pub async fn hand_over(
     db: &Db,
     customer_id: i64,
     new_owner: &str,
     now: &str,
 ) -> Result<(), ApiError> {
-    owners::reassign(db, &[customer_id], new_owner, now).await?;
+    owners::reassign(db, &[customer_id], new_owner, Why::Transferred, now).await?;
     delegations::end_all(db, customer_id, now).await?;
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! Topic `customer-relations`: the staff member becomes the customer's owner. As
 //! [`owners::reassign`](crate::store::owners::reassign) does for one owner, for a whole
 //! batch of owners at once: the customer follows the owner's unit (ORG-4), and its
-//! HOME-1 figures of every month move from the old owner to the new one.
+//! HOME-1 figures of every month move from the old owner to the new one; the old owner
+//! is told (客户移出).
 
 use serde_json::json;
 use zhanye_ingest::Report;
@@ -9,6 +10,7 @@ use zhanye_ingest::topics::customer_relations::RelationRecord;
 use zhanye_platform::{ApiError, Db, params};
 
 use super::{Applied, one_row, positions, report_at, rows_param};
+use crate::store::left_book;
 use crate::store::stats::{self, Deltas};
 
 /// Unknown accounts, unknown staff. Rows: `[account_no, staff_code]`.
@@ -76,6 +78,7 @@ pub async fn apply(
     if !moving.is_empty() {
         let mut deltas = Deltas::new();
         stats::contributions(db, &moving, None, -1, &mut deltas).await?;
+        left_book::by_relation_rows(db, &rows, now).await?;
         db.execute(REASSIGN, params![rows.as_str(), now]).await?;
         stats::contributions(db, &moving, None, 1, &mut deltas).await?;
         stats::apply(db, &deltas).await?;

@@ -15,6 +15,7 @@ use zhanye_platform::{ApiError, Db, params};
 use zhanye_staff::identity::{id_verifier, mask_id_number};
 
 use super::{Applied, count, list, one_row, positions, report_at, rows_param};
+use crate::store::left_book;
 use crate::store::stats::{self, Deltas};
 
 /// The columns a record sets when it sends them (the row key is the column name).
@@ -233,6 +234,7 @@ pub async fn apply(
 
     let mut deltas = Deltas::new();
     stats::contributions(db, &touched, None, -1, &mut deltas).await?;
+    left_book::by_customer_rows(db, &rows, now).await?;
     let updated = db
         .execute(&update_sql(), params![rows.as_str(), now])
         .await?;
