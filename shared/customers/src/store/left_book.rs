@@ -74,17 +74,14 @@ const BY_CUSTOMER_ROW: &str = "\
 
 /// Tells the owners the customers topic's `rows` take customers from.
 pub async fn by_customer_rows(db: &Db, rows: &str, now: &str) -> Result<(), ApiError> {
-    db.execute(
-        BY_CUSTOMER_ROW,
-        params![
-            rows,
-            LEFT_BOOK,
-            day_of(now),
-            Why::Reassigned.as_str(),
-            now
-        ],
-    )
-    .await?;
+    by_rows(db, BY_CUSTOMER_ROW, rows, now).await
+}
+
+/// A topic's rows as `statement` reads them: the partner's data gave them another owner.
+async fn by_rows(db: &Db, statement: &str, rows: &str, now: &str) -> Result<(), ApiError> {
+    let why = Why::Reassigned.as_str();
+    db.execute(statement, params![rows, LEFT_BOOK, day_of(now), why, now])
+        .await?;
     Ok(())
 }
 
@@ -97,18 +94,7 @@ const BY_RELATION_ROW: &str = "\
 
 /// Tells the owners the relations topic's `rows` take customers from.
 pub async fn by_relation_rows(db: &Db, rows: &str, now: &str) -> Result<(), ApiError> {
-    db.execute(
-        BY_RELATION_ROW,
-        params![
-            rows,
-            LEFT_BOOK,
-            day_of(now),
-            Why::Reassigned.as_str(),
-            now
-        ],
-    )
-    .await?;
-    Ok(())
+    by_rows(db, BY_RELATION_ROW, rows, now).await
 }
 
 #[cfg(test)]
