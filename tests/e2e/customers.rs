@@ -446,10 +446,7 @@ fn the_owner_a_customer_leaves_is_told() {
     // The branch manager deletes one: its owner still reads why it went.
     let manager = signed_in(&app, MANAGER);
     let id = customer_id(&app, "110000000002");
-    assert_eq!(
-        manager.delete(&format!("/api/customers/{id}")).status,
-        204
-    );
+    assert_eq!(manager.delete(&format!("/api/customers/{id}")).status, 204);
     assert_eq!(left(&a1), [("张伟".to_owned(), "deleted".to_owned())]);
     // Counted unread on home like every alert.
     let month = china_day(&app, 0)[..7].to_owned();
@@ -997,6 +994,12 @@ fn an_approved_transfer_moves_the_customer_and_its_home_figures() {
     assert_eq!(pending["items"][0]["requester"]["code"], "A0001");
 
     let tid = transfer["id"].as_i64().unwrap();
+    // The customer says its transfer is pending, to whoever reads it.
+    let pending_transfer = |client: &Client| {
+        client.get(&format!("/api/customers/{id}")).value()["pending_transfer"].clone()
+    };
+    assert_eq!(pending_transfer(&owner), json!(tid));
+    assert_eq!(pending_transfer(&manager), json!(tid));
     let decision = format!("/api/approvals/{tid}/decision");
     // The lead reads the customer but does not decide; the other rep does not see it.
     assert_problem(
@@ -1039,9 +1042,15 @@ fn an_approved_transfer_moves_the_customer_and_its_home_figures() {
     assert_eq!(approved.status, 200, "{}", approved.text());
     assert_eq!(approved.value()["status"], "approved");
     assert_eq!(approved.value()["outcome"]["new_owner_code"], "A0002");
+    assert_eq!(pending_transfer(&manager), Value::Null);
     // The owner it left is told why (客户移出), the new one is not.
     let moved = owner.get("/api/alerts?kind=left_book");
-    assert_eq!(item_texts(&moved, "detail"), ["transferred"], "{}", moved.text());
+    assert_eq!(
+        item_texts(&moved, "detail"),
+        ["transferred"],
+        "{}",
+        moved.text()
+    );
     assert_eq!(
         new_owner.get("/api/alerts?kind=left_book").value()["total"],
         0

@@ -3,6 +3,7 @@
 
 use chrono::Days;
 use serde::Serialize;
+use zhanye_approvals::store::requests;
 use zhanye_approvals::{Kind, engine};
 use zhanye_customers::Month;
 use zhanye_customers::masking::{mask_address, mask_email, mask_mobile};
@@ -76,6 +77,8 @@ struct Detail {
     contact: ContactData,
     holdings: Vec<Holding>,
     timeline: Vec<TimelineEntry>,
+    /// The pending 转让 request about the customer, if one is filed: its id.
+    pending_transfer: Option<i64>,
     permissions: Permissions,
 }
 
@@ -141,6 +144,8 @@ pub async fn detail(request: Request, id: i64) -> ApiResult<Reply> {
     };
     let holdings = detail::holdings(&ctx.db, record.id).await?;
     let timeline = detail::timeline(&ctx.db, record.id, TIMELINE_LENGTH).await?;
+    let pending_transfer =
+        requests::pending_for(&ctx.db, Kind::CustomerTransfer, record.id).await?;
     let age = record
         .birth_date
         .as_deref()
@@ -177,6 +182,7 @@ pub async fn detail(request: Request, id: i64) -> ApiResult<Reply> {
         contact,
         holdings,
         timeline,
+        pending_transfer,
         permissions,
     })
 }
