@@ -1216,6 +1216,39 @@ fn a_fixture_quarter_and_month_are_assessed_to_the_hand_computed_figures() {
             "35402.15"
         ]])
     );
+    // The drill-down: `unit` narrows a roll-up to the units under it. 华南地区 (3) has
+    // branches 6 (A0004) and 7 (no one assessed); branch 4's teams are 8 and 9; a unit
+    // outside the caller's subtree is refused.
+    let under = |client: &Client, query: &str| -> Vec<(String, String)> {
+        get(
+            client,
+            &format!("/api/assessments/rollup?month=2026-10&{query}"),
+        )["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| (text(&u["unit_code"]), text(&u["staff"])))
+            .collect()
+    };
+    let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        under(&hq, "level=branch&unit=3"),
+        pairs(&[("B-SZFH", "1"), ("B-GZTH", "0")])
+    );
+    assert_eq!(
+        under(&hq, "unit=4"),
+        pairs(&[("T-SHSC-1", "3"), ("T-SHSC-2", "1")])
+    );
+    assert_eq!(
+        under(&manager, "level=team&unit=9"),
+        pairs(&[("T-SHSC-2", "1")])
+    );
+    let outside = manager.get("/api/assessments/rollup?month=2026-10&level=team&unit=6");
+    assert_problem(&outside, 403, "forbidden");
 
     // A0001's trend over 2026: July to October assessed (pay as intermediate: 4000.00 +
     // 25% of 45000.00, 30000.00, 36000.00 = 15250.00, 11500.00, 13000.00), the rest empty.

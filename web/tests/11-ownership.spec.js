@@ -153,15 +153,16 @@ test('the owner requests a transfer; a second request is refused', async ({ page
   await expect(page.getByTestId('approval-field-reason')).toContainText('客户常驻徐汇')
   await expect(page.getByTestId('chain-step-1')).toContainText('营业部经理')
 
-  // One pending transfer per customer: the API's 409 is shown as it words it.
+  // One pending transfer per customer: the customer says it is pending (no second
+  // request offered), and the notice opens the request.
   await page.goBack()
   await expect(page.getByTestId('customer-name')).toHaveText(customers.transferred.name)
-  await page.getByTestId('ownership-transfer').click()
-  await page.getByTestId('transfer-reason').locator('textarea').fill('再次申请')
-  await page.getByTestId('transfer-submit').click()
-  await expect(page.getByTestId('transfer-error')).toBeVisible()
-  await expect(page.getByTestId('transfer-error')).not.toContainText('请求失败')
-  await screenshot(page, 'ownership-transfer-refused')
+  await expect(page.getByTestId('ownership-transfer-pending')).toContainText('转让申请审批中')
+  await expect(page.getByTestId('ownership-transfer')).toHaveCount(0)
+  expect((await apiGet(page, `/api/customers/${ids.transferred}`)).pending_transfer).toBe(ids.transfer)
+  await screenshot(page, 'ownership-transfer-pending')
+  await page.getByTestId('ownership-transfer-pending').click()
+  await expect(page).toHaveURL(new RegExp(`/approvals/${ids.transfer}$`))
 
   // …and the first is in 我的申请.
   await page.goto('/approvals?box=mine')

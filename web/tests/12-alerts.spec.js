@@ -141,3 +141,22 @@ test('the alerts in English and on a desktop', async ({ page }) => {
   await settled(page)
   await screenshot(page, 'alerts-desktop-churn')
 })
+
+test('a customer leaving the book is told, and does not open', async ({ page, request }) => {
+  // The partner gives the paid customer another owner: A0003 is told why.
+  await pushTrading(request, 'customers', [{ ...customers.paid, owner_code: 'A0002' }])
+  await signIn(page, REP)
+  await page.goto('/alerts')
+  await page.getByRole('tab', { name: '客户移出' }).click()
+  const left = page.locator('[data-testid="kind-left_book"] [data-testid="alert-item"]').filter({ hasText: customers.paid.name })
+  await expect(left).toContainText('客户移出')
+  await expect(left).toContainText('已划归其他营销人员')
+  await expect(left.getByTestId('alert-left-book')).toContainText('该客户已不在您的名下')
+  const api = await apiGet(page, '/api/alerts?kind=left_book')
+  expect(api.items.map((a) => a.customer_name)).toContain(customers.paid.name)
+  await settled(page)
+  await screenshot(page, 'alerts-left-book')
+  // Tapping it stays on the list: the customer is no longer the rep's to read.
+  await left.locator('.cell-name').click()
+  await expect(page).toHaveURL(/\/alerts$/)
+})

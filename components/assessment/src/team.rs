@@ -142,19 +142,7 @@ async fn query(ctx: &RequestContext, params: &QueryParams) -> ApiResult<Query> {
             _ => Sort::Score,
         },
     };
-    let unit = match params.get_non_empty("unit") {
-        None => views::unit_by_path(&ctx.db, &root)
-            .await?
-            .ok_or_else(|| ApiError::internal(format!("no org unit at {root}")))?,
-        Some(text) => {
-            let id = path_id(text)
-                .ok_or_else(|| ApiError::invalid_field("unit", reason::INVALID_FORMAT))?;
-            views::unit_by_id(&ctx.db, id)
-                .await?
-                .filter(|unit| is_within(&unit.path, &root))
-                .ok_or_else(outside)?
-        }
-    };
+    let unit = unit_in_scope(ctx, params, &root).await?;
     let status = run::state(&ctx.db, month)
         .await?
         .ok_or_else(|| run::not_run(month))?
@@ -166,6 +154,24 @@ async fn query(ctx: &RequestContext, params: &QueryParams) -> ApiResult<Query> {
         sort,
         category,
     })
+}
+
+/// The unit a ranking or roll-up is about: the caller's own (`root`), or the one
+/// `unit` names by id when it lies within it (403 otherwise, as for an unknown id).
+async fn unit_in_scope(ctx: &RequestContext, params: &QueryParams, root: &str) -> ApiResult<Unit> {
+    match params.get_non_empty("unit") {
+        None => views::unit_by_path(&ctx.db, root)
+            .await?
+            .ok_or_else(|| ApiError::internal(format!("no org unit at {root}"))),
+        Some(text) => {
+            let id = path_id(text)
+                .ok_or_else(|| ApiError::invalid_field("unit", reason::INVALID_FORMAT))?;
+            views::unit_by_id(&ctx.db, id)
+                .await?
+                .filter(|unit| is_within(&unit.path, root))
+                .ok_or_else(outside)
+        }
+    }
 }
 
 fn outside() -> ApiError {
@@ -355,12 +361,13 @@ struct UnitLine {
     pay_total: Money,
 }
 
-/// `GET /api/assessments/rollup?month=&level=team|branch|region`: each unit of that
-/// kind in the caller's subtree (by default the level below the caller's own unit);
-/// a level at or above the caller's own unit answers that unit alone.
+/// `GET /api/assessments/rollup?month=&level=team|branch|region&unit=`: each unit of
+/// that kind in the caller's subtree, or under `unit` within it (the drill-down from a
+/// region to its branches, a branch to its teams); by default the level below that
+/// unit; a level at or above it answers that unit alone.
 pub async fn rollup(request: Request) -> ApiResult<Reply> {
     let ctx = RequestContext::new(&request).await?;
-    let root = ctx.subtree()?.to_owned();
+    let scope = ctx.subtree()?.to_owned();
     let params = QueryParams::from_uri(request.uri());
     let month = assessed_month(params.get("month"), "month", ctx.today)?;
     let level = match params.get_non_empty("level") {
@@ -371,9 +378,7 @@ pub async fn rollup(request: Request) -> ApiResult<Reply> {
                 .ok_or_else(|| ApiError::invalid_field("level", reason::INVALID))?,
         ),
     };
-    let own = views::unit_by_path(&ctx.db, &root)
-        .await?
-        .ok_or_else(|| ApiError::internal(format!("no org unit at {root}")))?;
+    let own = unit_in_scope(&ctx, &params, &scope).await?;
     let kind = match level {
         None => own.kind.below(),
         Some(level) if level <= own.kind => own.kind,
@@ -383,7 +388,7 @@ pub async fn rollup(request: Request) -> ApiResult<Reply> {
         .await?
         .ok_or_else(|| run::not_run(month))?
         .status;
-    let units = views::rollup(&ctx.db, month, &root, kind).await?;
+    let units = views::rollup(&ctx.db, month, &own.path, kind).await?;
     json::ok(&Rollup {
         month: month.to_string(),
         status,
