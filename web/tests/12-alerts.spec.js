@@ -158,5 +158,6 @@ test('a customer leaving the book is told, and does not open', async ({ page, re
   await screenshot(page, 'alerts-left-book')
   // Tapping it stays on the list: the customer is no longer the rep's to read.
   await left.locator('.cell-name').click()
-  await expect(page).toHaveURL(/\/alerts$/)
+  await expect(page).toHaveURL(/\/alerts\?kind=left_book$/)
+  await expect(left).toBeVisible()
 })

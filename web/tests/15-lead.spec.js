@@ -187,3 +187,17 @@ test('a lead sees the team and a member, the activity, assigns a task and sets g
   await page.getByTestId('language-zh-CN').click()
   await expect(page.getByTestId('me-team')).toContainText('团队')
 })
+
+test('the lead’s screens on a desktop', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await signIn(page, '0010001')
+  await page.goto('/team')
+  const today = await apiGet(page, '/api/checkins/team?page_size=100')
+  for (const m of today.items) {
+    await expect(page.locator(`[data-testid="team-member"][data-code="${m.code}"]`)).toContainText(m.name)
+  }
+  await screenshot(page, '15-team-desktop')
+  await page.goto('/team/activity')
+  await expect(page.getByTestId('activity-chart').locator('canvas')).toBeVisible()
+  await screenshot(page, '15-activity-desktop')
+})

@@ -320,3 +320,13 @@ test('a rep sees none of the management entries', async ({ page }) => {
   await expect(page.getByTestId('me-assessment')).toBeVisible()
   await expect(page.getByTestId('me-manage')).toHaveCount(0)
 })
+
+test('the roll-ups and the ranking on a desktop', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await signIn(page, MANAGER)
+  await page.goto(`/assessment/rollup?month=${last}`)
+  const teams = await apiGet(page, `/api/assessments/rollup?month=${last}`)
+  await expect(page.getByTestId('rollup-table').locator('tbody tr')).toHaveCount(teams.items.length)
+  await expect(page.getByTestId('chart').locator('canvas')).toBeVisible()
+  await screenshot(page, '16-rollup-desktop')
+})

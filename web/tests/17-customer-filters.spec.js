@@ -255,3 +255,13 @@ test('home counts the customers due for contact; one contacted leaves the list',
   await expect(page).toHaveURL(/\/customers\/due$/)
   await expect(rows).toHaveCount(Math.min(after.total, PAGE))
 })
+
+test('the filtered list on a desktop', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await signIn(page, LEAD)
+  const level = (await apiGet(page, '/api/customers?page_size=1')).items[0]?.level
+  await page.goto(level ? `/customers?level=${encodeURIComponent(level)}` : '/customers')
+  const answer = await apiGet(page, `/api/customers${level ? `?level=${encodeURIComponent(level)}` : ''}`)
+  await expect(page.getByTestId('customer-item').first()).toContainText(answer.items[0].name)
+  await screenshot(page, '17-customers-desktop')
+})
