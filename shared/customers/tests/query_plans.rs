@@ -75,6 +75,7 @@ fn list_pages_and_counts_never_scan_the_customers() {
                         l.contains(expected)
                             || l.contains("customers_name")
                             || l.contains("sqlite_autoindex_customers")
+                            || l.contains("customers_account_tail")
                             || l.contains("customers_owner")
                             || l.contains("SEARCH t USING PRIMARY KEY (tag=?)")
                             || l.contains("positions_security")
@@ -137,6 +138,8 @@ fn hq_finds_any_part_of_a_name_or_an_account_numbers_end_by_index() {
         !choosing.iter().any(|l| l.contains("TEMP B-TREE")),
         "the page sorts its matches: {context}"
     );
+    // Counted on the grams alone: only live customers have them.
+    assert!(!count.iter().any(|l| l.contains(" c ")), "{context}");
     // The last digits of an account number: the tail index, or the number's start.
     let (lines, count) = page("q=12345678");
     for lines in [&lines, &count] {
@@ -145,6 +148,36 @@ fn hq_finds_any_part_of_a_name_or_an_account_numbers_end_by_index() {
             lines.iter().any(|l| l.contains("customers_account_tail")),
             "{lines:#?}"
         );
+    }
+}
+
+#[test]
+fn four_digits_or_more_find_an_account_by_its_indexes_in_any_scope() {
+    let db = schema();
+    let today = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+    let filters = Filters::from_params(&QueryParams::parse(Some("q=12345678"))).unwrap();
+    for (who, scope) in scopes() {
+        let filter = readable(&scope, today, false);
+        for lines in [
+            plan(
+                &db,
+                &page_sql(&scope.code, filter.as_ref(), &filters, 20, 0),
+            ),
+            plan(&db, &count_sql(filter.as_ref(), &filters)),
+        ] {
+            // A rep's own few hundred are read through the owner's index; a unit's
+            // thousands are not walked: the number's start and end are looked up.
+            let by_number = lines.iter().any(|l| l.contains("customers_account_tail"))
+                && lines
+                    .iter()
+                    .any(|l| l.contains("sqlite_autoindex_customers"));
+            let by_owner = lines.iter().any(|l| l.contains("customers_owner"));
+            assert!(by_number || (who == "rep" && by_owner), "{who}: {lines:#?}");
+            assert!(
+                !lines.iter().any(|l| l.contains("customers_unit")),
+                "{who}: {lines:#?}"
+            );
+        }
     }
 }
 

@@ -15,7 +15,8 @@ pub const NAME_MAX_CHARS: usize = 64;
 /// The filters of a product list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filters {
-    /// Any part of the code, upper case (codes are stored so).
+    /// The start of the code, or (four characters or more) its end; upper case (codes
+    /// are stored so).
     pub code: Option<String>,
     /// Any part of the name.
     pub name: Option<String>,

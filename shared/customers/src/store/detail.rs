@@ -268,7 +268,8 @@ pub async fn daily_assets(
 }
 
 /// Soft-deletes a customer (ORG-5, by its branch manager): it leaves every list, its
-/// HOME-1 figures leave its owner's months and an active delegation ends. Answers
+/// HOME-1 figures leave its owner's months, an active delegation ends and its name is
+/// no longer searched. Answers
 /// whether it was there to delete. Run it in a transaction, with the approvals engine
 /// withdrawing the customer's pending transfer request (the engine owns requests).
 pub async fn soft_delete(db: &Db, customer_id: i64, now: &str) -> Result<bool, ApiError> {
@@ -291,6 +292,12 @@ pub async fn soft_delete(db: &Db, customer_id: i64, now: &str) -> Result<bool, A
         None,
         crate::store::left_book::Why::Deleted,
         now,
+    )
+    .await?;
+    // Searches by a part of the name read only live customers' grams.
+    db.execute(
+        "DELETE FROM customer_name_grams WHERE customer_id = ?1",
+        params![customer_id],
     )
     .await?;
     stats::apply(db, &deltas).await?;

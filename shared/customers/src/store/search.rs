@@ -199,30 +199,29 @@ pub fn prefix_range(prefix: &str) -> (String, String) {
     (prefix.to_owned(), format!("{prefix}\u{10FFFF}"))
 }
 
-/// Where a list's ids come from: the customers, or for HQ's search by a part of the
-/// name (no scope to narrow it) that part's gram rows joined to them, read in name
-/// order so a page stops where it is full.
+/// Where a list's ids come from, with its first condition: the live customers, or for
+/// HQ's search by a part of the name (no scope to narrow it) that part's gram rows,
+/// read in name order so a page stops where it is full. Only live customers have
+/// grams, so a search with no other filter is counted on the grams alone (the join is
+/// a LEFT JOIN on the key, which both databases leave out when nothing reads it).
 fn source(scope: Option<&Sql>, filters: &Filters) -> (Sql, Option<&'static str>) {
     let mut sql = Sql::new();
-    match (&filters.text, scope) {
-        (Some(Text::Name(q)), None) => match grams::lookup_gram(q) {
-            Some(gram) => {
-                sql.bind(
-                    " FROM customer_name_grams AS g JOIN customers AS c ON c.id = g.customer_id \
-                     WHERE g.gram = ? AND",
-                    gram,
-                );
-                let order = (filters.sort == Sort::Name).then_some("g.name, g.customer_id");
-                return (sql, order);
-            }
-            None => sql.push(" FROM customers AS c WHERE"),
-        },
-        _ => sql.push(" FROM customers AS c WHERE"),
-    };
+    if let (Some(Text::Name(q)), None) = (&filters.text, scope)
+        && let Some(gram) = grams::lookup_gram(q)
+    {
+        sql.bind(
+            " FROM customer_name_grams AS g LEFT JOIN customers AS c ON c.id = g.customer_id \
+             WHERE g.gram = ?",
+            gram,
+        );
+        let order = (filters.sort == Sort::Name).then_some("g.name, g.customer_id");
+        return (sql, order);
+    }
+    sql.push(" FROM customers AS c WHERE c.deleted_at IS NULL");
     (sql, None)
 }
 
-/// `FROM … WHERE …` of a list: not deleted, in scope (`scope`, `None` for all), and
+/// `FROM … WHERE …` of a list: live, in scope (`scope`, `None` for all), and
 /// every filter; and the order its source reads in when that is the list's own.
 /// Within a scope the status, grade and level terms are written `c.status || ''` (an
 /// expression, so no index on them is chosen over the scope's own; SQLite's
@@ -230,7 +229,6 @@ fn source(scope: Option<&Sql>, filters: &Filters) -> (Sql, Option<&'static str>)
 /// walking every existing customer of the firm).
 fn conditions(scope: Option<&Sql>, filters: &Filters) -> (Sql, Option<&'static str>) {
     let (mut sql, order) = source(scope, filters);
-    sql.push(" c.deleted_at IS NULL");
     if let Some(scope) = scope {
         sql.push(" AND ").append(scope);
     }
@@ -241,7 +239,7 @@ fn conditions(scope: Option<&Sql>, filters: &Filters) -> (Sql, Option<&'static s
             format!(" AND c.{name} = ?")
         }
     };
-    // Likewise an account-number prefix: a short one matches hundreds of thousands
+    // Likewise a short account-number prefix: it matches hundreds of thousands
     // firm-wide, far more than any scope holds.
     let range = |name: &str| {
         let column = if scope.is_some() {
@@ -249,7 +247,7 @@ fn conditions(scope: Option<&Sql>, filters: &Filters) -> (Sql, Option<&'static s
         } else {
             format!("c.{name}")
         };
-        (format!(" {column} >= ?"), format!(" AND {column} < ?"))
+        (format!(" AND {column} >= ?"), format!(" AND {column} < ?"))
     };
     match &filters.text {
         Some(Text::Name(q)) => {
@@ -264,19 +262,27 @@ fn conditions(scope: Option<&Sql>, filters: &Filters) -> (Sql, Option<&'static s
                 );
             }
         }
+        Some(Text::AccountNo(q)) if q.len() >= ACCOUNT_TAIL_DIGITS => {
+            // Four digits or more: the numbers that start or end so, looked up by
+            // their own indexes whatever the scope (fewer than any scope holds).
+            let (low, high) = prefix_range(q);
+            let tail = &q[q.len() - ACCOUNT_TAIL_DIGITS..];
+            sql.bind(
+                " AND c.id IN (SELECT a.id FROM customers AS a WHERE a.account_no >= ?",
+                low,
+            )
+            .bind(" AND a.account_no < ?", high)
+            .bind(
+                " UNION ALL SELECT a.id FROM customers AS a \
+                 WHERE substr(a.account_no, length(a.account_no) - 3) = ?",
+                tail.to_owned(),
+            )
+            .bind(" AND a.account_no LIKE ?)", format!("%{q}"));
+        }
         Some(Text::AccountNo(q)) => {
             let (low, high) = prefix_range(q);
             let (from, to) = range("account_no");
-            sql.push(" AND (").bind(&from, low).bind(&to, high);
-            if q.len() >= ACCOUNT_TAIL_DIGITS {
-                let tail = &q[q.len() - ACCOUNT_TAIL_DIGITS..];
-                sql.bind(
-                    " OR (substr(c.account_no, length(c.account_no) - 3) = ?",
-                    tail.to_owned(),
-                )
-                .bind(" AND c.account_no LIKE ?)", format!("%{q}"));
-            }
-            sql.push(")");
+            sql.bind(&from, low).bind(&to, high);
         }
         None => {}
     }

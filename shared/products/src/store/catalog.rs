@@ -6,8 +6,9 @@
 //!
 //! | filter | index |
 //! |---|---|
-//! | none | the primary key |
-//! | any part of the `code` or the `name` | `product_grams` (the part's first pair of characters, or its one character), checked with `LIKE` |
+//! | none, or the start of the `code` | the primary key (a range of it) |
+//! | the end of the `code` (four characters or more) | `products_code_tail` (its last four), with the key's range for its start |
+//! | any part of the `name` | `product_grams` (the part's first pair of characters, or its one character), checked with `LIKE` |
 //! | `status` / `risk` / `category` | `products_status` / `products_risk` / `products_category` |
 //!
 //! Lists count at most [`COUNT_CAP`] matches and page within them, as customer lists
@@ -17,6 +18,7 @@
 
 use serde::Serialize;
 use zhanye_customers::store::scope::Sql;
+use zhanye_customers::store::search::prefix_range;
 use zhanye_platform::grams;
 use zhanye_platform::problem::reason;
 use zhanye_platform::{ApiError, Db, Lang, Localized, Page, PageQuery, Row, params};
@@ -25,6 +27,8 @@ use crate::filters::Filters;
 use crate::risk::RiskLevel;
 use crate::vocab::{DocumentKind, ProductCategory, ProductStatus};
 
+/// Code searches this long match the code's end as well as its start.
+pub const CODE_TAIL_CHARS: usize = 4;
 /// Lists count their matches up to this many (as customer lists do); pages start below it.
 pub const COUNT_CAP: u64 = 10_000;
 /// Rows an export reads per statement.
@@ -110,32 +114,41 @@ impl ProductSummary {
 fn conditions(filters: &Filters) -> Sql {
     let mut sql = Sql::new();
     sql.push(" WHERE 1 = 1");
-    // Any part of the code or the name: the products holding its gram (in code order,
-    // as the list is), checked against the whole part.
-    let mut part = |gram: Option<String>, check: &str, pattern: String| {
-        if let Some(gram) = gram {
+    // A code by its start (a range of the key), or with four characters or more by its
+    // end too (the last digits people quote): the codes that start or end so.
+    if let Some(code) = &filters.code {
+        let (low, high) = prefix_range(code);
+        if code.len() >= CODE_TAIL_CHARS {
+            sql.bind(
+                " AND p.code IN (SELECT a.code FROM products AS a WHERE a.code >= ?",
+                low,
+            )
+            .bind(" AND a.code < ?", high)
+            .bind(
+                " UNION ALL SELECT a.code FROM products AS a \
+                 WHERE substr(a.code, length(a.code) - 3) = ?",
+                code[code.len() - CODE_TAIL_CHARS..].to_owned(),
+            )
+            .bind(" AND a.code LIKE ?)", format!("%{code}"));
+        } else {
+            sql.bind(" AND p.code >= ?", low)
+                .bind(" AND p.code < ?", high);
+        }
+    }
+    // Any part of the name: the products holding its gram (in code order, as the list
+    // is), checked against the whole part.
+    if let Some(name) = &filters.name {
+        if let Some(gram) = grams::lookup_gram(name) {
             sql.bind(
                 " AND p.code IN (SELECT g.code FROM product_grams AS g WHERE g.gram = ?)",
                 gram,
             );
         }
-        sql.bind(check, pattern);
-    };
-    if let Some(code) = &filters.code {
-        part(
-            grams::lookup_gram(code),
-            " AND p.code LIKE ? ESCAPE '\\'",
-            grams::contains_pattern(code).to_ascii_uppercase(),
-        );
-    }
-    if let Some(name) = &filters.name {
-        part(
-            grams::lookup_gram(name),
+        sql.bind(
             " AND lower(p.name) LIKE ? ESCAPE '\\'",
             grams::contains_pattern(name),
         );
     }
-
     if let Some(status) = filters.status {
         sql.bind(" AND p.status = ?", status.as_str());
     }

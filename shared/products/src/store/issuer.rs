@@ -5,7 +5,7 @@
 //! bound one at a time as blobs (see [`documents::put`]). A record replaces every
 //! field of its product (optional fields left out are cleared) and only writes when
 //! something differs, so a redelivered catalog leaves `updated_at` alone. The search
-//! grams of its name and code (`product_grams`) follow the name.
+//! grams of its name (`product_grams`) follow the name.
 
 use std::collections::HashSet;
 
@@ -63,23 +63,12 @@ const ADD_GRAMS: &str = "\
     WHERE g.atom IS NOT NULL \
     ON CONFLICT DO NOTHING";
 
-/// Any part of the name or the code finds the product (PROD-2): the grams of both.
-fn search_grams(record: &ProductRecord) -> Vec<String> {
-    let mut all = grams(&record.name);
-    for gram in grams(&record.code) {
-        if !all.contains(&gram) {
-            all.push(gram);
-        }
-    }
-    all
-}
-
 fn row(record: &ProductRecord) -> Value {
     let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
     json!({
         "code": record.code,
         "name": record.name,
-        "search_grams": search_grams(record),
+        "search_grams": grams(&record.name),
         "manager": record.manager,
         "risk_level": record.risk_level,
         "term": record.term,

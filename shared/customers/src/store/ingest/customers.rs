@@ -148,14 +148,15 @@ const CLEAR_STALE_GRAMS: &str = "\
       AND name <> (SELECT c.name FROM customers AS c \
                    WHERE c.id = customer_name_grams.customer_id)";
 
-/// …and every stored name has its own (a name sent again unchanged finds them there).
+/// …and every live customer's name has its own (a name sent again unchanged finds them
+/// there; a deleted customer has none, see `store::detail::soft_delete`).
 const ADD_GRAMS: &str = "\
     INSERT INTO customer_name_grams (gram, name, customer_id) \
     SELECT g.atom, c.name, c.id \
     FROM json_each(?1) AS j \
     JOIN customers AS c ON c.account_no = j.value ->> 'account_no' \
     CROSS JOIN json_each(j.value ->> 'name_grams') AS g \
-    WHERE g.atom IS NOT NULL \
+    WHERE g.atom IS NOT NULL AND c.deleted_at IS NULL \
     ON CONFLICT DO NOTHING";
 
 /// One record as a row object: only what was sent.
