@@ -257,6 +257,60 @@ fn a_burst_of_sign_ins_is_limited_exactly() {
 }
 
 #[test]
+fn bursts_of_reset_and_refresh_calls_are_limited_exactly() {
+    let app = app();
+    let base = app.client();
+    // 60 reset requests at once from one address (30 a minute allowed), then 80 refreshes
+    // (60 a minute allowed): each limit lets exactly its number through.
+    let burst = |calls: usize,
+                 call: &(dyn Fn(&zhanye_test_support::Client, usize) -> u16 + Sync)|
+     -> Vec<u16> {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..calls)
+                .map(|i| {
+                    let client = base.clone();
+                    scope.spawn(move || call(&client, i))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        })
+    };
+    let tally = |statuses: &[u16], processed: u16| {
+        (
+            statuses.iter().filter(|s| **s == processed).count(),
+            statuses.iter().filter(|s| **s == 429).count(),
+        )
+    };
+    let resets = burst(60, &|client, i| {
+        client
+            .post_json(
+                "/api/auth/reset/request",
+                &json!({"code": format!("Z{i:04}"), "id_number": A0002.id_number}),
+            )
+            .status
+    });
+    assert_eq!(tally(&resets, 202), (30, 30), "{resets:?}");
+    let refreshes = burst(80, &|client, i| {
+        client
+            .post_json(
+                "/api/auth/refresh",
+                &json!({"refresh_token": format!("not-a-token-{i}")}),
+            )
+            .status
+    });
+    assert_eq!(tally(&refreshes, 401), (60, 20), "{refreshes:?}");
+    // The reset limit is the address's, whoever asks next.
+    assert_problem(
+        &base.post_json(
+            "/api/auth/reset/request",
+            &json!({"code": "A0002", "id_number": A0002.id_number}),
+        ),
+        429,
+        "rate_limited",
+    );
+}
+
+#[test]
 fn signed_in_json_is_never_stored_nor_sniffed() {
     let app = app();
     let user = signed_in(&app, A0001);
@@ -823,6 +877,92 @@ fn suspending_a_staff_member_ends_their_sessions_at_once() {
         ),
         json!(2)
     );
+}
+
+#[test]
+fn the_roster_lists_whom_an_admin_oversees() {
+    let app = app();
+    let manager = signed_in(&app, MANAGER);
+    let roster = |client: &zhanye_test_support::Client, query: &str| {
+        client.get(&format!("/api/auth/admin/staff?{query}"))
+    };
+    // The branch, team by team and code by code; A0004 of another branch is not in it.
+    let all = roster(&manager, "");
+    assert_eq!(
+        codes(&all),
+        ["0010002", "0010001", "A0001", "A0002", "A0003"]
+    );
+    assert_eq!(all.value()["total"], 5);
+    let first = &all.value()["items"][2];
+    assert_eq!(
+        (
+            &first["name"],
+            &first["roles"],
+            &first["unit"]["id"],
+            &first["status"],
+            &first["status_label"]
+        ),
+        (
+            &json!("李明"),
+            &json!(["rep"]),
+            &json!(8),
+            &json!("normal"),
+            &json!("正常")
+        )
+    );
+    assert!(
+        first["unit"]["name"]
+            .as_str()
+            .is_some_and(|n| !n.is_empty())
+    );
+    let hq = signed_in(&app, HQ);
+    assert_eq!(roster(&hq, "page_size=3").value()["total"], 7);
+    assert!(codes(&roster(&hq, "q=A0004")).contains(&"A0004".to_owned()));
+
+    // The start of a code in any case, any part of a name, spaces around ignored.
+    assert_eq!(
+        codes(&roster(&manager, "q=a00")),
+        ["A0001", "A0002", "A0003"]
+    );
+    assert_eq!(codes(&roster(&manager, "q=%E8%8A%B3")), ["A0002"]);
+    assert_eq!(codes(&roster(&manager, "q=%20%E7%8E%8B%20")), ["A0002"]);
+    assert_eq!(codes(&roster(&manager, "q=001000")), ["0010002", "0010001"]);
+    assert_eq!(codes(&roster(&manager, "q=%25")), Vec::<String>::new());
+
+    // A status as it changes, labelled in the caller's language.
+    let suspended = manager.post_json(
+        "/api/auth/admin/status",
+        &json!({"code": "A0002", "status": "suspended"}),
+    );
+    assert_eq!(suspended.status, 200, "{}", suspended.text());
+    let only = roster(&english(&manager), "status=suspended");
+    assert_eq!(codes(&only), ["A0002"]);
+    assert_eq!(only.value()["items"][0]["status_label"], "suspended");
+    assert_eq!(
+        roster(&manager, "status=normal").value()["total"],
+        4,
+        "the others stay normal"
+    );
+
+    // Reps may not list; wrong filters are named.
+    assert_problem(&roster(&signed_in(&app, A0003), ""), 403, "forbidden");
+    for (query, field, reason) in [
+        ("status=gone", "status", "invalid"),
+        ("status=%20normal", "status", "invalid"),
+        ("page=0", "page", "out_of_range"),
+    ] {
+        assert_eq!(
+            field_errors(&roster(&manager, query)),
+            one_error(field, reason),
+            "{query}"
+        );
+    }
+    let long = format!("q={}", "%E7%8E%8B".repeat(65));
+    assert_eq!(
+        field_errors(&roster(&manager, &long)),
+        one_error("q", "too_long")
+    );
+    assert_not_allowed(&manager, "POST", "/api/auth/admin/staff", "GET");
 }
 
 /// Waits (10 s at most) until `query` counts `expected`.

@@ -282,6 +282,10 @@ fn search_filters_sort_and_pages() {
 
     for (query, field) in [
         ("sort=age", "sort"),
+        // White space is a value, not an absent one: only `?sort=` is the default.
+        ("sort=%0D", "sort"),
+        ("status=%20existing", "status"),
+        ("page=%20", "page"),
         ("status=gone", "status"),
         ("page_size=201", "page_size"),
         ("page=0", "page"),

@@ -183,6 +183,7 @@ fn the_catalog_is_searched_filtered_paged_and_reset() {
         ("status=sold", vec!["status"]),
         ("risk=R9", vec!["risk"]),
         ("category=stocks", vec!["category"]),
+        ("risk=%0D", vec!["risk"]),
         ("code=%27%3B--", vec!["code"]),
         ("page=0&risk=x&status=y", vec!["page", "status", "risk"]),
         ("page_size=500", vec!["page_size"]),

@@ -293,10 +293,22 @@ test('a manual reset request is handled on screen; a staff member suspended and 
   await expect(page.getByTestId(`reset-request-${FAR_REP}`)).toHaveCount(0)
 
   // 停用 then 恢复, each after a confirmation; while suspended A0004 cannot sign in.
+  // The person is picked from the roster, found by name; the roster shows each status.
   await page.goto('/me')
   await page.getByTestId('me-staff').click()
   await expect(page).toHaveURL(/\/admin\/staff$/)
-  await page.getByTestId('staff-code').locator('input').fill(FAR_REP)
+  const roster = await apiGet(page, '/api/auth/admin/staff')
+  await expect(page.getByTestId(`roster-${roster.items[0].code}`)).toContainText(roster.items[0].name)
+  if (roster.total <= 20) {
+    await expect(page.getByTestId('roster').locator('.van-cell')).toHaveCount(roster.total)
+  }
+  await page.getByTestId('roster-search').locator('input').fill('孙丽')
+  await page.getByTestId('roster-search-go').click()
+  await expect(page.getByTestId('roster').locator('.van-cell')).toHaveCount(1)
+  const farRow = page.getByTestId(`roster-${FAR_REP}`)
+  await expect(farRow.getByTestId('roster-status-label')).toHaveText('正常')
+  await farRow.click()
+  await expect(page.getByTestId('staff-code').locator('input')).toHaveValue(FAR_REP)
   await page.getByTestId('staff-suspended').click()
   await expect(page.locator('.van-dialog__message')).toContainText(FAR_REP)
   await page.locator('.van-dialog__confirm').click()
@@ -304,10 +316,16 @@ test('a manual reset request is handled on screen; a staff member suspended and 
   const refused = await page.request.post('/api/auth/login', { data: { code: FAR_REP, password: PASSWORD } })
   expect(refused.status()).toBe(401)
   await expect(page.locator('.van-dialog')).toBeHidden()
+  await expect(farRow.getByTestId('roster-status-label')).toHaveText('停用')
+  await page.getByTestId('roster-status').getByText('停用', { exact: true }).click()
+  await expect(page.getByTestId('roster').locator('.van-cell')).toHaveCount(1)
+  await expect(farRow).toBeVisible()
   await screenshot(page, '16-staff-suspended')
   await page.getByTestId('staff-normal').click()
   await page.locator('.van-dialog__confirm').click()
   await expect(page.getByTestId('staff-result').first()).toContainText(`${FAR_REP} 现为「正常」`)
+  // 孙丽 is no longer among the suspended.
+  await expect(page.getByTestId('roster').locator('.van-cell')).toHaveCount(0)
   const again = await page.request.post('/api/auth/login', { data: { code: FAR_REP, password: PASSWORD } })
   expect(again.status()).toBe(200)
   await expect(page.locator('.van-dialog')).toBeHidden()

@@ -89,10 +89,10 @@ pub async fn list(request: Request) -> ApiResult<Reply> {
                 .to_owned(),
         ),
     };
-    let q = query.get_non_empty("q").map(str::to_owned);
-    if q.as_ref().is_some_and(|q| q.chars().count() > Q_MAX_CHARS) {
-        return Err(ApiError::invalid_field("q", reason::TOO_LONG));
-    }
+    let q = query
+        .get_text("q", Q_MAX_CHARS)
+        .map_err(|error| ApiError::validation(vec![error]))?
+        .map(str::to_owned);
     let narrowing = ProspectFilter { status, q };
     json::ok(&store::list(&ctx.db, ctx.principal(), &narrowing, page).await?)
 }

@@ -22,7 +22,7 @@ use crate::input::BODY_LIMIT;
 const EXPORT_LIMIT: u32 = 10_000;
 
 /// The request of an admin who resets passwords (AUTH-5); 403 for anyone else.
-async fn admin(request: &Request) -> Result<RequestContext, ApiError> {
+pub async fn admin(request: &Request) -> Result<RequestContext, ApiError> {
     let ctx = RequestContext::new(request).await?;
     if !ctx.principal().roles.resets_passwords() {
         return Err(ApiError::forbidden());

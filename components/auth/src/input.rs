@@ -37,14 +37,10 @@ pub const INITIAL_PASSWORD_TTL_HOURS: u64 = 7 * 24;
 /// Reset and refresh calls per client address and minute.
 pub const CALLS_PER_ADDRESS: u64 = 30;
 
-/// Counts one reset call (request, confirm, manual) against the client address.
-pub async fn limit_resets(
-    cache: &zhanye_platform::kv::Cache,
-    ip: &str,
-    now: i64,
-) -> Result<(), ApiError> {
-    cache
-        .limit(&format!("rate:reset:ip:{ip}"), CALLS_PER_ADDRESS, 60, now)
+/// Counts one reset call (request, confirm) against the client address, in SQL so a
+/// burst is limited exactly.
+pub async fn limit_resets(db: &zhanye_platform::Db, ip: &str, now: i64) -> Result<(), ApiError> {
+    zhanye_accounts::guard::limit_call(db, &format!("reset:ip:{ip}"), CALLS_PER_ADDRESS, 60, now)
         .await
 }
 

@@ -21,6 +21,7 @@
 //! | `GET /api/auth/admin/resets` | AUTH-5 pending manual-reset requests in scope |
 //! | `GET /api/auth/admin/resets/export` | the same as CSV: 人员代码, 人员姓名, 手机号码 |
 //! | `POST /api/auth/admin/resets` | AUTH-5 reset a password to a one-time temporary one |
+//! | `GET /api/auth/admin/staff` | the staff of the admin's org subtree, searched by code or name, by status |
 //! | `POST /api/auth/admin/status` | suspend, reinstate or record the leaving of a staff member (ends sessions, AUTH-7) |
 
 mod admin;
@@ -30,6 +31,7 @@ mod me;
 mod own_sessions;
 mod password;
 mod reset;
+mod roster;
 mod second_factor;
 mod sms;
 
@@ -79,8 +81,10 @@ async fn route(request: Request) -> ApiResult<Reply> {
         "/api/auth/admin/resets" if is(http::Method::POST) => admin::reset(request).await,
         "/api/auth/admin/resets/export" if is(http::Method::GET) => admin::export(request).await,
         "/api/auth/admin/status" if is(http::Method::POST) => admin::set_status(request).await,
+        "/api/auth/admin/staff" if is(http::Method::GET) => roster::list(request).await,
         "/api/auth/me"
         | "/api/auth/admin/resets/export"
+        | "/api/auth/admin/staff"
         | "/api/auth/second-factor"
         | "/api/auth/sessions" => Err(ApiError::method_not_allowed("GET")),
         "/api/auth/admin/resets" => Err(ApiError::method_not_allowed("GET, POST")),

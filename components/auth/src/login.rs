@@ -84,10 +84,7 @@ pub async fn sign_in(request: Request) -> ApiResult<Reply> {
         (format!("ip:{ip}"), per_address),
         (format!("code:{attempt_key}"), per_code),
     ] {
-        let (hits, retry_after) = guard::count_sign_in(&db, &scope, 60, now).await?;
-        if hits > limit {
-            return Err(ApiError::rate_limited(Some(retry_after)));
-        }
+        guard::limit_call(&db, &scope, limit, 60, now).await?;
     }
 
     if let Some(wait) = guard::locked_for(&db, &attempt_key, now).await? {
@@ -289,10 +286,7 @@ pub async fn sign_in_with_code(request: Request) -> ApiResult<Reply> {
     let per_address =
         input::limit_variable("sign_in_limit_per_address", input::SIGN_INS_PER_ADDRESS).await;
     let db = Db::open_default().await?;
-    let (hits, retry_after) = guard::count_sign_in(&db, &format!("totp:ip:{ip}"), 60, now).await?;
-    if hits > per_address {
-        return Err(ApiError::rate_limited(Some(retry_after)));
-    }
+    guard::limit_call(&db, &format!("totp:ip:{ip}"), per_address, 60, now).await?;
     let token = body.challenge.trim();
     let code = body.code.trim();
     let pii = pii_key().await?;
@@ -401,21 +395,22 @@ pub async fn refresh(request: Request) -> ApiResult<Reply> {
     let ip = client_ip(request.headers());
     let body: RefreshBody = read_json(request, BODY_LIMIT).await?;
     let now = now_unix();
+    let db = Db::open_default().await?;
+    // Counted in SQL, exactly under concurrency, as sign-ins are.
+    guard::limit_call(
+        &db,
+        &format!("refresh:ip:{ip}"),
+        input::CALLS_PER_ADDRESS * 2,
+        60,
+        now,
+    )
+    .await?;
     let cache = Cache::open_default().await?;
-    cache
-        .limit(
-            &format!("rate:refresh:ip:{ip}"),
-            input::CALLS_PER_ADDRESS * 2,
-            60,
-            now,
-        )
-        .await?;
     if body.refresh_token.trim().is_empty() || body.refresh_token.len() > 128 {
         return Err(ApiError::unauthorized());
     }
     let key = signing_key().await?;
     let required = input::second_factor_required_roles().await;
-    let db = Db::open_default().await?;
     let rotation = db
         .transaction(async |tx| {
             let rotation =

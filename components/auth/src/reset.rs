@@ -59,9 +59,9 @@ async fn identify(request: Request) -> Result<(String, Option<staff::StaffRecord
     }
     input::finish(errors)?;
     let now = now_unix();
-    input::limit_resets(&Cache::open_default().await?, &ip, now).await?;
-    let attempt_key = StaffCode::attempt_key(&body.code);
     let db = Db::open_default().await?;
+    input::limit_resets(&db, &ip, now).await?;
+    let attempt_key = StaffCode::attempt_key(&body.code);
     let found = match StaffCode::parse(&body.code) {
         Ok(code) => staff::find(&db, code.as_str()).await?,
         Err(_) => None,
@@ -201,12 +201,12 @@ pub async fn confirm(request: Request) -> ApiResult<Reply> {
     }
     input::finish(errors)?;
     let now = now_unix();
+    let db = Db::open_default().await?;
+    input::limit_resets(&db, &ip, now).await?;
     let cache = Cache::open_default().await?;
-    input::limit_resets(&cache, &ip, now).await?;
     let attempt_key = StaffCode::attempt_key(&body.code);
     let key = signing_key().await?;
     let presented = keyed_digest(&key, &format!("{attempt_key}:{sms_code}"));
-    let db = Db::open_default().await?;
 
     // Check the code; a wrong one costs a try, and the fifth burns it.
     let valid = db

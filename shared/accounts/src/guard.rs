@@ -1,5 +1,6 @@
 //! AUTH-6 lock-out as stored, per staff code as typed ([`StaffCode::attempt_key`]),
-//! and the per-minute sign-in limits (`sign_in_limits`).
+//! and the per-minute limits of the calls that need no session (`sign_in_limits`):
+//! sign-ins, second-factor codes, password resets and token refreshes.
 //!
 //! [`StaffCode::attempt_key`]: zhanye_staff::StaffCode::attempt_key
 
@@ -53,11 +54,27 @@ pub async fn clear(db: &Db, key: &str) -> Result<(), ApiError> {
         .map(|_| ())
 }
 
-/// Counts one sign-in against the fixed window of `window` seconds of `scope` in one
-/// statement (a read-then-write would let concurrent sign-ins through uncounted) and
+/// 429 (with the seconds until the window ends) once `scope` has seen more than
+/// `limit` calls in the current window of `window` seconds; counts this call.
+pub async fn limit_call(
+    db: &Db,
+    scope: &str,
+    limit: u64,
+    window: i64,
+    now: i64,
+) -> Result<(), ApiError> {
+    let (hits, retry_after) = count_call(db, scope, window, now).await?;
+    if hits > limit {
+        return Err(ApiError::rate_limited(Some(retry_after)));
+    }
+    Ok(())
+}
+
+/// Counts one call against the fixed window of `window` seconds of `scope` in one
+/// statement (a read-then-write would let concurrent calls through uncounted) and
 /// answers the hits in the current window with the seconds until it ends. A window
 /// that has ended, or one that starts after `now` (a clock gone back), starts over.
-pub async fn count_sign_in(
+pub async fn count_call(
     db: &Db,
     scope: &str,
     window: i64,
@@ -77,7 +94,7 @@ pub async fn count_sign_in(
             params![scope, now, window],
         )
         .await?
-        .ok_or_else(|| ApiError::internal("sign-in limit: no row counted"))?;
+        .ok_or_else(|| ApiError::internal("call limit: no row counted"))?;
     let start: i64 = row.get("window_start")?;
     let hits: i64 = row.get("hits")?;
     let retry_after = u64::try_from(start + window - now).unwrap_or(1).max(1);

@@ -9,6 +9,7 @@
 //! | [`guard`] | the sign-in lock-out (AUTH-6) and the exact per-minute sign-in limits |
 //! | [`org`] | org units written by the partner webhook |
 //! | [`passwords`] | replacing a password and everything that goes with it |
+//! | [`roster`] | the staff of an org subtree, paged and searched, for the branch admins' screens |
 //! | [`resets`] | SMS reset codes and manual reset requests (AUTH-4, AUTH-5) |
 //! | [`sms_outbox`] | the record of each SMS sent |
 //! | [`sms_queue`] | SMS that must not be lost, queued sealed before the answer (migration 0013) |
@@ -21,6 +22,7 @@ pub mod guard;
 pub mod org;
 pub mod passwords;
 pub mod resets;
+pub mod roster;
 pub mod sealed;
 pub mod second_factor;
 pub mod sessions;

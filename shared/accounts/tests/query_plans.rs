@@ -2,7 +2,7 @@
 //! real schema: each finds its rows through an index (or the primary key), never by
 //! reading a table whole.
 
-use zhanye_accounts::{second_factor, sessions, sms_queue};
+use zhanye_accounts::{roster, second_factor, sessions, sms_queue};
 use zhanye_platform::Value;
 use zhanye_query_plans::{plan, schema};
 
@@ -19,6 +19,37 @@ fn assert_uses(sql: &str, params: &[Value], index: &str) {
         "{sql}: {lines:#?}"
     );
     assert!(lines.iter().any(|l| l.contains(index)), "{sql}: {lines:#?}");
+}
+
+#[test]
+fn the_roster_reads_the_subtree_in_its_index_order() {
+    let unfiltered = [
+        text("/1/2/4/"),
+        text("/1/2/40"),
+        text(""),
+        text(""),
+        text(""),
+        text(""),
+    ];
+    let searched = [
+        text("/1/2/4/"),
+        text("/1/2/40"),
+        text("suspended"),
+        text("A00"),
+        text("A00\u{10FFFF}"),
+        text("%张%"),
+    ];
+    for params in [&unfiltered, &searched] {
+        assert_uses(roster::SELECT_COUNT, params, "staff_unit_path");
+        let mut paged = params.to_vec();
+        paged.extend([Value::Integer(20), Value::Integer(0)]);
+        assert_uses(roster::SELECT_PAGE, &paged, "staff_unit_path");
+        let lines = plan(&schema(), roster::SELECT_PAGE, &paged);
+        assert!(
+            lines.iter().all(|l| !l.contains("TEMP B-TREE")),
+            "the page is read in the index's order: {lines:#?}"
+        );
+    }
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! The one key-value helper: `spin:key-value` as a cache of short-lived state with
-//! explicit expiry (token revocations, rate-limit windows). Spin's key-value API has
-//! no expiry of its own, so each value carries its expiry time in front of it and a
-//! read past that time deletes it and answers nothing.
+//! explicit expiry (token revocations). Spin's key-value API has no expiry of its own,
+//! so each value carries its expiry time in front of it and a read past that time
+//! deletes it and answers nothing. It has no atomic increment either, so counters that
+//! must be exact (the rate limits) are kept in SQL.
 
 use spin_sdk::key_value::Store;
 
@@ -24,14 +25,6 @@ pub fn encode_entry(expires_at: i64, value: &[u8]) -> Vec<u8> {
 pub fn decode_entry(entry: &[u8]) -> Option<(i64, &[u8])> {
     let (expiry, value) = entry.split_at_checked(8)?;
     Some((i64::from_be_bytes(expiry.try_into().ok()?), value))
-}
-
-/// A fixed-window counter as stored: the window's start and the hits in it.
-pub fn next_window_count(stored: Option<(i64, u64)>, now: i64, window: i64) -> (i64, u64) {
-    match stored {
-        Some((start, hits)) if now >= start && now < start + window => (start, hits + 1),
-        _ => (now, 1),
-    }
 }
 
 impl Cache {
@@ -65,42 +58,6 @@ impl Cache {
     pub async fn delete(&self, key: &str) -> Result<(), ApiError> {
         self.store.delete(key).map_err(|e| kv_error(&e, key))
     }
-
-    /// Counts one hit against a fixed window of `window` seconds under `key` and
-    /// answers the hits in the current window and the seconds until it ends. Counting
-    /// is best-effort under concurrency (the key-value API has no atomic increment);
-    /// limits that must be exact are kept in SQL.
-    pub async fn hit(&self, key: &str, window: i64, now: i64) -> Result<(u64, u64), ApiError> {
-        let stored = self.get(key, now).await?.and_then(|value| {
-            let bytes: [u8; 16] = value.as_slice().try_into().ok()?;
-            let start = i64::from_be_bytes(bytes[..8].try_into().ok()?);
-            let hits = u64::from_be_bytes(bytes[8..].try_into().ok()?);
-            Some((start, hits))
-        });
-        let (start, hits) = next_window_count(stored, now, window);
-        let mut value = start.to_be_bytes().to_vec();
-        value.extend_from_slice(&hits.to_be_bytes());
-        self.set(key, &value, start + window).await?;
-        Ok((
-            hits,
-            u64::try_from(start + window - now).unwrap_or(1).max(1),
-        ))
-    }
-
-    /// 429 once `key` has seen more than `limit` hits in the current window.
-    pub async fn limit(
-        &self,
-        key: &str,
-        limit: u64,
-        window: i64,
-        now: i64,
-    ) -> Result<(), ApiError> {
-        let (hits, retry_after) = self.hit(key, window, now).await?;
-        if hits > limit {
-            return Err(ApiError::rate_limited(Some(retry_after)));
-        }
-        Ok(())
-    }
 }
 
 fn kv_error(error: &spin_sdk::key_value::Error, context: &str) -> ApiError {
@@ -119,14 +76,5 @@ mod tests {
         assert_eq!(decode_entry(&entry), Some((1_800_000_000, &b"value"[..])));
         assert_eq!(decode_entry(&encode_entry(-5, b"")), Some((-5, &b""[..])));
         assert_eq!(decode_entry(b"short"), None);
-    }
-
-    #[test]
-    fn windows() {
-        assert_eq!(next_window_count(None, 100, 60), (100, 1));
-        assert_eq!(next_window_count(Some((100, 1)), 159, 60), (100, 2));
-        assert_eq!(next_window_count(Some((100, 9)), 160, 60), (160, 1));
-        // A clock that went backwards starts a new window rather than trusting it.
-        assert_eq!(next_window_count(Some((100, 9)), 99, 60), (99, 1));
     }
 }

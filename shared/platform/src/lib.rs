@@ -17,7 +17,7 @@
 //! | [`caller`] | [`Session`]: the one auth extractor (access token, revocation, forced password change) |
 //! | [`context`] | [`RequestContext`]: a signed-in request's principal, database, time and language |
 //! | [`session`] | access tokens (JWT) and token digests |
-//! | [`kv`] | [`kv::Cache`]: the key-value store with expiring entries and best-effort rate limits |
+//! | [`kv`] | [`kv::Cache`]: the key-value store with expiring entries |
 //! | [`random`] | tokens, ids and bytes from the host's random source |
 //! | [`time`] | now, as the app stores it; China-time business days and months |
 //! | [`spin`] | the Spin SDK line and WASI version: the entry point, [`Request`], variables, outbound HTTP |

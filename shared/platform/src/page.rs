@@ -70,7 +70,7 @@ fn read(
     default: u32,
     errors: &mut Vec<FieldError>,
 ) -> u32 {
-    let Some(text) = params.get(name).map(str::trim).filter(|t| !t.is_empty()) else {
+    let Some(text) = params.get_non_empty(name) else {
         return default;
     };
     if !text.bytes().all(|b| b.is_ascii_digit()) {
@@ -162,7 +162,6 @@ mod tests {
             (Some("page_size=50"), 1, 50),
             (Some("page=2&page_size=200"), 2, 200),
             (Some("page_size=1"), 1, 1),
-            (Some("page=+7+"), 7, 20),
             (Some("page=007"), 7, 20),
             (Some("q=x&page=4294967295"), u32::MAX, 20),
         ];
@@ -185,6 +184,9 @@ mod tests {
             ("page=-1", &[("page", "invalid_format")]),
             ("page=1.5", &[("page", "invalid_format")]),
             ("page=abc", &[("page", "invalid_format")]),
+            // Spaces are part of the value: only `page=` is the default.
+            ("page=+7+", &[("page", "invalid_format")]),
+            ("page=%0D", &[("page", "invalid_format")]),
             ("page=99999999999", &[("page", "out_of_range")]),
             ("page_size=1e3", &[("page_size", "invalid_format")]),
             (

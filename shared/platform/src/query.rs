@@ -1,5 +1,7 @@
 //! Query strings (`a=1&b=x%20y`), decoded as `application/x-www-form-urlencoded`.
 
+use crate::problem::{FieldError, reason};
+
 /// The decoded parameters of a query string, in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QueryParams {
@@ -37,9 +39,24 @@ impl QueryParams {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The first value of `name`, `None` when absent or empty (`?q=`).
+    /// The first value of `name`, `None` when absent or empty (`?q=`), as the API's
+    /// `allowEmptyValue` says. A value of spaces or control characters is a value, kept
+    /// as it came: a closed list or a number refuses it rather than reading it as absent;
+    /// free-text searches trim it themselves ([`QueryParams::get_text`]).
     pub fn get_non_empty(&self, name: &str) -> Option<&str> {
-        self.get(name).map(str::trim).filter(|v| !v.is_empty())
+        self.get(name).filter(|v| !v.is_empty())
+    }
+
+    /// A free-text search of `name`: at most `max_chars` characters as sent (what the
+    /// document's `maxLength` counts), else `too_long`; then the white space around it
+    /// dropped, `None` when absent or only white space (`?q=+`).
+    pub fn get_text(&self, name: &str, max_chars: usize) -> Result<Option<&str>, FieldError> {
+        match self.get_non_empty(name) {
+            Some(sent) if sent.chars().count() > max_chars => {
+                Err(FieldError::new(name, reason::TOO_LONG))
+            }
+            sent => Ok(sent.map(str::trim).filter(|v| !v.is_empty())),
+        }
     }
 
     /// Every value of `name` (`?status=open&status=done`).
@@ -138,7 +155,17 @@ mod tests {
         );
         assert_eq!(params.get("missing"), None);
         assert_eq!(params.get("q"), Some(" "));
-        assert_eq!(params.get_non_empty("q"), None);
+        assert_eq!(params.get_non_empty("q"), Some(" "));
+        assert_eq!(params.get_text("q", 64), Ok(None));
+        let blank = QueryParams::parse(Some("sort=%0D&month=&q=+%E5%AF%8C%E5%9B%BD+"));
+        assert_eq!(blank.get_non_empty("sort"), Some("\r"));
+        assert_eq!(blank.get_non_empty("month"), None);
+        assert_eq!(blank.get_text("q", 4), Ok(Some("富国")));
+        // The length counts as sent, spaces included.
+        assert_eq!(
+            blank.get_text("q", 3),
+            Err(FieldError::new("q", reason::TOO_LONG))
+        );
         assert_eq!(params.get_non_empty("page"), Some("2"));
 
         let uri: http::Uri = "/api/x?page=3".parse().unwrap();

@@ -45,11 +45,15 @@ impl Filters {
                 Some(code.to_ascii_uppercase())
             }
         });
-        let name = params.get_non_empty("name").and_then(|name| {
-            if name.chars().count() > NAME_MAX_CHARS {
-                errors.push(FieldError::new("name", reason::TOO_LONG));
+        let name = match params.get_text("name", NAME_MAX_CHARS) {
+            Ok(name) => name,
+            Err(error) => {
+                errors.push(error);
                 None
-            } else if name.chars().any(char::is_control) {
+            }
+        };
+        let name = name.and_then(|name| {
+            if name.chars().any(char::is_control) {
                 errors.push(FieldError::new("name", reason::INVALID_CHARACTERS));
                 None
             } else {

@@ -139,15 +139,13 @@ impl ListQuery {
             errors.push(FieldError::new("to", reason::OUT_OF_RANGE));
         }
         let q = params
-            .get_non_empty("q")
-            .map(str::trim)
-            .filter(|q| !q.is_empty());
+            .get_text("q", TEXT_FILTER_MAX_CHARS)
+            .unwrap_or_else(|error| {
+                errors.push(error);
+                None
+            });
         let text = match q {
             None => None,
-            Some(q) if q.chars().count() > TEXT_FILTER_MAX_CHARS => {
-                errors.push(FieldError::new("q", reason::TOO_LONG));
-                None
-            }
             Some(q) if q.bytes().all(|b| b.is_ascii_digit()) => {
                 Some(CustomerText::AccountNo(q.to_owned()))
             }

@@ -45,7 +45,7 @@ impl Period {
     ) -> Result<Period, ApiError> {
         let mut errors = Vec::new();
         let mut day = |name: &str, text: Option<&str>| {
-            let text = text.map(str::trim).filter(|t| !t.is_empty())?;
+            let text = text.filter(|t| !t.is_empty())?;
             parse_date(text).or_else(|| {
                 errors.push(FieldError::new(name, reason::INVALID_FORMAT));
                 None

@@ -775,6 +775,10 @@ export default {
       statuses: { normal: 'Normal', suspended: 'Suspended', left: 'Left' },
       result: '{code} is now "{status}"; {n} session(s) signed out',
       history: 'Done here',
+      roster: 'Staff',
+      searchPlaceholder: 'Start of a staff code, or a name',
+      all: 'All',
+      rosterEmpty: 'No staff match',
     },
   },
   lead: {

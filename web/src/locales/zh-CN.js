@@ -775,6 +775,10 @@ export default {
       statuses: { normal: '正常', suspended: '停用', left: '离职' },
       result: '{code} 现为「{status}」，已退出 {n} 个登录会话',
       history: '本次操作',
+      roster: '人员名单',
+      searchPlaceholder: '人员代码开头或姓名',
+      all: '全部',
+      rosterEmpty: '没有符合条件的人员',
     },
   },
   lead: {

@@ -122,6 +122,13 @@ impl Filters {
     /// parameter.
     pub fn from_params(params: &QueryParams) -> Result<Filters, ApiError> {
         let mut errors = Vec::new();
+        let q = match params.get_text("q", TEXT_FILTER_MAX_CHARS) {
+            Ok(q) => q.map(str::to_owned),
+            Err(error) => {
+                errors.push(error);
+                None
+            }
+        };
         let mut text = |name: &str| {
             let value = params.get_non_empty(name)?;
             if value.chars().count() > TEXT_FILTER_MAX_CHARS {
@@ -130,9 +137,6 @@ impl Filters {
             }
             Some(value.to_owned())
         };
-        let q = text("q")
-            .map(|q| q.trim().to_owned())
-            .filter(|q| !q.is_empty());
         let grade = text("grade");
         let level = text("level");
         let tag = text("tag");
