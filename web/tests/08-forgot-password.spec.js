@@ -10,12 +10,19 @@ test('forgot password: staff code and ID number, the SMS code, a new password, t
   await page.getByTestId('forgot-send').click()
   await expect(page.getByTestId('forgot-sms')).toBeVisible()
 
-  // The code the SMS sink received for A0004's mobile.
-  const sms = await page.request.get('/api/dev/sms?to=13800000007', {
-    headers: { authorization: `Bearer ${process.env.ZHANYE_ADMIN_TOKEN}` },
-  })
-  expect(sms.ok()).toBeTruthy()
-  const text = (await sms.json()).items[0].text
+  // The code the SMS sink received for A0004's mobile. The message is sent after the
+  // answer (it is queued before it), so it may reach the sink a moment later.
+  let text = ''
+  await expect
+    .poll(async () => {
+      const sms = await page.request.get('/api/dev/sms?to=13800000007', {
+        headers: { authorization: `Bearer ${process.env.ZHANYE_ADMIN_TOKEN}` },
+      })
+      expect(sms.ok()).toBeTruthy()
+      text = (await sms.json()).items[0]?.text || ''
+      return text
+    }, { timeout: 10_000 })
+    .toMatch(/\d{6}/)
   const code = text.match(/\d{6}/)[0]
 
   await page.getByTestId('forgot-sms').locator('input').fill(code)

@@ -776,6 +776,7 @@ export default {
       result: '{code} is now "{status}"; {n} session(s) signed out',
       history: 'Done here',
       roster: 'Staff',
+      pick: 'Choose',
       searchPlaceholder: 'Start of a staff code, or a name',
       all: 'All',
       rosterEmpty: 'No staff match',

@@ -776,6 +776,7 @@ export default {
       result: '{code} 现为「{status}」，已退出 {n} 个登录会话',
       history: '本次操作',
       roster: '人员名单',
+      pick: '选择',
       searchPlaceholder: '人员代码开头或姓名',
       all: '全部',
       rosterEmpty: '没有符合条件的人员',
