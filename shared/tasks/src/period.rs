@@ -87,7 +87,7 @@ mod tests {
         // (from, to, expected from, expected to)
         let cases: &[(Option<&str>, Option<&str>, &str, &str)] = &[
             (None, None, "2026-02-01", "2026-02-28"),
-            (Some(""), Some(" "), "2026-02-01", "2026-02-28"),
+            (Some(""), Some(""), "2026-02-01", "2026-02-28"),
             (Some("2025-12-05"), None, "2025-12-05", "2025-12-31"),
             (None, Some("2024-02-20"), "2024-02-01", "2024-02-20"),
             (
@@ -118,6 +118,9 @@ mod tests {
                 "{from:?} {to:?}"
             );
         }
+        // A space is a value, not an absent one: refused as a date.
+        let spaced = Period::parse(Some(""), Some(" "), today).unwrap_err();
+        assert_eq!(spaced.status.as_u16(), 422);
         let december = Period::parse(None, None, day("2025-12-31")).unwrap();
         assert_eq!(
             (december.from, december.to),
